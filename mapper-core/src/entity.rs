@@ -1,0 +1,81 @@
+//! What mapping produces: entities to create or delete, and the diagnostics of one request.
+
+use crate::diagnostic::Diagnostic;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// An entity to create (upsert) in, or delete from, the catalog.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "operation", rename_all = "lowercase")]
+pub enum Entity {
+    /// Create or update.
+    Create(CreateEntity),
+    /// Delete.
+    Delete(DeleteEntity),
+}
+
+/// An entity to create or update.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateEntity {
+    /// Target blueprint.
+    pub blueprint: String,
+    /// The identifier: a string, or a search query object.
+    pub identifier: Value,
+    /// Title, when the mapping sets one and it produced output.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub title: Option<Value>,
+    /// Icon, when set.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub icon: Option<Value>,
+    /// Team(s), when set.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub team: Option<Value>,
+    /// Properties, in mapping order (keys whose expression produced no output are absent).
+    #[serde(default)]
+    pub properties: Map<String, Value>,
+    /// Relations, in mapping order.
+    #[serde(default)]
+    pub relations: Map<String, Value>,
+}
+
+/// An entity to delete.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeleteEntity {
+    /// Target blueprint.
+    pub blueprint: String,
+    /// The identifier: a string, or a search query object.
+    pub identifier: Value,
+    /// Whether dependents are deleted too, when the mapping says.
+    #[serde(rename = "deleteDependents", skip_serializing_if = "Option::is_none", default)]
+    pub delete_dependents: Option<bool>,
+}
+
+impl Entity {
+    /// The entity's blueprint.
+    pub fn blueprint(&self) -> &str {
+        match self {
+            Self::Create(e) => &e.blueprint,
+            Self::Delete(e) => &e.blueprint,
+        }
+    }
+
+    /// The entity's identifier.
+    pub fn identifier(&self) -> &Value {
+        match self {
+            Self::Create(e) => &e.identifier,
+            Self::Delete(e) => &e.identifier,
+        }
+    }
+}
+
+/// Everything one request yields: entities in mapping order (items in array order), and every
+/// diagnostic.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct MapResult {
+    /// Entities to apply.
+    pub entities: Vec<Entity>,
+    /// Errors and warnings, in evaluation order.
+    pub diagnostics: Vec<Diagnostic>,
+}

@@ -1,0 +1,308 @@
+//! Compiling a jq program once and running it on many inputs.
+
+use super::data::{no_inputs, Data, RunData};
+use super::{dialect, natives, prelude};
+use core::cell::Cell;
+use jaq_core::load::{lex, parse, Arena, File, Loader};
+use jaq_core::{compile, Ctx, Vars};
+use jaq_json::Val;
+use std::sync::OnceLock;
+
+/// Which flavour of jq a program is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Dialect {
+    /// Port's: `'single'` quotes are rewritten to `"double"`, `env`/`$ENV` are `{}`.
+    #[default]
+    Port,
+    /// Plain jq 1.7.
+    Standard,
+}
+
+/// A byte range inside a jq expression (`start..end`, end exclusive).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Span {
+    /// First byte of the range.
+    pub start: usize,
+    /// One past the last byte of the range.
+    pub end: usize,
+}
+
+/// One reason a jq program does not compile.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message} (bytes {}..{})", span.start, span.end)]
+pub struct CompileError {
+    /// What is wrong, worded for the person who wrote the expression.
+    pub message: String,
+    /// Where in the expression (as written, before any dialect rewrite).
+    pub span: Span,
+}
+
+/// Host-supplied facts a running program can observe.
+#[derive(Debug, Clone)]
+pub struct RunContext {
+    /// Seconds since the Unix epoch: what `now` returns.
+    pub now: f64,
+    /// What `env` and `$ENV` return (`{}` in Port's dialect).
+    pub env: Val,
+}
+
+impl Default for RunContext {
+    fn default() -> Self {
+        Self { now: 0.0, env: Val::obj(Default::default()) }
+    }
+}
+
+/// What a program yields under Port's "first output only" rule.
+#[derive(Debug, Clone)]
+pub enum Evaluation {
+    /// The first output, and whether more outputs followed (Port drops them).
+    Value {
+        /// The first output.
+        value: Val,
+        /// True when the program produced a second output that was dropped.
+        dropped_outputs: bool,
+    },
+    /// The program produced no output (Port leaves the key out).
+    NoOutput,
+    /// The program failed before its first output (Port stores `null`); the jq error message.
+    Error(String),
+}
+
+/// A compiled jq program.
+pub struct Program {
+    filter: jaq_core::Filter<Data>,
+    dialect: Dialect,
+    /// Byte offsets where Port's single-quote rewrite changed the program.
+    rewritten_quotes: Vec<usize>,
+    /// True when the program reads `$ENV` (which Port empties).
+    reads_env_var: bool,
+}
+
+impl std::fmt::Debug for Program {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Program").field("dialect", &self.dialect).finish_non_exhaustive()
+    }
+}
+
+fn prelude_defs() -> &'static [parse::Def<&'static str>] {
+    static DEFS: OnceLock<Vec<parse::Def<&'static str>>> = OnceLock::new();
+    DEFS.get_or_init(prelude::defs)
+}
+
+impl Program {
+    /// Compile `code` in the given dialect, reporting every error with its span.
+    pub fn compile(code: &str, dialect: Dialect) -> Result<Self, Vec<CompileError>> {
+        let (code, rewritten_quotes) = match dialect {
+            Dialect::Port => {
+                let r = dialect::rewrite_single_quotes(code);
+                (r.code, r.rewritten)
+            }
+            Dialect::Standard => (code.to_owned(), Vec::new()),
+        };
+        let code = code.as_str();
+        let arena = Arena::default();
+        let loader = Loader::new(prelude_defs().iter().cloned());
+        let modules = loader
+            .load(&arena, File { code, path: () })
+            .map_err(|errs| load_errors(code, errs))?;
+        let filter = compile::Compiler::default()
+            .with_funs(natives::all())
+            .with_global_vars(["$ENV"])
+            .compile(modules)
+            .map_err(|errs| undefined_errors(code, errs))?;
+        Ok(Self { filter, dialect, rewritten_quotes, reads_env_var: reads_env_var(code) })
+    }
+
+    /// The dialect the program was compiled in.
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    /// Byte offsets of quotes Port's single-quote rewrite changed (empty in standard jq).
+    pub fn rewritten_quotes(&self) -> &[usize] {
+        &self.rewritten_quotes
+    }
+
+    /// True when the program reads the `$ENV` variable (Port makes it `{}`); calls of `env`
+    /// are detected while running instead.
+    pub fn reads_env_var(&self) -> bool {
+        self.reads_env_var
+    }
+
+    /// Run the program on `input`, handing each output (or error) to `sink` until it
+    /// returns `false` or the outputs end. Returns whether `env` was called.
+    pub fn run(
+        &self,
+        input: Val,
+        ctx: &RunContext,
+        inputs: Option<jaq_std::input::Inputs<'_, Val>>,
+        mut sink: impl FnMut(Output) -> bool,
+    ) -> bool {
+        let empty = no_inputs();
+        let data = RunData {
+            lut: &self.filter.lut,
+            now: ctx.now,
+            env: &ctx.env,
+            inputs: inputs.unwrap_or(&empty),
+            env_used: Cell::new(false),
+        };
+        let run_ctx = Ctx::<Data>::new(&data, Vars::new([ctx.env.clone()]));
+        for out in self.filter.id.run((run_ctx, input)) {
+            let out = match out {
+                Ok(v) => Output::Value(v),
+                Err(exn) => match exn.get_err() {
+                    Ok(err) => Output::Error(error_message(err)),
+                    Err(exn) => match exn.get_halt() {
+                        Ok(code) => Output::Halt(code),
+                        Err(_) => Output::Error("internal control flow escaped".into()),
+                    },
+                },
+            };
+            let stop = matches!(out, Output::Halt(_));
+            if !sink(out) || stop {
+                break;
+            }
+        }
+        data.env_used.get()
+    }
+
+    /// Run with Port's rule: the first output counts; report whether more followed, and
+    /// whether `env` was called.
+    pub fn first(&self, input: Val, ctx: &RunContext) -> (Evaluation, bool) {
+        let mut result = Evaluation::NoOutput;
+        let env_used = self.run(input, ctx, None, |out| match (&mut result, out) {
+            (Evaluation::NoOutput, Output::Value(value)) => {
+                result = Evaluation::Value { value, dropped_outputs: false };
+                true
+            }
+            (Evaluation::NoOutput, Output::Error(e)) => {
+                result = Evaluation::Error(e);
+                false
+            }
+            (Evaluation::NoOutput, Output::Halt(code)) => {
+                result = Evaluation::Error(format!("halt({code}) stopped the program"));
+                false
+            }
+            (Evaluation::Value { dropped_outputs, .. }, Output::Value(_)) => {
+                *dropped_outputs = true;
+                false
+            }
+            _ => false,
+        });
+        (result, env_used)
+    }
+}
+
+/// One item of a program's output stream.
+#[derive(Debug, Clone)]
+pub enum Output {
+    /// An output value.
+    Value(Val),
+    /// A jq error, worded as its message.
+    Error(String),
+    /// `halt` or `halt_error` was called with this exit code.
+    Halt(i32),
+}
+
+/// The message of a jq error: the string itself for `error("...")`, else the value as JSON.
+fn error_message(err: jaq_core::Error<Val>) -> String {
+    match err.into_val() {
+        Val::TStr(s) | Val::BStr(s) => String::from_utf8_lossy(&s).into_owned(),
+        other => format!("{other} (not a string)"),
+    }
+}
+
+fn span_of(code: &str, part: &str) -> Span {
+    let r = jaq_core::load::span(code, part);
+    // An error "at" the end of input, or a whole remaining input, is pointed at one character.
+    let first_char = part.chars().next().map_or(0, char::len_utf8);
+    let end = if r.start == r.end { r.end } else { r.start + first_char.max(1).min(r.end - r.start) };
+    Span { start: r.start, end }
+}
+
+fn token_span(code: &str, part: &str) -> Span {
+    let r = jaq_core::load::span(code, part);
+    Span { start: r.start, end: r.end }
+}
+
+/// True when `part` is a slice of `code` (errors in prelude files are not).
+fn within(code: &str, part: &str) -> bool {
+    let (c, p) = (code.as_ptr() as usize, part.as_ptr() as usize);
+    p >= c && p + part.len() <= c + code.len()
+}
+
+fn load_errors(code: &str, errs: jaq_core::load::Errors<&str, ()>) -> Vec<CompileError> {
+    use jaq_core::load::Error;
+    let mut out = Vec::new();
+    for (_file, err) in errs {
+        match err {
+            Error::Io(es) => out.extend(es.into_iter().map(|(path, msg)| CompileError {
+                message: format!("cannot load module {path}: {msg}"),
+                span: if within(code, path) { token_span(code, path) } else { Span { start: 0, end: 0 } },
+            })),
+            Error::Lex(es) => out.extend(es.into_iter().map(|(expect, found)| {
+                let message = match expect {
+                    lex::Expect::Delim(open) => {
+                        let closer = match open {
+                            "(" => "closing parenthesis `)`",
+                            "[" => "closing bracket `]`",
+                            "{" => "closing brace `}`",
+                            _ => "closing quote `\"`",
+                        };
+                        let at = if within(code, open) { jaq_core::load::span(code, open).start } else { 0 };
+                        format!("expected {closer} for the `{open}` at byte {at}")
+                    }
+                    lex::Expect::Digit => "expected a digit".into(),
+                    lex::Expect::Ident => "expected an identifier".into(),
+                    lex::Expect::Escape => "invalid string escape sequence".into(),
+                    lex::Expect::Unicode => "expected a 4-digit hexadecimal code point after \\u".into(),
+                    lex::Expect::Token => match found.chars().next() {
+                        Some('\'') => "unexpected `'`: jq strings use double quotes".into(),
+                        Some(c) => format!("unexpected character `{c}`"),
+                        None => "unexpected end of expression".into(),
+                    },
+                    _ => "syntax error".into(),
+                };
+                let span = if within(code, found) { span_of(code, found) } else { Span { start: code.len(), end: code.len() } };
+                CompileError { message, span }
+            })),
+            Error::Parse(es) => out.extend(es.into_iter().map(|(expect, found)| {
+                let found_text = if found.is_empty() { "end of expression".to_owned() } else { format!("`{found}`") };
+                let message = format!("expected {}, found {found_text}", expect.as_str());
+                let span = if within(code, found) { token_span(code, found) } else { Span { start: code.len(), end: code.len() } };
+                CompileError { message, span }
+            })),
+        }
+    }
+    out
+}
+
+fn undefined_errors(code: &str, errs: compile::Errors<&str, ()>) -> Vec<CompileError> {
+    errs.into_iter()
+        .flat_map(|(_file, es)| es)
+        .map(|(name, undefined)| {
+            let what = match undefined {
+                compile::Undefined::Filter(arity) => format!("{name}/{arity} is not defined"),
+                other => format!("undefined {} {name}", other.as_str()),
+            };
+            let span = if within(code, name) { token_span(code, name) } else { Span { start: 0, end: 0 } };
+            CompileError { message: what, span }
+        })
+        .collect()
+}
+
+/// Whether the program mentions `$ENV` as a variable (outside string literals).
+fn reads_env_var(code: &str) -> bool {
+    fn walk(tokens: &[lex::Token<&str>]) -> bool {
+        tokens.iter().any(|lex::Token(s, tok)| match tok {
+            lex::Tok::Var => *s == "$ENV",
+            lex::Tok::Block(inner) => walk(inner),
+            lex::Tok::Str(parts) => parts.iter().any(|p| match p {
+                lex::StrPart::Term(t) => walk(std::slice::from_ref(t)),
+                _ => false,
+            }),
+            _ => false,
+        })
+    }
+    lex::Lexer::new(code).lex().map(|t| walk(&t)).unwrap_or(false)
+}

@@ -1,0 +1,31 @@
+//! hookmap's engine: applies Port webhook mappings to webhook requests exactly as Port does,
+//! and says precisely why when it can't.
+//!
+//! ```
+//! use mapper_core::{Mapper, MapperOptions};
+//! let config = r#"[{"blueprint": "stack", "entity": {"identifier": ".body.id", "properties": {"state": ".body.state"}}}]"#;
+//! let mapper = Mapper::from_json(config, MapperOptions::default()).unwrap();
+//! let result = mapper.map_json(br#"{"body": {"id": "ai-agent", "state": "FINISHED"}}"#).unwrap();
+//! assert_eq!(result.entities[0].identifier(), "ai-agent");
+//! ```
+
+pub mod blueprint;
+pub mod config;
+pub mod diagnostic;
+pub mod entity;
+pub mod error;
+pub mod identifier;
+pub mod jq;
+pub mod mapper;
+pub mod path;
+pub mod request;
+pub mod signature;
+pub mod value;
+
+pub use blueprint::Blueprint;
+pub use config::WebhookConfig;
+pub use diagnostic::{Diagnostic, Severity};
+pub use entity::{CreateEntity, DeleteEntity, Entity, MapResult};
+pub use error::Error;
+pub use mapper::{Clock, FixedClock, Mapper, MapperOptions, SystemClock, MAX_ITEMS};
+pub use request::Request;

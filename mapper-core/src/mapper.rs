@@ -1,0 +1,535 @@
+//! The mapper: a configuration compiled once, applied to many requests.
+
+use crate::blueprint::Blueprint;
+use crate::config::{EntityConfig, FieldSpec, MappingConfig, Operation, WebhookConfig};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::entity::{CreateEntity, DeleteEntity, Entity, MapResult};
+use crate::error::Error;
+use crate::jq::{Dialect, Evaluation, Program, RunContext, Span};
+use crate::path::JsonPath;
+use crate::request::{jq_type, Request};
+use crate::value::from_val;
+use jaq_json::{Num, Val};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Port processes at most this many `itemsToParse` items per mapping.
+pub const MAX_ITEMS: usize = 500;
+
+/// A source of the current time, in seconds since the Unix epoch (what jq's `now` returns).
+/// The host supplies it: WebAssembly has no system clock.
+pub trait Clock: Send + Sync {
+    /// Seconds since the Unix epoch.
+    fn now(&self) -> f64;
+}
+
+/// The operating system's clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> f64 {
+        #[cfg(not(target_family = "wasm"))]
+        {
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64())
+        }
+        #[cfg(target_family = "wasm")]
+        {
+            0.0
+        }
+    }
+}
+
+/// A clock that always answers the same time (for tests and reproducible runs).
+#[derive(Debug, Clone, Copy)]
+pub struct FixedClock(pub f64);
+
+impl Clock for FixedClock {
+    fn now(&self) -> f64 {
+        self.0
+    }
+}
+
+/// How a mapper behaves.
+#[derive(Clone)]
+pub struct MapperOptions {
+    /// Turn every warning (error → null, dropped outputs, no output, `env`, ...) into an error
+    /// that drops the entity; compile-time warnings refuse the configuration.
+    pub strict: bool,
+    /// Blueprints to validate entities against (matched by identifier).
+    pub blueprints: Vec<Blueprint>,
+    /// Where `now` takes its time from.
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Default for MapperOptions {
+    fn default() -> Self {
+        Self { strict: false, blueprints: Vec::new(), clock: Arc::new(SystemClock) }
+    }
+}
+
+impl std::fmt::Debug for MapperOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MapperOptions").field("strict", &self.strict).field("blueprints", &self.blueprints.len()).finish()
+    }
+}
+
+/// A compiled jq expression and the place it came from.
+struct Expr {
+    program: Program,
+    source: String,
+    field: String,
+}
+
+/// A compiled entity field: a jq expression, or a search query with jq leaves.
+enum Field {
+    Jq(Expr),
+    Query(QueryNode),
+}
+
+/// A search query template whose string leaves are compiled jq.
+enum QueryNode {
+    Leaf(Expr),
+    Array(Vec<QueryNode>),
+    Object(Vec<(String, QueryNode)>),
+    Literal(Value),
+}
+
+struct CompiledMapping {
+    blueprint: String,
+    operation: Operation,
+    filter: Option<Expr>,
+    items: Option<Expr>,
+    identifier: Field,
+    title: Option<Field>,
+    icon: Option<Field>,
+    team: Option<Field>,
+    properties: Vec<(String, Field)>,
+    relations: Vec<(String, Field)>,
+    path: JsonPath,
+}
+
+/// A webhook configuration compiled once, ready to map any number of requests.
+pub struct Mapper {
+    config: WebhookConfig,
+    mappings: Vec<CompiledMapping>,
+    request_identifier: Option<Expr>,
+    warnings: Vec<Diagnostic>,
+    blueprints: HashMap<String, Blueprint>,
+    strict: bool,
+    clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for Mapper {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Mapper").field("mappings", &self.mappings.len()).field("strict", &self.strict).finish_non_exhaustive()
+    }
+}
+
+/// Collects compile errors and warnings.
+struct Compiler {
+    errors: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
+    mapping: Option<usize>,
+}
+
+impl Compiler {
+    fn expr(&mut self, source: &str, path: &JsonPath) -> Option<Expr> {
+        let field = path.to_string();
+        match Program::compile(source, Dialect::Port) {
+            Ok(program) => {
+                if let Some(&at) = program.rewritten_quotes().first() {
+                    let mut d = Diagnostic::warning(field.clone(), "Port rewrites 'single' quotes to \"double\" quotes in this expression; standard jq would reject it")
+                        .with_expression(source, Some(Span { start: at, end: at + 1 }));
+                    d.mapping = self.mapping;
+                    self.warnings.push(d);
+                }
+                Some(Expr { program, source: source.to_owned(), field })
+            }
+            Err(errs) => {
+                for e in errs {
+                    let mut d = Diagnostic::error(field.clone(), e.message).with_expression(source, Some(e.span));
+                    d.mapping = self.mapping;
+                    self.errors.push(d);
+                }
+                None
+            }
+        }
+    }
+
+    fn field(&mut self, spec: &FieldSpec, path: &JsonPath) -> Option<Field> {
+        match spec {
+            FieldSpec::Jq(s) => self.expr(s, path).map(Field::Jq),
+            FieldSpec::Query(v) => self.query(v, path).map(Field::Query),
+        }
+    }
+
+    fn query(&mut self, v: &Value, path: &JsonPath) -> Option<QueryNode> {
+        match v {
+            Value::String(s) => self.expr(s, path).map(QueryNode::Leaf),
+            Value::Array(items) => {
+                let nodes: Vec<_> = items.iter().enumerate().map(|(i, x)| self.query(x, &path.index(i))).collect();
+                nodes.into_iter().collect::<Option<Vec<_>>>().map(QueryNode::Array)
+            }
+            Value::Object(o) => {
+                let nodes: Vec<_> = o.iter().map(|(k, x)| self.query(x, &path.key(k)).map(|n| (k.clone(), n))).collect();
+                nodes.into_iter().collect::<Option<Vec<_>>>().map(QueryNode::Object)
+            }
+            other => Some(QueryNode::Literal(other.clone())),
+        }
+    }
+
+    fn fields(&mut self, specs: &[(String, FieldSpec)], path: &JsonPath) -> Vec<(String, Field)> {
+        specs.iter().filter_map(|(k, s)| self.field(s, &path.key(k)).map(|f| (k.clone(), f))).collect()
+    }
+
+    fn mapping(&mut self, i: usize, m: &MappingConfig) -> Option<CompiledMapping> {
+        self.mapping = Some(i);
+        let path = JsonPath::root("").key("mappings").index(i);
+        let filter = m.filter.as_deref().and_then(|f| self.expr(f, &path.key("filter")));
+        let items = m.items_to_parse.as_deref().and_then(|f| self.expr(f, &path.key("itemsToParse")));
+        let ep = path.key("entity");
+        let EntityConfig { identifier, title, icon, team, properties, relations } = &m.entity;
+        let is_delete = matches!(m.operation, Operation::Delete { .. });
+        let identifier = self.field(identifier, &ep.key("identifier"));
+        let (title, icon, team, properties, relations) = if is_delete {
+            (None, None, None, Vec::new(), Vec::new())
+        } else {
+            (
+                title.as_ref().and_then(|s| self.field(s, &ep.key("title"))),
+                icon.as_ref().and_then(|s| self.field(s, &ep.key("icon"))),
+                team.as_ref().and_then(|s| self.field(s, &ep.key("team"))),
+                self.fields(properties, &ep.key("properties")),
+                self.fields(relations, &ep.key("relations")),
+            )
+        };
+        Some(CompiledMapping {
+            blueprint: m.blueprint.clone(),
+            operation: m.operation,
+            filter,
+            items,
+            identifier: identifier?,
+            title,
+            icon,
+            team,
+            properties,
+            relations,
+            path,
+        })
+    }
+}
+
+impl Mapper {
+    /// Compile configuration JSON text (webhook object, mappings array or single mapping).
+    pub fn from_json(config: &str, options: MapperOptions) -> Result<Self, Error> {
+        let value: Value = serde_json::from_str(config).map_err(|e| Error::Config(vec![Diagnostic::json_syntax("config", &e)]))?;
+        Self::new(&value, options)
+    }
+
+    /// Compile a configuration, reporting every problem at once with its path and span.
+    pub fn new(config: &Value, options: MapperOptions) -> Result<Self, Error> {
+        let parsed = WebhookConfig::from_value(config).map_err(Error::Config)?;
+        Self::from_config(parsed.config, parsed.warnings, options)
+    }
+
+    fn from_config(config: WebhookConfig, config_warnings: Vec<Diagnostic>, options: MapperOptions) -> Result<Self, Error> {
+        let mut c = Compiler { errors: Vec::new(), warnings: config_warnings, mapping: None };
+        let mappings: Vec<CompiledMapping> = config.mappings.iter().enumerate().filter_map(|(i, m)| c.mapping(i, m)).collect();
+        c.mapping = None;
+        let request_identifier = config.security.as_ref().and_then(|s| s.request_identifier_path.as_deref()).and_then(|src| {
+            let path = JsonPath::root("").key("security").key("requestIdentifierPath");
+            match Program::compile(src, Dialect::Port) {
+                Ok(program) => Some(Expr { program, source: src.to_owned(), field: path.to_string() }),
+                Err(errs) => {
+                    // Port evaluates it to null, so deliveries are never deduplicated.
+                    for e in errs {
+                        c.warnings.push(Diagnostic::warning(path.to_string(), format!("{}; Port treats this as null, so deliveries are never deduplicated", e.message)).with_expression(src, Some(e.span)));
+                    }
+                    None
+                }
+            }
+        });
+        if options.strict {
+            for w in c.warnings.drain(..) {
+                c.errors.push(Diagnostic { severity: Severity::Error, ..w });
+            }
+        }
+        if !c.errors.is_empty() {
+            return Err(Error::Config(c.errors));
+        }
+        let blueprints = options.blueprints.into_iter().map(|b| (b.identifier.clone(), b)).collect();
+        Ok(Self { config, mappings, request_identifier, warnings: c.warnings, blueprints, strict: options.strict, clock: options.clock })
+    }
+
+    /// The configuration this mapper was compiled from.
+    pub fn config(&self) -> &WebhookConfig {
+        &self.config
+    }
+
+    /// Compile-time warnings (things Port accepts that are probably not what was meant).
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.warnings
+    }
+
+    /// Parse request JSON (`{body, headers, queryParams}`) and map it.
+    pub fn map_json(&self, request: &[u8]) -> Result<MapResult, Error> {
+        Ok(self.map(&Request::from_json(request)?))
+    }
+
+    /// Map a request given as a JSON value.
+    pub fn map_value(&self, request: &Value) -> Result<MapResult, Error> {
+        Ok(self.map(&Request::from_value(request)?))
+    }
+
+    /// Map a request: every mapping, in order, on the one request value.
+    pub fn map(&self, request: &Request) -> MapResult {
+        let run = RunContext { now: self.clock.now(), ..RunContext::default() };
+        let mut result = MapResult::default();
+        if !self.config.enabled {
+            result.diagnostics.push(Diagnostic::warning("enabled", "this webhook is disabled (`enabled: false`): Port drops every event"));
+            return result;
+        }
+        for (i, m) in self.mappings.iter().enumerate() {
+            self.map_one(i, m, request.val(), &run, &mut result);
+        }
+        result
+    }
+
+    /// Evaluate `security.requestIdentifierPath` on a request: the delivery's identity for
+    /// deduplication (`None` when not configured or when it yields nothing or `null`).
+    pub fn request_identifier(&self, request: &Request) -> Option<Value> {
+        let expr = self.request_identifier.as_ref()?;
+        match expr.program.first(request.val().clone(), &RunContext::default()).0 {
+            Evaluation::Value { value: Val::Null, .. } => None,
+            Evaluation::Value { value, .. } => Some(from_val(&value)),
+            _ => None,
+        }
+    }
+
+    fn map_one(&self, i: usize, m: &CompiledMapping, request: &Val, run: &RunContext, out: &mut MapResult) {
+        let Some(items_expr) = &m.items else {
+            let mut cx = Cx::new(self.strict, i, None);
+            if let Some(entity) = self.entity_if_selected(m, request, run, &mut cx) {
+                out.entities.push(entity);
+            }
+            out.diagnostics.append(&mut cx.diagnostics);
+            return;
+        };
+        let mut cx = Cx::new(self.strict, i, None);
+        let items = cx.eval(items_expr, request, run);
+        let items = match items {
+            Some(Val::Arr(a)) => a,
+            Some(Val::Null) | None => {
+                out.diagnostics.append(&mut cx.diagnostics);
+                return;
+            }
+            Some(other) => {
+                cx.error(items_expr, format!("itemsToParse must yield an array, got {}: {}", jq_type(&other), crate::value::compact(&other)));
+                out.diagnostics.append(&mut cx.diagnostics);
+                return;
+            }
+        };
+        if items.len() > MAX_ITEMS {
+            cx.warn(items_expr, format!("itemsToParse yielded {} items; Port processes only the first {MAX_ITEMS}", items.len()));
+        }
+        out.diagnostics.append(&mut cx.diagnostics);
+        let Val::Obj(base) = request else { return };
+        for (n, item) in items.iter().take(MAX_ITEMS).enumerate() {
+            let mut with_item = (**base).clone();
+            with_item.insert(Val::utf8_str("item"), item.clone());
+            let input = Val::obj(with_item);
+            let mut cx = Cx::new(self.strict, i, Some(n));
+            if let Some(entity) = self.entity_if_selected(m, &input, run, &mut cx) {
+                out.entities.push(entity);
+            }
+            out.diagnostics.append(&mut cx.diagnostics);
+        }
+    }
+
+    fn entity_if_selected(&self, m: &CompiledMapping, input: &Val, run: &RunContext, cx: &mut Cx) -> Option<Entity> {
+        if let Some(f) = &m.filter {
+            match cx.eval(f, input, run) {
+                Some(Val::Bool(true)) => {}
+                Some(Val::Bool(false) | Val::Null) | None => return None,
+                Some(other) => {
+                    cx.warn(f, format!("filter yielded {}, not true: the mapping is skipped", crate::value::compact(&other)));
+                    return None;
+                }
+            }
+        }
+        let identifier = self.identifier(&m.identifier, input, run, cx);
+        let entity = match m.operation {
+            Operation::Delete { delete_dependents } => Entity::Delete(DeleteEntity { blueprint: m.blueprint.clone(), identifier: identifier?, delete_dependents }),
+            Operation::Create => {
+                let title = m.title.as_ref().and_then(|f| cx.string_like(f, input, run, "title"));
+                let icon = m.icon.as_ref().and_then(|f| cx.string_like(f, input, run, "icon"));
+                let team = m.team.as_ref().and_then(|f| cx.team(f, input, run));
+                let properties = m.properties.iter().filter_map(|(k, f)| cx.field(f, input, run).map(|v| (k.clone(), v))).collect();
+                let relations = m.relations.iter().filter_map(|(k, f)| cx.relation(f, input, run).map(|v| (k.clone(), v))).collect();
+                let entity = CreateEntity { blueprint: m.blueprint.clone(), identifier: identifier?, title, icon, team, properties, relations };
+                if let Some(bp) = self.blueprints.get(&m.blueprint) {
+                    for d in bp.validate(&entity, &m.path.key("entity")) {
+                        cx.push(d);
+                    }
+                }
+                Entity::Create(entity)
+            }
+        };
+        (!cx.failed).then_some(entity)
+    }
+
+    fn identifier(&self, f: &Field, input: &Val, run: &RunContext, cx: &mut Cx) -> Option<Value> {
+        let expr = match f {
+            Field::Query(q) => return Some(cx.query(q, input, run)),
+            Field::Jq(e) => e,
+        };
+        match cx.eval(expr, input, run) {
+            None => {
+                cx.error(expr, "the identifier produced no output; Port can't store an entity without one");
+                None
+            }
+            Some(Val::TStr(s)) => {
+                let s = String::from_utf8_lossy(&s).into_owned();
+                match crate::identifier::check_entity_identifier(&s) {
+                    Ok(()) => Some(Value::String(s)),
+                    Err(msg) => {
+                        cx.error(expr, msg);
+                        None
+                    }
+                }
+            }
+            Some(Val::Num(n)) => {
+                let s = number_string(&n);
+                cx.warn(expr, format!("the identifier is the number {s}; Port stores it as the string \"{s}\" (add `| tostring`)"));
+                Some(Value::String(s))
+            }
+            Some(Val::Null) => {
+                cx.error(expr, "the identifier is null; Port can't store an entity without one");
+                None
+            }
+            Some(other) => {
+                cx.error(expr, format!("the identifier must be a string, got {}: {}", jq_type(&other), crate::value::compact(&other)));
+                None
+            }
+        }
+    }
+}
+
+/// The string jq prints for a number (`tostring`).
+fn number_string(n: &Num) -> String {
+    Val::Num(n.clone()).to_string()
+}
+
+/// Per-entity evaluation state: diagnostics so far and whether the entity must be dropped.
+struct Cx {
+    strict: bool,
+    mapping: usize,
+    item: Option<usize>,
+    diagnostics: Vec<Diagnostic>,
+    failed: bool,
+}
+
+impl Cx {
+    fn new(strict: bool, mapping: usize, item: Option<usize>) -> Self {
+        Self { strict, mapping, item, diagnostics: Vec::new(), failed: false }
+    }
+
+    fn push(&mut self, mut d: Diagnostic) {
+        d.mapping = Some(self.mapping);
+        d.item = self.item;
+        if d.is_error() {
+            self.failed = true;
+        }
+        self.diagnostics.push(d);
+    }
+
+    fn error(&mut self, e: &Expr, msg: impl Into<String>) {
+        self.push(Diagnostic::error(e.field.clone(), msg).with_expression(&e.source, None));
+    }
+
+    /// A warning, or an error in strict mode.
+    fn warn(&mut self, e: &Expr, msg: impl Into<String>) {
+        let severity = if self.strict { Severity::Error } else { Severity::Warning };
+        let d = Diagnostic { severity, ..Diagnostic::warning(e.field.clone(), msg).with_expression(&e.source, None) };
+        self.push(d);
+    }
+
+    /// Evaluate with Port's rules: first output, `None` for no output, `null` for an error.
+    fn eval(&mut self, e: &Expr, input: &Val, run: &RunContext) -> Option<Val> {
+        let (evaluation, env_used) = e.program.first(input.clone(), run);
+        if env_used || e.program.reads_env_var() {
+            self.warn(e, "reads `env`/`$ENV`, which Port replaces with {}");
+        }
+        match evaluation {
+            Evaluation::Value { value, dropped_outputs } => {
+                if dropped_outputs {
+                    self.warn(e, "produced more than one output; Port keeps only the first");
+                }
+                Some(value)
+            }
+            Evaluation::NoOutput => {
+                self.warn(e, "produced no output; Port leaves this key out");
+                None
+            }
+            Evaluation::Error(msg) => {
+                self.warn(e, format!("jq error: {msg}; Port stores null"));
+                Some(Val::Null)
+            }
+        }
+    }
+
+    fn field(&mut self, f: &Field, input: &Val, run: &RunContext) -> Option<Value> {
+        match f {
+            Field::Jq(e) => self.eval(e, input, run).map(|v| from_val(&v)),
+            Field::Query(q) => Some(self.query(q, input, run)),
+        }
+    }
+
+    fn string_like(&mut self, f: &Field, input: &Val, run: &RunContext, what: &str) -> Option<Value> {
+        let v = self.field(f, input, run)?;
+        if !(v.is_string() || v.is_null()) {
+            if let Field::Jq(e) = f {
+                self.warn(e, format!("the {what} should be a string, got {v}; Port's API may refuse it (add `| tostring`)"));
+            }
+        }
+        Some(v)
+    }
+
+    fn team(&mut self, f: &Field, input: &Val, run: &RunContext) -> Option<Value> {
+        let v = self.field(f, input, run)?;
+        let ok = match &v {
+            Value::Null | Value::String(_) => true,
+            Value::Array(a) => a.iter().all(Value::is_string),
+            Value::Object(o) => o.contains_key("combinator"),
+            _ => false,
+        };
+        if let (false, Field::Jq(e)) = (ok, f) {
+            self.warn(e, format!("team should be a team name or an array of them, got {v}"));
+        }
+        Some(v)
+    }
+
+    fn relation(&mut self, f: &Field, input: &Val, run: &RunContext) -> Option<Value> {
+        let v = self.field(f, input, run)?;
+        let ok = match &v {
+            Value::Null | Value::String(_) => true,
+            Value::Array(a) => a.iter().all(Value::is_string),
+            Value::Object(o) => o.contains_key("combinator"),
+            _ => false,
+        };
+        if let (false, Field::Jq(e)) = (ok, f) {
+            self.warn(e, format!("a relation should be an identifier, an array of identifiers, null or a search query, got {v}"));
+        }
+        Some(v)
+    }
+
+    fn query(&mut self, q: &QueryNode, input: &Val, run: &RunContext) -> Value {
+        match q {
+            QueryNode::Leaf(e) => self.eval(e, input, run).map_or(Value::Null, |v| from_val(&v)),
+            QueryNode::Array(items) => Value::Array(items.iter().map(|n| self.query(n, input, run)).collect()),
+            QueryNode::Object(entries) => Value::Object(entries.iter().map(|(k, n)| (k.clone(), self.query(n, input, run))).collect()),
+            QueryNode::Literal(v) => v.clone(),
+        }
+    }
+}

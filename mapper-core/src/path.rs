@@ -1,0 +1,85 @@
+//! JSON paths that name a place in a configuration or request: `mappings[0].entity.properties.link`.
+
+use std::fmt;
+
+/// One step of a path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// A location inside a JSON document, printed the way users write it in jq.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct JsonPath {
+    root: &'static str,
+    steps: Vec<Step>,
+}
+
+impl JsonPath {
+    /// An empty path under a root name (`""` prints as nothing; `"request"` as `request`).
+    pub fn root(root: &'static str) -> Self {
+        Self { root, steps: Vec::new() }
+    }
+
+    /// This path extended by an object key.
+    pub fn key(&self, key: &str) -> Self {
+        let mut p = self.clone();
+        p.steps.push(Step::Key(key.to_owned()));
+        p
+    }
+
+    /// This path extended by an array index.
+    pub fn index(&self, i: usize) -> Self {
+        let mut p = self.clone();
+        p.steps.push(Step::Index(i));
+        p
+    }
+}
+
+fn is_plain_key(k: &str) -> bool {
+    let mut chars = k.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+impl fmt::Display for JsonPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut first = true;
+        if !self.root.is_empty() {
+            f.write_str(self.root)?;
+            first = false;
+        }
+        for step in &self.steps {
+            match step {
+                Step::Key(k) if is_plain_key(k) => {
+                    if !first {
+                        f.write_str(".")?;
+                    }
+                    f.write_str(k)?;
+                }
+                Step::Key(k) => write!(f, "[{}]", serde_json::Value::from(k.as_str()))?,
+                Step::Index(i) => write!(f, "[{i}]")?,
+            }
+            first = false;
+        }
+        if first {
+            f.write_str("(root)")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::JsonPath;
+
+    #[test]
+    fn prints_like_jq_paths() {
+        let p = JsonPath::root("").key("mappings").index(0).key("entity").key("properties").key("link");
+        assert_eq!(p.to_string(), "mappings[0].entity.properties.link");
+        let q = JsonPath::root("request").key("headers").key("X-Signature-256");
+        assert_eq!(q.to_string(), "request.headers[\"X-Signature-256\"]");
+        assert_eq!(JsonPath::root("").to_string(), "(root)");
+    }
+}

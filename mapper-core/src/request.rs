@@ -1,0 +1,201 @@
+//! The request jq sees: `{body, headers, queryParams}`, checked and normalised once.
+
+use crate::diagnostic::Diagnostic;
+use crate::error::Error;
+use crate::path::JsonPath;
+use crate::value::key_string;
+use jaq_json::{Map, Val};
+
+const REQUEST_KEYS: &[&str] = &["body", "headers", "queryParams"];
+
+/// A webhook request, held as the jq value every expression runs on.
+#[derive(Debug, Clone)]
+pub struct Request {
+    val: Val,
+}
+
+impl Request {
+    /// Parse request JSON (`{body, headers, queryParams}`); errors carry line and column.
+    pub fn from_json(bytes: &[u8]) -> Result<Self, Error> {
+        let val: Val = serde_json::from_slice(bytes).map_err(|e| Error::Request(vec![Diagnostic::json_syntax("request", &e)]))?;
+        Self::from_val(val)
+    }
+
+    /// A request whose body is the given JSON (no headers, no query parameters).
+    pub fn from_body_json(bytes: &[u8]) -> Result<Self, Error> {
+        let body: Val = serde_json::from_slice(bytes).map_err(|e| Error::Request(vec![Diagnostic::json_syntax("body", &e)]))?;
+        Ok(Self::from_parts(body, Map::default(), Map::default()))
+    }
+
+    /// Build a request from a JSON value.
+    pub fn from_value(v: &serde_json::Value) -> Result<Self, Error> {
+        Self::from_val(crate::value::to_val(v))
+    }
+
+    /// Build a request from its three parts.
+    pub fn from_parts(body: Val, headers: Map, query_params: Map) -> Self {
+        let mut o = Map::default();
+        o.insert(Val::utf8_str("body"), body);
+        o.insert(Val::utf8_str("headers"), Val::obj(with_lowercase_headers(headers)));
+        o.insert(Val::utf8_str("queryParams"), Val::obj(query_params));
+        Self { val: Val::obj(o) }
+    }
+
+    /// Check a jq value is a request and normalise it (lowercase header aliases, defaults).
+    pub fn from_val(val: Val) -> Result<Self, Error> {
+        let root = JsonPath::root("request");
+        let mut errs = Vec::new();
+        let Val::Obj(o) = val else {
+            return Err(Error::Request(vec![Diagnostic::error("request", format!(
+                "a request must be an object {{\"body\", \"headers\", \"queryParams\"}}, found {}",
+                jq_type(&val)
+            ))]));
+        };
+        for k in o.keys() {
+            let name = key_string(k);
+            if !REQUEST_KEYS.contains(&name.as_str()) {
+                errs.push(Diagnostic::error(root.key(&name).to_string(), format!(
+                    "unknown key `{name}`: a request has `body`, `headers` and `queryParams` (to map a body-only payload, wrap it or use the body-only option)"
+                )));
+            }
+        }
+        let get = |k: &str| o.get(&Val::utf8_str(k.to_owned())).cloned();
+        let body = match get("body") {
+            Some(b) => b,
+            None => {
+                if errs.is_empty() {
+                    errs.push(Diagnostic::error("request", "missing `body`: a request is {\"body\", \"headers\", \"queryParams\"}"));
+                }
+                Val::Null
+            }
+        };
+        let headers = string_map(get("headers"), &root.key("headers"), "header", &mut errs);
+        let query = query_map(get("queryParams"), &root.key("queryParams"), &mut errs);
+        if !errs.is_empty() {
+            return Err(Error::Request(errs));
+        }
+        Ok(Self::from_parts(body, headers, query))
+    }
+
+    /// The request as jq sees it.
+    pub fn val(&self) -> &Val {
+        &self.val
+    }
+
+    /// A header's value, matched case-insensitively.
+    pub fn header(&self, name: &str) -> Option<String> {
+        let Val::Obj(o) = &self.val else { return None };
+        let Some(Val::Obj(h)) = o.get(&Val::utf8_str("headers")) else { return None };
+        h.iter().find(|(k, _)| key_string(k).eq_ignore_ascii_case(name)).and_then(|(_, v)| match v {
+            Val::TStr(s) => Some(String::from_utf8_lossy(s).into_owned()),
+            _ => None,
+        })
+    }
+}
+
+/// jq's name for a value's type, with an article.
+pub(crate) fn jq_type(v: &Val) -> &'static str {
+    match v {
+        Val::Null => "null",
+        Val::Bool(_) => "a boolean",
+        Val::Num(_) => "a number",
+        Val::TStr(_) | Val::BStr(_) => "a string",
+        Val::Arr(_) => "an array",
+        Val::Obj(_) => "an object",
+    }
+}
+
+fn string_map(v: Option<Val>, path: &JsonPath, what: &str, errs: &mut Vec<Diagnostic>) -> Map {
+    match v {
+        None | Some(Val::Null) => Map::default(),
+        Some(Val::Obj(o)) => {
+            for (k, v) in o.iter() {
+                if !matches!(v, Val::TStr(_)) {
+                    let name = key_string(k);
+                    errs.push(Diagnostic::error(path.key(&name).to_string(), format!("a {what} value must be a string, found {}", jq_type(v))));
+                }
+            }
+            (*o).clone()
+        }
+        Some(other) => {
+            errs.push(Diagnostic::error(path.to_string(), format!("`headers` must be an object of strings, found {}", jq_type(&other))));
+            Map::default()
+        }
+    }
+}
+
+fn query_map(v: Option<Val>, path: &JsonPath, errs: &mut Vec<Diagnostic>) -> Map {
+    match v {
+        None | Some(Val::Null) => Map::default(),
+        Some(Val::Obj(o)) => {
+            for (k, v) in o.iter() {
+                let ok = match v {
+                    Val::TStr(_) => true,
+                    Val::Arr(a) => a.iter().all(|x| matches!(x, Val::TStr(_))),
+                    _ => false,
+                };
+                if !ok {
+                    errs.push(Diagnostic::error(path.key(&key_string(k)).to_string(), format!("a query parameter must be a string or an array of strings, found {}", jq_type(v))));
+                }
+            }
+            (*o).clone()
+        }
+        Some(other) => {
+            errs.push(Diagnostic::error(path.to_string(), format!("`queryParams` must be an object, found {}", jq_type(&other))));
+            Map::default()
+        }
+    }
+}
+
+/// Add a lowercase alias for every header present only in another case.
+fn with_lowercase_headers(mut headers: Map) -> Map {
+    let missing: Vec<(Val, Val)> = headers
+        .iter()
+        .filter_map(|(k, v)| {
+            let name = key_string(k);
+            let lower = name.to_ascii_lowercase();
+            (lower != name).then(|| (Val::utf8_str(lower), v.clone()))
+        })
+        .filter(|(k, _)| !headers.contains_key(k))
+        .collect();
+    for (k, v) in missing {
+        headers.entry(k).or_insert(v);
+    }
+    headers
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_get_lowercase_aliases_without_overwriting() {
+        let r = Request::from_json(br#"{"body":{},"headers":{"X-Sig":"a","Only-Upper":"b","x-sig":"c"}}"#).unwrap();
+        let json = crate::value::from_val(r.val());
+        assert_eq!(json["headers"]["only-upper"], "b");
+        assert_eq!(json["headers"]["x-sig"], "c");
+        assert_eq!(json["queryParams"], serde_json::json!({}));
+        assert_eq!(r.header("X-SIG").as_deref(), Some("a"));
+    }
+
+    #[test]
+    fn body_only_payload_is_refused_with_a_hint() {
+        let e = Request::from_json(br#"{"stack":{"id":"x"}}"#).unwrap_err();
+        assert_eq!(e.diagnostics()[0].field, "request.stack");
+        assert!(e.diagnostics()[0].message.contains("body-only"));
+    }
+
+    #[test]
+    fn syntax_errors_name_line_and_column() {
+        let e = Request::from_json(b"{\n  \"body\": [1,\n}").unwrap_err();
+        let d = &e.diagnostics()[0];
+        assert_eq!((d.line, d.column), (Some(3), Some(1)));
+    }
+
+    #[test]
+    fn wrong_types_name_their_place() {
+        let e = Request::from_json(br#"{"body":1,"headers":{"A":1},"queryParams":[]}"#).unwrap_err();
+        let fields: Vec<_> = e.diagnostics().iter().map(|d| d.field.as_str()).collect();
+        assert_eq!(fields, ["request.headers.A", "request.queryParams"]);
+    }
+}
