@@ -12,6 +12,7 @@
 pub mod blueprint;
 pub mod config;
 pub mod diagnostic;
+pub mod diff;
 pub mod entity;
 pub mod error;
 pub mod identifier;
@@ -20,6 +21,8 @@ pub mod mapper;
 pub mod path;
 pub mod request;
 pub mod signature;
+#[cfg(feature = "fs")]
+pub mod testcase;
 pub mod value;
 
 pub use blueprint::Blueprint;

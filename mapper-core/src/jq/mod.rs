@@ -8,4 +8,4 @@ mod program;
 mod prelude;
 
 pub use dialect::{rewrite_single_quotes, Rewrite};
-pub use program::{CompileError, Dialect, Evaluation, Program, RunContext, Span};
+pub use program::{CompileError, Dialect, Evaluation, Output, Program, RunContext, Span};

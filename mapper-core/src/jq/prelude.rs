@@ -14,6 +14,11 @@ def from_entries: reduce .[] as $x ({};
             | if type == "string" then . else tojson end):
         ($x | if has("value") then .value elif has("v") then .v
               elif has("Value") then .Value else .V end) });
+def IN(s): any(s == .; .);
+def IN(src; s): any(src == s; .);
+def INDEX(stream; idx_expr): reduce stream as $row ({}; .[$row | idx_expr | tostring] |= $row);
+def INDEX(idx_expr): INDEX(.[]; idx_expr);
+def ascii: [.] | implode;
 def todate: if type == "number" then floor end | todateiso8601;
 "#;
 

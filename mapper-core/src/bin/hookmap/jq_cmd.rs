@@ -1,0 +1,133 @@
+//! `hookmap jq`: standard jq (`jq -c`), or exactly Port's answer with `--port`.
+
+use crate::input::read;
+use jaq_json::Val;
+use mapper_core::jq::{Dialect, Evaluation, Output, Program, RunContext};
+use mapper_core::value::from_val;
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+
+/// Arguments of `hookmap jq`.
+#[derive(clap::Args)]
+pub struct JqArgs {
+    /// Port's semantics: single-quote rewrite, `env` = {}, first output only, `null` for an
+    /// error, nothing for no output; always exit 0.
+    #[arg(long)]
+    port: bool,
+    /// Compact output (always on; accepted for `jq -c` habits).
+    #[arg(short = 'c', long = "compact-output")]
+    _compact: bool,
+    /// Print string outputs without quotes, like `jq -r`.
+    #[arg(short = 'r', long = "raw-output")]
+    raw: bool,
+    /// Use `null` as the single input instead of reading any, like `jq -n`.
+    #[arg(short = 'n', long = "null-input")]
+    null_input: bool,
+    /// The jq program.
+    filter: String,
+    /// The input file, holding one or more JSON values (`-` or nothing: standard input).
+    file: Option<PathBuf>,
+}
+
+fn env_object() -> Val {
+    Val::obj(std::env::vars().map(|(k, v)| (Val::utf8_str(k), Val::utf8_str(v))).collect())
+}
+
+fn print(out: &mut impl Write, v: &Val, raw: bool) -> std::io::Result<()> {
+    match v {
+        Val::TStr(s) if raw => out.write_all(s)?,
+        _ => serde_json::to_writer(&mut *out, &from_val(v))?,
+    }
+    out.write_all(b"\n")
+}
+
+/// Run `hookmap jq`. Exit codes as jq's: 0 ok, 2 unreadable input, 3 compile error, 5 a
+/// runtime error happened; `--port` always exits 0 once the input is read.
+pub fn run(args: JqArgs) -> u8 {
+    let file = args.file.clone().unwrap_or_else(|| PathBuf::from("-"));
+    let bytes = if args.null_input { b"null".to_vec() } else { match read(&file) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("jq: error: {e}");
+            return 2;
+        }
+    } };
+    let dialect = if args.port { Dialect::Port } else { Dialect::Standard };
+    let program = match Program::compile(&args.filter, dialect) {
+        Ok(p) => Some(p),
+        Err(errs) => {
+            for e in &errs {
+                eprintln!("jq: error: {} at bytes {}..{} of the program", e.message, e.span.start, e.span.end);
+            }
+            if !args.port {
+                eprintln!("jq: {} compile error{}", errs.len(), if errs.len() == 1 { "" } else { "s" });
+                return 3;
+            }
+            None
+        }
+    };
+    let name = file.display().to_string();
+    let mut parse_error = None;
+    let values = serde_json::Deserializer::from_slice(&bytes).into_iter::<Val>().map(|r| {
+        r.map_err(|e| format!("Cannot parse {name} at line {}, column {}: {}", e.line(), e.column(), e))
+    });
+    let stream = jaq_std::input::RcIter::new(values);
+    let inputs: jaq_std::input::Inputs<'_, Val> = &stream;
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let mut failed = false;
+    let mut halted = None;
+    let ctx = RunContext { now: mapper_core::Clock::now(&mapper_core::SystemClock), env: if args.port { RunContext::default().env } else { env_object() } };
+    for (n, value) in inputs.enumerate() {
+        let value = match value {
+            Ok(v) => v,
+            Err(e) => {
+                parse_error = Some(e);
+                break;
+            }
+        };
+        let Some(program) = &program else {
+            let _ = out.write_all(b"null\n");
+            continue;
+        };
+        if args.port {
+            match program.first(value, &ctx).0 {
+                Evaluation::Value { value, .. } => {
+                    let _ = print(&mut out, &value, args.raw);
+                }
+                Evaluation::Error(e) => {
+                    eprintln!("jq: error (Port stores null): {e}");
+                    let _ = out.write_all(b"null\n");
+                }
+                Evaluation::NoOutput => {}
+            }
+            continue;
+        }
+        program.run(value, &ctx, Some(inputs), |o| match o {
+            Output::Value(v) => print(&mut out, &v, args.raw).is_ok(),
+            Output::Error(e) => {
+                let _ = out.flush();
+                eprintln!("jq: error (at {name}:{}): {e}", n);
+                failed = true;
+                true
+            }
+            Output::Halt(code) => {
+                halted = Some(code);
+                false
+            }
+        });
+        if halted.is_some() {
+            break;
+        }
+    }
+    let _ = out.flush();
+    if let Some(e) = parse_error {
+        eprintln!("jq: error: {e}");
+        return 2;
+    }
+    match halted {
+        Some(code) => code.clamp(0, 255) as u8,
+        None if failed && !args.port => 5,
+        None => 0,
+    }
+}

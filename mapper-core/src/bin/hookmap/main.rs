@@ -1,0 +1,49 @@
+//! `hookmap`: map webhook requests with Port mappings, run jq, verify signatures, and unit-test
+//! mappings, from the command line.
+
+mod input;
+mod jq_cmd;
+mod map_cmd;
+mod test_cmd;
+mod verify_cmd;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Exit code for bad input (unreadable file, invalid JSON, invalid configuration or request).
+pub const EXIT_BAD_INPUT: u8 = 3;
+
+#[derive(Parser)]
+#[command(name = "hookmap", version, about = "Port webhook mappings, run locally: map requests, run jq, verify signatures, test mappings")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Map a request with a webhook configuration and print {entities, diagnostics} as JSON.
+    Map(map_cmd::MapArgs),
+    /// Run a jq program like `jq -c` (or exactly as Port does with --port).
+    Jq(jq_cmd::JqArgs),
+    /// Verify a request body's signature against the configuration's `security`.
+    Verify(verify_cmd::VerifyArgs),
+    /// Run mapping test cases: folders holding config.json, request.json, expected.json.
+    Test {
+        /// Case folders, or folders of case folders.
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Map(args) => map_cmd::run(args),
+        Command::Jq(args) => jq_cmd::run(args),
+        Command::Verify(args) => verify_cmd::run(args),
+        Command::Test { dirs } => test_cmd::run(&dirs),
+    };
+    ExitCode::from(code)
+}

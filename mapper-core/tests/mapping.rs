@@ -1,0 +1,277 @@
+//! The engine's behaviour, rule by rule: Port's dialect, the strict option, mapping keys, and
+//! the exact place named by every error.
+
+use mapper_core::{Diagnostic, Entity, Error, FixedClock, MapResult, Mapper, MapperOptions, Severity};
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+fn mapper(config: Value) -> Mapper {
+    Mapper::new(&config, MapperOptions::default()).unwrap_or_else(|e| panic!("config should compile: {e}"))
+}
+
+fn strict(config: Value) -> Mapper {
+    Mapper::new(&config, MapperOptions { strict: true, ..Default::default() }).unwrap_or_else(|e| panic!("config should compile: {e}"))
+}
+
+fn one(props: Value) -> Value {
+    json!([{"blueprint": "svc", "entity": {"identifier": "\"id-1\"", "properties": props}}])
+}
+
+fn map(m: &Mapper, body: Value) -> MapResult {
+    m.map_value(&json!({"body": body, "headers": {"X-Thing": "v"}, "queryParams": {"q": "1"}})).unwrap()
+}
+
+fn props(r: &MapResult) -> &serde_json::Map<String, Value> {
+    match &r.entities[0] {
+        Entity::Create(e) => &e.properties,
+        other => panic!("expected a create entity, got {other:?}"),
+    }
+}
+
+fn only<'a>(r: &'a MapResult, field: &str) -> &'a Diagnostic {
+    let found: Vec<_> = r.diagnostics.iter().filter(|d| d.field == field).collect();
+    assert_eq!(found.len(), 1, "one diagnostic at {field}: {:?}", r.diagnostics);
+    found[0]
+}
+
+fn config_errors(config: Value) -> Vec<Diagnostic> {
+    match Mapper::new(&config, MapperOptions::default()) {
+        Err(Error::Config(d)) => d,
+        other => panic!("expected a config error, got {other:?}"),
+    }
+}
+
+// ---- Port's dialect, one rule at a time ----
+
+#[test]
+fn single_quotes_become_double_quotes_with_a_warning() {
+    let m = mapper(one(json!({"s": ".body.state == 'FINISHED'"})));
+    assert_eq!(props(&map(&m, json!({"state": "FINISHED"})))["s"], json!(true));
+    let w = &m.warnings()[0];
+    assert_eq!(w.field, "mappings[0].entity.properties.s");
+    assert_eq!(w.severity, Severity::Warning);
+    assert_eq!(w.span.map(|s| s.start), Some(15), "points at the first rewritten quote");
+}
+
+#[test]
+fn env_and_dollar_env_are_empty_objects() {
+    let m = mapper(one(json!({"a": "env", "b": "$ENV", "c": "$ENV.HOME"})));
+    let r = map(&m, json!({}));
+    assert_eq!(props(&r)["a"], json!({}));
+    assert_eq!(props(&r)["b"], json!({}));
+    assert_eq!(props(&r)["c"], Value::Null);
+    assert!(only(&r, "mappings[0].entity.properties.a").message.contains("env"));
+}
+
+#[test]
+fn only_the_first_output_counts() {
+    let m = mapper(one(json!({"first": ".body.xs[]"})));
+    let r = map(&m, json!({"xs": [3, 4, 5]}));
+    assert_eq!(props(&r)["first"], json!(3));
+    assert!(only(&r, "mappings[0].entity.properties.first").message.contains("more than one output"));
+}
+
+#[test]
+fn no_output_leaves_the_key_out() {
+    let m = mapper(one(json!({"gone": "empty", "kept": "1"})));
+    let r = map(&m, json!({}));
+    assert!(!props(&r).contains_key("gone"));
+    assert_eq!(props(&r)["kept"], json!(1));
+    assert!(only(&r, "mappings[0].entity.properties.gone").message.contains("no output"));
+}
+
+#[test]
+fn an_error_yields_null_and_a_warning_naming_the_field() {
+    let m = mapper(one(json!({"n": ".body.s | tonumber", "ok": ".body.s"})));
+    let r = map(&m, json!({"s": "abc"}));
+    assert_eq!(props(&r)["n"], Value::Null);
+    assert_eq!(props(&r)["ok"], json!("abc"));
+    let d = only(&r, "mappings[0].entity.properties.n");
+    assert_eq!(d.severity, Severity::Warning);
+    assert_eq!(d.mapping, Some(0));
+    assert_eq!(d.expression.as_deref(), Some(".body.s | tonumber"));
+    assert!(d.message.contains("Port stores null"), "{}", d.message);
+}
+
+#[test]
+fn strict_turns_each_silent_case_into_an_error_that_drops_the_entity() {
+    for expr in [".body.xs[]", "empty", "error(\"boom\")", "env"] {
+        let m = strict(one(json!({"p": expr})));
+        let r = map(&m, json!({"xs": [1, 2]}));
+        assert!(r.entities.is_empty(), "{expr}: entity dropped");
+        assert_eq!(only(&r, "mappings[0].entity.properties.p").severity, Severity::Error, "{expr}");
+    }
+    // Compile-time warnings refuse the configuration in strict mode.
+    let e = Mapper::new(&one(json!({"p": "'x'"})), MapperOptions { strict: true, ..Default::default() }).unwrap_err();
+    assert_eq!(e.diagnostics()[0].field, "mappings[0].entity.properties.p");
+}
+
+#[test]
+fn headers_are_reachable_in_lowercase() {
+    let m = mapper(one(json!({"h": ".headers[\"x-thing\"]", "q": ".queryParams.q"})));
+    let r = map(&m, json!({}));
+    assert_eq!(props(&r)["h"], json!("v"));
+    assert_eq!(props(&r)["q"], json!("1"));
+}
+
+#[test]
+fn now_comes_from_the_host_clock() {
+    let cfg = one(json!({"t": "now | todate"}));
+    let m = Mapper::new(&cfg, MapperOptions { clock: Arc::new(FixedClock(1745599888.9)), ..Default::default() }).unwrap();
+    assert_eq!(props(&map(&m, json!({})))["t"], json!("2025-04-25T16:51:28Z"));
+}
+
+// ---- mappings ----
+
+#[test]
+fn filter_selects_mappings_and_entities_keep_mapping_order() {
+    let m = mapper(json!([
+        {"blueprint": "a", "filter": ".body.kind == \"x\"", "entity": {"identifier": "\"a1\""}},
+        {"blueprint": "b", "entity": {"identifier": "\"b1\""}},
+        {"blueprint": "c", "filter": "false", "entity": {"identifier": "\"c1\""}},
+        {"blueprint": "d", "filter": "\"yes\"", "entity": {"identifier": "\"d1\""}}
+    ]));
+    let r = map(&m, json!({"kind": "x"}));
+    let ids: Vec<_> = r.entities.iter().map(|e| e.identifier().clone()).collect();
+    assert_eq!(ids, [json!("a1"), json!("b1")]);
+    assert!(only(&r, "mappings[3].filter").message.contains("not true"));
+}
+
+#[test]
+fn items_to_parse_maps_each_item_with_its_own_filter_and_index() {
+    let m = mapper(json!([{"blueprint": "label", "itemsToParse": ".body.stack.labels", "filter": ".item != \"skip\"",
+        "entity": {"identifier": ".item", "properties": {"stack": ".body.stack.id", "n": ".item | tonumber"}}}]));
+    let r = map(&m, json!({"stack": {"id": "s", "labels": ["a", "skip", "c"]}}));
+    let ids: Vec<_> = r.entities.iter().map(|e| e.identifier().clone()).collect();
+    assert_eq!(ids, [json!("a"), json!("c")]);
+    let items: Vec<_> = r.diagnostics.iter().map(|d| d.item).collect();
+    assert_eq!(items, [Some(0), Some(2)], "tonumber fails on items 0 and 2, each named");
+}
+
+#[test]
+fn items_to_parse_stops_at_500() {
+    let m = mapper(json!([{"blueprint": "n", "itemsToParse": "[range(600)]", "entity": {"identifier": ".item | tostring"}}]));
+    let r = map(&m, json!({}));
+    assert_eq!(r.entities.len(), 500);
+    assert_eq!(r.entities[499].identifier(), &json!("499"));
+    assert!(only(&r, "mappings[0].itemsToParse").message.contains("600 items"));
+}
+
+#[test]
+fn items_to_parse_must_yield_an_array() {
+    let m = mapper(json!([{"blueprint": "n", "itemsToParse": ".body", "entity": {"identifier": ".item"}}]));
+    let r = map(&m, json!({"a": 1}));
+    assert!(r.entities.is_empty());
+    assert_eq!(only(&r, "mappings[0].itemsToParse").severity, Severity::Error);
+}
+
+#[test]
+fn delete_operations_in_both_forms() {
+    let m = mapper(json!([
+        {"blueprint": "a", "operation": "delete", "entity": {"identifier": "\"x\""}},
+        {"blueprint": "b", "operation": {"type": "delete", "deleteDependents": true}, "entity": {"identifier": "\"y\""}},
+        {"blueprint": "c", "operation": {"type": "create"}, "entity": {"identifier": "\"z\""}}
+    ]));
+    let r = map(&m, json!({}));
+    assert_eq!(serde_json::to_value(&r.entities).unwrap(), json!([
+        {"operation": "delete", "blueprint": "a", "identifier": "x"},
+        {"operation": "delete", "blueprint": "b", "identifier": "y", "deleteDependents": true},
+        {"operation": "create", "blueprint": "c", "identifier": "z", "properties": {}, "relations": {}}
+    ]));
+}
+
+#[test]
+fn search_queries_evaluate_their_leaves() {
+    let m = mapper(json!([{"blueprint": "svc", "entity": {
+        "identifier": {"combinator": "'and'", "rules": [{"property": "'$title'", "operator": "'='", "value": ".body.name"}]},
+        "relations": {"owner": {"combinator": "\"or\"", "rules": [{"property": "\"email\"", "operator": "\"in\"", "value": ".body.emails"}]}}}}]));
+    let r = map(&m, json!({"name": "api", "emails": ["a@b.io"]}));
+    assert_eq!(r.entities[0].identifier(), &json!({"combinator": "and", "rules": [{"property": "$title", "operator": "=", "value": "api"}]}));
+    let Entity::Create(e) = &r.entities[0] else { panic!() };
+    assert_eq!(e.relations["owner"]["rules"][0]["value"], json!(["a@b.io"]));
+}
+
+#[test]
+fn identifier_rules() {
+    let m = mapper(json!([
+        {"blueprint": "a", "entity": {"identifier": ".body.n"}},
+        {"blueprint": "b", "entity": {"identifier": "\"has space\""}},
+        {"blueprint": "c", "entity": {"identifier": ".body.missing"}},
+        {"blueprint": "d", "entity": {"identifier": "[1]"}},
+        {"blueprint": "e", "entity": {"identifier": "\"x\" * 1001"}}
+    ]));
+    let r = map(&m, json!({"n": 231009949}));
+    assert_eq!(r.entities.len(), 1);
+    assert_eq!(r.entities[0].identifier(), &json!("231009949"));
+    assert_eq!(only(&r, "mappings[0].entity.identifier").severity, Severity::Warning);
+    for i in 1..5 {
+        assert_eq!(only(&r, &format!("mappings[{i}].entity.identifier")).severity, Severity::Error, "mapping {i}");
+    }
+}
+
+#[test]
+fn disabled_webhooks_drop_every_event() {
+    let m = mapper(json!({"enabled": false, "mappings": one(json!({}))}));
+    let r = map(&m, json!({}));
+    assert!(r.entities.is_empty());
+    assert_eq!(r.diagnostics[0].field, "enabled");
+}
+
+#[test]
+fn request_identifier_path_is_evaluated_on_the_request() {
+    let m = mapper(json!({"mappings": [], "security": {"requestIdentifierPath": ".headers[\"x-thing\"]"}}));
+    let req = mapper_core::Request::from_value(&json!({"body": {}, "headers": {"X-Thing": "d-1"}})).unwrap();
+    assert_eq!(m.request_identifier(&req), Some(json!("d-1")));
+}
+
+// ---- bad configurations: every problem at its exact place, all at once ----
+
+#[test]
+fn unknown_keys_and_wrong_types_name_their_path() {
+    let d = config_errors(json!({"mappings": [{"blueprint": 5, "entity": {"identifier": ".a", "propertes": {}, "properties": {"link": 3}}, "filtr": "true"}], "secrity": {}}));
+    let got: Vec<(&str, &str)> = d.iter().map(|d| (d.field.as_str(), d.message.as_str())).collect();
+    assert_eq!(got, [
+        ("secrity", "unknown key `secrity` (did you mean `security`?); allowed keys: identifier, title, description, icon, enabled, mappings, security, integrationType"),
+        ("mappings[0].filtr", "unknown key `filtr` (did you mean `filter`?); allowed keys: blueprint, operation, filter, itemsToParse, entity"),
+        ("mappings[0].blueprint", "`blueprint` must be a string, found a number"),
+        ("mappings[0].entity.propertes", "unknown key `propertes` (did you mean `properties`?); allowed keys: identifier, title, icon, team, properties, relations"),
+        ("mappings[0].entity.properties.link", "expected a jq expression (a string), found a number (write \"3\" for the constant)"),
+    ]);
+}
+
+#[test]
+fn every_compile_error_is_reported_at_once_with_its_span() {
+    let d = config_errors(json!([{"blueprint": "svc", "filter": ".a ==", "entity": {"identifier": ".id", "properties": {"link": ".body | nosuchfn", "ok": ".x"}}}]));
+    assert_eq!(d.len(), 2, "{d:?}");
+    assert_eq!(d[0].field, "mappings[0].filter");
+    assert_eq!(d[0].span.map(|s| (s.start, s.end)), Some((5, 5)));
+    assert_eq!(d[1].field, "mappings[0].entity.properties.link");
+    assert_eq!(d[1].message, "nosuchfn/0 is not defined");
+    assert_eq!(d[1].span.map(|s| (s.start, s.end)), Some((8, 16)));
+    assert_eq!(d[1].expression.as_deref(), Some(".body | nosuchfn"));
+}
+
+#[test]
+fn invalid_json_names_line_and_column() {
+    let e = Mapper::from_json("[\n  {\"blueprint\": \"x\",}\n]", MapperOptions::default()).unwrap_err();
+    let d = &e.diagnostics()[0];
+    assert_eq!((d.field.as_str(), d.line, d.column), ("config", Some(2), Some(21)));
+}
+
+#[test]
+fn missing_and_malformed_mapping_keys() {
+    let d = config_errors(json!({"mappings": [{"entity": {}}, {"blueprint": "b", "operation": "remove", "entity": {"identifier": ".a"}}, 7], "security": {"signatureAlgorithm": "md5"}}));
+    let fields: Vec<_> = d.iter().map(|d| d.field.as_str()).collect();
+    assert_eq!(fields, ["mappings[0]", "mappings[0].entity", "mappings[1].operation", "mappings[2]", "security.signatureAlgorithm"]);
+}
+
+#[test]
+fn bad_requests_name_their_place() {
+    let m = mapper(one(json!({})));
+    let e = m.map_json(br#"{"body": {}, "headers": {"X-A": 1}, "queryParams": {"q": {"a": 1}}}"#).unwrap_err();
+    let fields: Vec<_> = e.diagnostics().iter().map(|d| d.field.as_str()).collect();
+    assert_eq!(fields, ["request.headers[\"X-A\"]", "request.queryParams.q"]);
+    let e = m.map_json(b"{\"body\": {\"a\": tru}}").unwrap_err();
+    assert_eq!((e.diagnostics()[0].line, e.diagnostics()[0].column), (Some(1), Some(19)));
+    assert!(matches!(m.map_json(b"[]"), Err(Error::Request(_))));
+}
