@@ -109,7 +109,7 @@ pub fn run(args: JqArgs) -> u8 {
                 let _ = out.flush();
                 eprintln!("jq: error (at {name}:{}): {e}", n);
                 failed = true;
-                true
+                false // like jq, an uncaught error ends the program for this input
             }
             Output::Halt(code) => {
                 halted = Some(code);

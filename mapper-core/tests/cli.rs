@@ -1,0 +1,168 @@
+//! The `hookmap` command line, run as a user runs it.
+
+use serde_json::{json, Value};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn hookmap(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hookmap"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("hookmap starts");
+    let _ = child.stdin.take().unwrap().write_all(stdin); // it may exit without reading
+    child.wait_with_output().unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn spacelift() -> PathBuf {
+    let shared = std::env::var_os("HOOKMAP_SHARED").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
+    shared.join("conformance/spacelift")
+}
+
+fn s(p: PathBuf) -> String {
+    p.to_string_lossy().into_owned()
+}
+
+fn tmp(name: &str, contents: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("hookmap-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, contents).unwrap();
+    p
+}
+
+#[test]
+fn map_prints_the_spacelift_entity() {
+    let dir = spacelift();
+    let out = hookmap(&["map", "--config", &s(dir.join("config.json")), &s(dir.join("request.json"))], b"");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let result: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let expected: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
+    assert_eq!(result["entities"], expected);
+    assert_eq!(result["diagnostics"], json!([]));
+}
+
+#[test]
+fn map_reads_stdin_and_wraps_a_body_only_payload() {
+    let dir = spacelift();
+    let request: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("request.json")).unwrap()).unwrap();
+    let body = serde_json::to_vec(&request["body"]).unwrap();
+    let out = hookmap(&["map", "--config", &s(dir.join("config.json")), "--body", "-"], &body);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let result: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(result["entities"][0]["identifier"], "ai-agent");
+    // Without --body the same payload is refused, with a hint.
+    let out = hookmap(&["map", "--config", &s(dir.join("config.json"))], &body);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(text(&out.stderr).contains("request.account: unknown key `account`"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn ndjson_maps_one_request_per_line_and_keeps_lines_aligned() {
+    let dir = spacelift();
+    let request = std::fs::read_to_string(dir.join("request.json")).unwrap();
+    let line = serde_json::to_string(&serde_json::from_str::<Value>(&request).unwrap()).unwrap();
+    let input = format!("{line}\n{{not json\n\n{line}\n");
+    let out = hookmap(&["map", "--config", &s(dir.join("config.json")), "--ndjson"], input.as_bytes());
+    let lines: Vec<Value> = text(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["entities"][0]["identifier"], "ai-agent");
+    assert_eq!(lines[1]["entities"], json!([]));
+    assert!(lines[1]["diagnostics"][0]["message"].as_str().unwrap().starts_with("line 2: invalid JSON"));
+    assert_eq!(lines[2], lines[0]);
+    assert_eq!(out.status.code(), Some(3), "a bad line makes the exit code say so");
+}
+
+#[test]
+fn jq_standard_mode_is_like_jq_c() {
+    let out = hookmap(&["jq", ".[] | .a"], br#"[{"a":1},{"a":[2]},{"a":"x"}]"#);
+    assert_eq!(text(&out.stdout), "1\n[2]\n\"x\"\n");
+    assert!(out.status.success());
+    let out = hookmap(&["jq", ".a, error(\"boom\"), 3"], b"{\"a\":1} {\"a\":2}");
+    assert_eq!(text(&out.stdout), "1\n2\n");
+    assert!(text(&out.stderr).contains("boom"));
+    assert_eq!(out.status.code(), Some(5));
+    let out = hookmap(&["jq", ".a |"], b"{}");
+    assert_eq!(out.status.code(), Some(3));
+    assert!(text(&out.stderr).contains("expected term"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn jq_port_mode_prints_exactly_ports_answer() {
+    let cases: [(&str, &str); 5] = [(".[]", "1\n"), ("error(\"x\")", "null\n"), ("empty", ""), ("'single'", "\"single\"\n"), ("$ENV", "{}\n")];
+    for (filter, want) in cases {
+        let out = hookmap(&["jq", "--port", filter], b"[1,2]");
+        assert_eq!(text(&out.stdout), want, "{filter}");
+        assert_eq!(out.status.code(), Some(0), "{filter}");
+    }
+    let f = tmp("neg.json", br#"{"a": 4}"#);
+    let out = hookmap(&["jq", "--port", "--", "-.a", &s(f)], b"");
+    assert_eq!(text(&out.stdout), "-4\n");
+}
+
+#[test]
+fn verify_checks_the_raw_body() {
+    let config = tmp("sec.json", br#"{"mappings": [], "security": {"secret": "dev-secret", "signatureHeaderName": "x-signature-256", "signatureAlgorithm": "sha256", "signaturePrefix": "sha256="}}"#);
+    let body = tmp("body.json", br#"{"hello": "world"}"#);
+    let sec = mapper_core::config::SecurityConfig {
+        secret: Some("dev-secret".into()),
+        signature_header_name: Some("x-signature-256".into()),
+        signature_algorithm: Some(mapper_core::config::SignatureAlgorithm::Sha256),
+        signature_prefix: Some("sha256=".into()),
+        request_identifier_path: None,
+    };
+    let (_, sig) = mapper_core::signature::sign(Some(&sec), br#"{"hello": "world"}"#).unwrap().unwrap();
+    let good = format!("X-Signature-256: {sig}");
+    let out = hookmap(&["verify", "--config", &s(config.clone()), "--header", &good, &s(body.clone())], b"");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let bad = format!("X-Signature-256: {}0", &sig[..sig.len() - 1]);
+    let out = hookmap(&["verify", "--config", &s(config.clone()), "--header", &bad, &s(body.clone())], b"");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("does not match the body"));
+    let out = hookmap(&["verify", "--config", &s(config), &s(body)], b"");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("missing signature header `x-signature-256`"));
+}
+
+#[test]
+fn test_reports_each_case_and_a_diff() {
+    let out = hookmap(&["test", &s(spacelift())], b"");
+    assert!(out.status.success(), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).ends_with("1 passed, 0 failed\n"));
+    let dir = std::env::temp_dir().join(format!("hookmap-case-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for f in ["config.json", "request.json"] {
+        std::fs::copy(spacelift().join(f), dir.join(f)).unwrap();
+    }
+    let mut expected: Value = serde_json::from_str(&std::fs::read_to_string(spacelift().join("expected.json")).unwrap()).unwrap();
+    expected[0]["properties"]["branch"] = json!("develop");
+    std::fs::write(dir.join("expected.json"), expected.to_string()).unwrap();
+    let out = hookmap(&["test", &s(dir)], b"");
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("$[0].properties.branch: expected \"develop\", got \"main\""), "{stdout}");
+    assert!(stdout.ends_with("0 passed, 1 failed\n"));
+}
+
+#[test]
+fn bad_files_and_arguments_get_clear_errors() {
+    let out = hookmap(&["map", "--config", "/nonexistent/config.json"], b"{}");
+    assert_eq!(out.status.code(), Some(3));
+    assert!(text(&out.stderr).contains("cannot read /nonexistent/config.json"), "{}", text(&out.stderr));
+    let bad = tmp("bad.json", b"[\n  {\"blueprint\": }\n]");
+    let out = hookmap(&["map", "--config", &s(bad)], b"{}");
+    assert_eq!(out.status.code(), Some(3));
+    assert!(text(&out.stderr).contains("line 2, column 17"), "{}", text(&out.stderr));
+    let out = hookmap(&["map"], b"");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--config"));
+    let out = hookmap(&["test", "/nonexistent"], b"");
+    assert_eq!(out.status.code(), Some(1));
+}
