@@ -67,7 +67,20 @@ struct RelationSchema {
 }
 
 const FORMATS: &[&str] = &[
-    "date-time", "url", "email", "idn-email", "ipv4", "ipv6", "markdown", "yaml", "user", "team", "timer", "proto", "labeled-url", "blueprints",
+    "date-time",
+    "url",
+    "email",
+    "idn-email",
+    "ipv4",
+    "ipv6",
+    "markdown",
+    "yaml",
+    "user",
+    "team",
+    "timer",
+    "proto",
+    "labeled-url",
+    "blueprints",
 ];
 
 fn kind(v: &Value) -> &'static str {
@@ -87,7 +100,10 @@ impl Blueprint {
         let root = JsonPath::root("blueprint");
         let mut errs = Vec::new();
         let Some(o) = v.as_object() else {
-            return Err(vec![Diagnostic::error("blueprint", format!("a blueprint must be an object, found {}", kind(v)))]);
+            return Err(vec![Diagnostic::error(
+                "blueprint",
+                format!("a blueprint must be an object, found {}", kind(v)),
+            )]);
         };
         let identifier = match o.get("identifier") {
             Some(Value::String(s)) => {
@@ -97,7 +113,10 @@ impl Blueprint {
                 s.clone()
             }
             _ => {
-                errs.push(Diagnostic::error(root.key("identifier").to_string(), "a blueprint needs a string `identifier`"));
+                errs.push(Diagnostic::error(
+                    root.key("identifier").to_string(),
+                    "a blueprint needs a string `identifier`",
+                ));
                 String::new()
             }
         };
@@ -117,7 +136,10 @@ impl Blueprint {
                             }
                         }
                     }
-                    Some(other) => errs.push(Diagnostic::error(sp.key("properties").to_string(), format!("must be an object, found {}", kind(other)))),
+                    Some(other) => errs.push(Diagnostic::error(
+                        sp.key("properties").to_string(),
+                        format!("must be an object, found {}", kind(other)),
+                    )),
                 }
                 match schema.get("required") {
                     None | Some(Value::Null) => {}
@@ -125,14 +147,23 @@ impl Blueprint {
                         for (i, r) in items.iter().enumerate() {
                             match r.as_str() {
                                 Some(s) => required.push(s.to_owned()),
-                                None => errs.push(Diagnostic::error(sp.key("required").index(i).to_string(), format!("must be a property name, found {}", kind(r)))),
+                                None => errs.push(Diagnostic::error(
+                                    sp.key("required").index(i).to_string(),
+                                    format!("must be a property name, found {}", kind(r)),
+                                )),
                             }
                         }
                     }
-                    Some(other) => errs.push(Diagnostic::error(sp.key("required").to_string(), format!("must be an array, found {}", kind(other)))),
+                    Some(other) => errs.push(Diagnostic::error(
+                        sp.key("required").to_string(),
+                        format!("must be an array, found {}", kind(other)),
+                    )),
                 }
             }
-            Some(other) => errs.push(Diagnostic::error(root.key("schema").to_string(), format!("must be an object, found {}", kind(other)))),
+            Some(other) => errs.push(Diagnostic::error(
+                root.key("schema").to_string(),
+                format!("must be an object, found {}", kind(other)),
+            )),
         }
         let mut relations = Vec::new();
         match o.get("relations") {
@@ -141,35 +172,62 @@ impl Blueprint {
                 for (name, def) in rels {
                     let p = root.key("relations").key(name);
                     let Some(d) = def.as_object() else {
-                        errs.push(Diagnostic::error(p.to_string(), format!("a relation must be an object, found {}", kind(def))));
+                        errs.push(Diagnostic::error(
+                            p.to_string(),
+                            format!("a relation must be an object, found {}", kind(def)),
+                        ));
                         continue;
                     };
                     let flag = |k: &str, errs: &mut Vec<Diagnostic>| match d.get(k) {
                         None | Some(Value::Null) => false,
                         Some(Value::Bool(b)) => *b,
                         Some(other) => {
-                            errs.push(Diagnostic::error(p.key(k).to_string(), format!("must be a boolean, found {}", kind(other))));
+                            errs.push(Diagnostic::error(
+                                p.key(k).to_string(),
+                                format!("must be a boolean, found {}", kind(other)),
+                            ));
                             false
                         }
                     };
                     let (req, many) = (flag("required", &mut errs), flag("many", &mut errs));
                     if req && many {
-                        errs.push(Diagnostic::error(p.to_string(), "a relation can't be both `required` and `many`"));
+                        errs.push(Diagnostic::error(
+                            p.to_string(),
+                            "a relation can't be both `required` and `many`",
+                        ));
                     }
                     let target = match d.get("target") {
                         Some(Value::String(t)) => t.clone(),
                         _ => {
-                            errs.push(Diagnostic::error(p.key("target").to_string(), "a relation needs a string `target` blueprint"));
+                            errs.push(Diagnostic::error(
+                                p.key("target").to_string(),
+                                "a relation needs a string `target` blueprint",
+                            ));
                             String::new()
                         }
                     };
-                    relations.push((name.clone(), RelationSchema { target, required: req, many }));
+                    relations.push((
+                        name.clone(),
+                        RelationSchema {
+                            target,
+                            required: req,
+                            many,
+                        },
+                    ));
                 }
             }
-            Some(other) => errs.push(Diagnostic::error(root.key("relations").to_string(), format!("must be an object, found {}", kind(other)))),
+            Some(other) => errs.push(Diagnostic::error(
+                root.key("relations").to_string(),
+                format!("must be an object, found {}", kind(other)),
+            )),
         }
         if errs.is_empty() {
-            Ok(Self { identifier, properties, required, relations })
+            Ok(Self {
+                identifier,
+                properties,
+                required,
+                relations,
+            })
         } else {
             Err(errs)
         }
@@ -189,7 +247,13 @@ impl Blueprint {
         for (name, value) in &entity.properties {
             let p = prefix.key("properties").key(name);
             match self.properties.iter().find(|(n, _)| n == name) {
-                None => err(p, format!("property `{name}` is not defined in blueprint `{}`; Port rejects the entity", self.identifier)),
+                None => err(
+                    p,
+                    format!(
+                        "property `{name}` is not defined in blueprint `{}`; Port rejects the entity",
+                        self.identifier
+                    ),
+                ),
                 Some((_, schema)) if !value.is_null() => {
                     for msg in schema.check(value) {
                         err(p.clone(), msg);
@@ -200,13 +264,22 @@ impl Blueprint {
         }
         for name in &self.required {
             if entity.properties.get(name).is_none_or(Value::is_null) {
-                err(prefix.key("properties").key(name), format!("property `{name}` is required by blueprint `{}` but has no value", self.identifier));
+                err(
+                    prefix.key("properties").key(name),
+                    format!(
+                        "property `{name}` is required by blueprint `{}` but has no value",
+                        self.identifier
+                    ),
+                );
             }
         }
         for (name, value) in &entity.relations {
             let p = prefix.key("relations").key(name);
             match self.relations.iter().find(|(n, _)| n == name) {
-                None => err(p, format!("relation `{name}` is not defined in blueprint `{}`", self.identifier)),
+                None => err(
+                    p,
+                    format!("relation `{name}` is not defined in blueprint `{}`", self.identifier),
+                ),
                 Some((_, rel)) => {
                     let is_query = value.as_object().is_some_and(|o| o.contains_key("combinator"));
                     match value {
@@ -225,19 +298,42 @@ impl Blueprint {
                                             err(p.index(i), m);
                                         }
                                     }
-                                    None => err(p.index(i), format!("a relation target must be an identifier string, found {}", kind(it))),
+                                    None => err(
+                                        p.index(i),
+                                        format!("a relation target must be an identifier string, found {}", kind(it)),
+                                    ),
                                 }
                             }
                         }
-                        other if rel.many => err(p, format!("relation `{name}` is `many`: expected an array of `{}` identifiers, found {}", rel.target, kind(other))),
-                        other => err(p, format!("relation `{name}` is single: expected one `{}` identifier, found {}", rel.target, kind(other))),
+                        other if rel.many => err(
+                            p,
+                            format!(
+                                "relation `{name}` is `many`: expected an array of `{}` identifiers, found {}",
+                                rel.target,
+                                kind(other)
+                            ),
+                        ),
+                        other => err(
+                            p,
+                            format!(
+                                "relation `{name}` is single: expected one `{}` identifier, found {}",
+                                rel.target,
+                                kind(other)
+                            ),
+                        ),
                     }
                 }
             }
         }
         for (name, rel) in &self.relations {
             if rel.required && entity.relations.get(name).is_none_or(Value::is_null) {
-                err(prefix.key("relations").key(name), format!("relation `{name}` is required by blueprint `{}` but has no value", self.identifier));
+                err(
+                    prefix.key("relations").key(name),
+                    format!(
+                        "relation `{name}` is required by blueprint `{}` but has no value",
+                        self.identifier
+                    ),
+                );
             }
         }
         out
@@ -246,7 +342,10 @@ impl Blueprint {
 
 fn read_property(def: &Value, p: &JsonPath, errs: &mut Vec<Diagnostic>) -> Option<PropertySchema> {
     let Some(d) = def.as_object() else {
-        errs.push(Diagnostic::error(p.to_string(), format!("a property schema must be an object, found {}", kind(def))));
+        errs.push(Diagnostic::error(
+            p.to_string(),
+            format!("a property schema must be an object, found {}", kind(def)),
+        ));
         return None;
     };
     let before = errs.len();
@@ -259,12 +358,18 @@ fn read_property(def: &Value, p: &JsonPath, errs: &mut Vec<Diagnostic>) -> Optio
             "object" => Some(PropType::Object),
             "array" => Some(PropType::Array),
             other => {
-                errs.push(Diagnostic::error(p.key("type").to_string(), format!("unknown type \"{other}\"; Port's types are string, number, boolean, object, array")));
+                errs.push(Diagnostic::error(
+                    p.key("type").to_string(),
+                    format!("unknown type \"{other}\"; Port's types are string, number, boolean, object, array"),
+                ));
                 None
             }
         },
         Some(other) => {
-            errs.push(Diagnostic::error(p.key("type").to_string(), format!("must be a string, found {}", kind(other))));
+            errs.push(Diagnostic::error(
+                p.key("type").to_string(),
+                format!("must be a string, found {}", kind(other)),
+            ));
             None
         }
     };
@@ -272,7 +377,10 @@ fn read_property(def: &Value, p: &JsonPath, errs: &mut Vec<Diagnostic>) -> Optio
         None | Some(Value::Null) => None,
         Some(Value::Number(n)) => n.as_f64(),
         Some(other) => {
-            errs.push(Diagnostic::error(p.key(k).to_string(), format!("must be a number, found {}", kind(other))));
+            errs.push(Diagnostic::error(
+                p.key(k).to_string(),
+                format!("must be a number, found {}", kind(other)),
+            ));
             None
         }
     };
@@ -281,7 +389,10 @@ fn read_property(def: &Value, p: &JsonPath, errs: &mut Vec<Diagnostic>) -> Optio
         Some(v) => match v.as_u64() {
             Some(n) => Some(n),
             None => {
-                errs.push(Diagnostic::error(p.key(k).to_string(), format!("must be a non-negative integer, found {v}")));
+                errs.push(Diagnostic::error(
+                    p.key(k).to_string(),
+                    format!("must be a non-negative integer, found {v}"),
+                ));
                 None
             }
         },
@@ -290,7 +401,10 @@ fn read_property(def: &Value, p: &JsonPath, errs: &mut Vec<Diagnostic>) -> Optio
         None | Some(Value::Null) => None,
         Some(Value::String(f)) if FORMATS.contains(&f.as_str()) => Some(f.clone()),
         Some(other) => {
-            errs.push(Diagnostic::error(p.key("format").to_string(), format!("unknown format {other}; Port's formats are {}", FORMATS.join(", "))));
+            errs.push(Diagnostic::error(
+                p.key("format").to_string(),
+                format!("unknown format {other}; Port's formats are {}", FORMATS.join(", ")),
+            ));
             None
         }
     };
@@ -298,7 +412,10 @@ fn read_property(def: &Value, p: &JsonPath, errs: &mut Vec<Diagnostic>) -> Optio
         None | Some(Value::Null) => None,
         Some(Value::Array(a)) => Some(a.clone()),
         Some(other) => {
-            errs.push(Diagnostic::error(p.key("enum").to_string(), format!("must be an array, found {}", kind(other))));
+            errs.push(Diagnostic::error(
+                p.key("enum").to_string(),
+                format!("must be an array, found {}", kind(other)),
+            ));
             None
         }
     };
@@ -307,12 +424,18 @@ fn read_property(def: &Value, p: &JsonPath, errs: &mut Vec<Diagnostic>) -> Optio
         Some(Value::String(re)) => match regex_lite::Regex::new(re) {
             Ok(r) => Some((re.clone(), r)),
             Err(e) => {
-                errs.push(Diagnostic::error(p.key("pattern").to_string(), format!("invalid regular expression: {e}")));
+                errs.push(Diagnostic::error(
+                    p.key("pattern").to_string(),
+                    format!("invalid regular expression: {e}"),
+                ));
                 None
             }
         },
         Some(other) => {
-            errs.push(Diagnostic::error(p.key("pattern").to_string(), format!("must be a string, found {}", kind(other))));
+            errs.push(Diagnostic::error(
+                p.key("pattern").to_string(),
+                format!("must be a string, found {}", kind(other)),
+            ));
             None
         }
     };
@@ -352,7 +475,16 @@ impl PropertySchema {
                 PropType::Array => v.is_array(),
             };
             if !ok {
-                out.push(format!("expected {} {}, found {}", if ty == PropType::Array || ty == PropType::Object { "an" } else { "a" }, ty.name(), kind(v)));
+                out.push(format!(
+                    "expected {} {}, found {}",
+                    if ty == PropType::Array || ty == PropType::Object {
+                        "an"
+                    } else {
+                        "a"
+                    },
+                    ty.name(),
+                    kind(v)
+                ));
                 return out;
             }
         }
@@ -434,7 +566,10 @@ fn check_format(format: &str, s: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!("\"{}\" is not a valid {format}", s.chars().take(120).collect::<String>()))
+        Err(format!(
+            "\"{}\" is not a valid {format}",
+            s.chars().take(120).collect::<String>()
+        ))
     }
 }
 
@@ -446,10 +581,21 @@ fn is_date_time(s: &str) -> bool {
     if b.len() < 20 || !digits(0..4) || b[4] != b'-' || !digits(5..7) || b[7] != b'-' || !digits(8..10) {
         return false;
     }
-    if !matches!(b[10], b'T' | b't' | b' ') || !digits(11..13) || b[13] != b':' || !digits(14..16) || b[16] != b':' || !digits(17..19) {
+    if !matches!(b[10], b'T' | b't' | b' ')
+        || !digits(11..13)
+        || b[13] != b':'
+        || !digits(14..16)
+        || b[16] != b':'
+        || !digits(17..19)
+    {
         return false;
     }
-    if !(1..=12).contains(&num(5..7)) || !(1..=31).contains(&num(8..10)) || num(11..13) > 23 || num(14..16) > 59 || num(17..19) > 60 {
+    if !(1..=12).contains(&num(5..7))
+        || !(1..=31).contains(&num(8..10))
+        || num(11..13) > 23
+        || num(14..16) > 59
+        || num(17..19) > 60
+    {
         return false;
     }
     let mut i = 19;
@@ -471,7 +617,9 @@ fn is_date_time(s: &str) -> bool {
 }
 
 fn is_url(s: &str) -> bool {
-    let Some((scheme, rest)) = s.split_once(':') else { return false };
+    let Some((scheme, rest)) = s.split_once(':') else {
+        return false;
+    };
     let scheme_ok = scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
         && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
     scheme_ok && !rest.is_empty() && !s.chars().any(char::is_whitespace)
@@ -479,7 +627,13 @@ fn is_url(s: &str) -> bool {
 
 fn is_email(s: &str) -> bool {
     match s.rsplit_once('@') {
-        Some((local, domain)) => !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !s.chars().any(char::is_whitespace),
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !s.chars().any(char::is_whitespace)
+        }
         None => false,
     }
 }
@@ -505,6 +659,13 @@ mod tests {
     fn bad_blueprints_name_their_place() {
         let e = Blueprint::from_value(&json!({"identifier": "x", "schema": {"properties": {"a": {"type": "strin"}, "b": {"type": "string", "pattern": "("}}}, "relations": {"r": {"many": true, "required": true, "target": "t"}}})).unwrap_err();
         let fields: Vec<_> = e.iter().map(|d| d.field.as_str()).collect();
-        assert_eq!(fields, ["blueprint.schema.properties.a.type", "blueprint.schema.properties.b.pattern", "blueprint.relations.r"]);
+        assert_eq!(
+            fields,
+            [
+                "blueprint.schema.properties.a.type",
+                "blueprint.schema.properties.b.pattern",
+                "blueprint.relations.r"
+            ]
+        );
     }
 }

@@ -143,8 +143,13 @@ impl Reader {
     fn unknown_keys(&mut self, o: &Map<String, Value>, path: &JsonPath, allowed: &[&str], ignored: &[&str]) {
         for k in o.keys() {
             if !allowed.contains(&k.as_str()) && !ignored.contains(&k.as_str()) {
-                let hint = suggestion(k, allowed).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
-                self.err(&path.key(k), format!("unknown key `{k}`{hint}; allowed keys: {}", allowed.join(", ")));
+                let hint = suggestion(k, allowed)
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default();
+                self.err(
+                    &path.key(k),
+                    format!("unknown key `{k}`{hint}; allowed keys: {}", allowed.join(", ")),
+                );
             }
         }
     }
@@ -153,7 +158,10 @@ impl Reader {
         match o.get(key)? {
             Value::String(s) => Some(s.clone()),
             other => {
-                self.err(&path.key(key), format!("`{key}` must be a string, found {}", type_name(other)));
+                self.err(
+                    &path.key(key),
+                    format!("`{key}` must be a string, found {}", type_name(other)),
+                );
                 None
             }
         }
@@ -164,11 +172,17 @@ impl Reader {
             Value::String(s) => Some(s.clone()),
             Value::Bool(b) => {
                 // Port's UI sometimes exports `"filter": true`; it means the jq program `true`.
-                self.warnings.push(Diagnostic::warning(path.key(key).to_string(), format!("`{key}` is the boolean {b}; Port expects a jq string, read as \"{b}\"")));
+                self.warnings.push(Diagnostic::warning(
+                    path.key(key).to_string(),
+                    format!("`{key}` is the boolean {b}; Port expects a jq string, read as \"{b}\""),
+                ));
                 Some(b.to_string())
             }
             other => {
-                self.err(&path.key(key), format!("`{key}` must be a jq expression (a string), found {}", type_name(other)));
+                self.err(
+                    &path.key(key),
+                    format!("`{key}` must be a jq expression (a string), found {}", type_name(other)),
+                );
                 None
             }
         }
@@ -216,7 +230,10 @@ impl WebhookConfig {
 
     /// Read a configuration from a JSON value, reporting every problem at once.
     pub fn from_value(value: &Value) -> Result<ParsedConfig, Vec<Diagnostic>> {
-        let mut r = Reader { diagnostics: Vec::new(), warnings: Vec::new() };
+        let mut r = Reader {
+            diagnostics: Vec::new(),
+            warnings: Vec::new(),
+        };
         let root = JsonPath::root("");
         let config = match value {
             Value::Array(items) => Some(WebhookConfig::bare(read_mappings(&mut r, items, &root.key("mappings")))),
@@ -227,12 +244,21 @@ impl WebhookConfig {
             }
             Value::Object(o) => Some(read_webhook(&mut r, o, &root)),
             other => {
-                r.err(&root, format!("a configuration must be a webhook object or an array of mappings, found {}", type_name(other)));
+                r.err(
+                    &root,
+                    format!(
+                        "a configuration must be a webhook object or an array of mappings, found {}",
+                        type_name(other)
+                    ),
+                );
                 None
             }
         };
         match config {
-            Some(config) if r.diagnostics.is_empty() => Ok(ParsedConfig { config, warnings: r.warnings }),
+            Some(config) if r.diagnostics.is_empty() => Ok(ParsedConfig {
+                config,
+                warnings: r.warnings,
+            }),
             _ => Err(r.diagnostics),
         }
     }
@@ -251,10 +277,25 @@ impl WebhookConfig {
     }
 }
 
-const WEBHOOK_KEYS: &[&str] = &["identifier", "title", "description", "icon", "enabled", "mappings", "security", "integrationType"];
+const WEBHOOK_KEYS: &[&str] = &[
+    "identifier",
+    "title",
+    "description",
+    "icon",
+    "enabled",
+    "mappings",
+    "security",
+    "integrationType",
+];
 const MAPPING_KEYS: &[&str] = &["blueprint", "operation", "filter", "itemsToParse", "entity"];
 const ENTITY_KEYS: &[&str] = &["identifier", "title", "icon", "team", "properties", "relations"];
-const SECURITY_KEYS: &[&str] = &["secret", "signatureHeaderName", "signatureAlgorithm", "signaturePrefix", "requestIdentifierPath"];
+const SECURITY_KEYS: &[&str] = &[
+    "secret",
+    "signatureHeaderName",
+    "signatureAlgorithm",
+    "signaturePrefix",
+    "requestIdentifierPath",
+];
 
 fn read_webhook(r: &mut Reader, o: &Map<String, Value>, path: &JsonPath) -> WebhookConfig {
     r.unknown_keys(o, path, WEBHOOK_KEYS, PORT_READ_ONLY_KEYS);
@@ -262,22 +303,33 @@ fn read_webhook(r: &mut Reader, o: &Map<String, Value>, path: &JsonPath) -> Webh
         None | Some(Value::Null) => true,
         Some(Value::Bool(b)) => *b,
         Some(other) => {
-            r.err(&path.key("enabled"), format!("`enabled` must be a boolean, found {}", type_name(other)));
+            r.err(
+                &path.key("enabled"),
+                format!("`enabled` must be a boolean, found {}", type_name(other)),
+            );
             true
         }
     };
     let mappings = match o.get("mappings") {
         Some(Value::Array(items)) => read_mappings(r, items, &path.key("mappings")),
         Some(other) => {
-            r.err(&path.key("mappings"), format!("`mappings` must be an array, found {}", type_name(other)));
+            r.err(
+                &path.key("mappings"),
+                format!("`mappings` must be an array, found {}", type_name(other)),
+            );
             Vec::new()
         }
         None => {
-            r.err(path, "missing `mappings`: a webhook configuration needs an array of mappings");
+            r.err(
+                path,
+                "missing `mappings`: a webhook configuration needs an array of mappings",
+            );
             Vec::new()
         }
     };
-    let security = o.get("security").and_then(|v| read_security(r, v, &path.key("security")));
+    let security = o
+        .get("security")
+        .and_then(|v| read_security(r, v, &path.key("security")));
     WebhookConfig {
         identifier: r.string(o, "identifier", path),
         title: r.string(o, "title", path),
@@ -296,15 +348,20 @@ fn read_security(r: &mut Reader, v: &Value, path: &JsonPath) -> Option<SecurityC
     }
     let o = r.object(v, path, "`security`")?;
     r.unknown_keys(o, path, SECURITY_KEYS, &[]);
-    let algorithm = r.string(o, "signatureAlgorithm", path).and_then(|a| match a.to_ascii_lowercase().as_str() {
-        "sha1" => Some(SignatureAlgorithm::Sha1),
-        "sha256" => Some(SignatureAlgorithm::Sha256),
-        "plain" => Some(SignatureAlgorithm::Plain),
-        _ => {
-            r.err(&path.key("signatureAlgorithm"), format!("unsupported signatureAlgorithm \"{a}\"; use \"sha1\", \"sha256\" or \"plain\""));
-            None
-        }
-    });
+    let algorithm = r
+        .string(o, "signatureAlgorithm", path)
+        .and_then(|a| match a.to_ascii_lowercase().as_str() {
+            "sha1" => Some(SignatureAlgorithm::Sha1),
+            "sha256" => Some(SignatureAlgorithm::Sha256),
+            "plain" => Some(SignatureAlgorithm::Plain),
+            _ => {
+                r.err(
+                    &path.key("signatureAlgorithm"),
+                    format!("unsupported signatureAlgorithm \"{a}\"; use \"sha1\", \"sha256\" or \"plain\""),
+                );
+                None
+            }
+        });
     Some(SecurityConfig {
         secret: r.string(o, "secret", path),
         signature_header_name: r.string(o, "signatureHeaderName", path),
@@ -315,7 +372,11 @@ fn read_security(r: &mut Reader, v: &Value, path: &JsonPath) -> Option<SecurityC
 }
 
 fn read_mappings(r: &mut Reader, items: &[Value], path: &JsonPath) -> Vec<MappingConfig> {
-    items.iter().enumerate().filter_map(|(i, m)| read_mapping(r, m, &path.index(i))).collect()
+    items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, m)| read_mapping(r, m, &path.index(i)))
+        .collect()
 }
 
 fn read_mapping(r: &mut Reader, v: &Value, path: &JsonPath) -> Option<MappingConfig> {
@@ -341,9 +402,20 @@ fn read_mapping(r: &mut Reader, v: &Value, path: &JsonPath) -> Option<MappingCon
             r.err(path, "missing `entity`: a mapping needs at least `entity.identifier`");
             None
         }
-        Some(e) => read_entity(r, e, &path.key("entity"), matches!(operation, Some(Operation::Delete { .. }))),
+        Some(e) => read_entity(
+            r,
+            e,
+            &path.key("entity"),
+            matches!(operation, Some(Operation::Delete { .. })),
+        ),
     };
-    Some(MappingConfig { blueprint: blueprint?, operation: operation?, filter, items_to_parse, entity: entity? })
+    Some(MappingConfig {
+        blueprint: blueprint?,
+        operation: operation?,
+        filter,
+        items_to_parse,
+        entity: entity?,
+    })
 }
 
 fn read_operation(r: &mut Reader, v: Option<&Value>, path: &JsonPath) -> Option<Operation> {
@@ -355,9 +427,14 @@ fn read_operation(r: &mut Reader, v: Option<&Value>, path: &JsonPath) -> Option<
         None | Some(Value::Null) => Some(Operation::Create),
         Some(Value::String(s)) => match s.as_str() {
             "create" => Some(Operation::Create),
-            "delete" => Some(Operation::Delete { delete_dependents: None }),
+            "delete" => Some(Operation::Delete {
+                delete_dependents: None,
+            }),
             "upsert" => {
-                r.warnings.push(Diagnostic::warning(path.to_string(), "\"upsert\" is not one of Port's operations; read as \"create\" (which creates or updates)"));
+                r.warnings.push(Diagnostic::warning(
+                    path.to_string(),
+                    "\"upsert\" is not one of Port's operations; read as \"create\" (which creates or updates)",
+                ));
                 Some(Operation::Create)
             }
             other => bad(r, &format!("\"{other}\"")),
@@ -368,14 +445,20 @@ fn read_operation(r: &mut Reader, v: Option<&Value>, path: &JsonPath) -> Option<
                 None | Some(Value::Null) => None,
                 Some(Value::Bool(b)) => Some(*b),
                 Some(other) => {
-                    r.err(&path.key("deleteDependents"), format!("`deleteDependents` must be a boolean, found {}", type_name(other)));
+                    r.err(
+                        &path.key("deleteDependents"),
+                        format!("`deleteDependents` must be a boolean, found {}", type_name(other)),
+                    );
                     None
                 }
             };
             match o.get("type").and_then(Value::as_str) {
                 Some("create") => {
                     if dd.is_some() {
-                        r.err(&path.key("deleteDependents"), "`deleteDependents` only applies to `\"type\": \"delete\"`");
+                        r.err(
+                            &path.key("deleteDependents"),
+                            "`deleteDependents` only applies to `\"type\": \"delete\"`",
+                        );
                     }
                     Some(Operation::Create)
                 }
@@ -396,7 +479,10 @@ fn read_entity(r: &mut Reader, v: &Value, path: &JsonPath, is_delete: bool) -> O
     if is_delete {
         for k in ["title", "icon", "team", "properties", "relations"] {
             if o.get(k).is_some_and(|v| !is_empty_template(v)) {
-                r.warnings.push(Diagnostic::warning(path.key(k).to_string(), format!("a delete mapping uses only `entity.identifier`; `{k}` is ignored")));
+                r.warnings.push(Diagnostic::warning(
+                    path.key(k).to_string(),
+                    format!("a delete mapping uses only `entity.identifier`; `{k}` is ignored"),
+                ));
             }
         }
     }
@@ -412,7 +498,14 @@ fn read_entity(r: &mut Reader, v: &Value, path: &JsonPath, is_delete: bool) -> O
     let team = o.get("team").and_then(|v| read_field(r, v, &path.key("team"), true));
     let properties = read_field_map(r, o.get("properties"), &path.key("properties"), false);
     let relations = read_field_map(r, o.get("relations"), &path.key("relations"), true);
-    Some(EntityConfig { identifier: identifier?, title, icon, team, properties, relations })
+    Some(EntityConfig {
+        identifier: identifier?,
+        title,
+        icon,
+        team,
+        properties,
+        relations,
+    })
 }
 
 fn is_empty_template(v: &Value) -> bool {
@@ -429,7 +522,11 @@ fn read_field_map(r: &mut Reader, v: Option<&Value>, path: &JsonPath, queries: b
     if v.is_null() {
         return Vec::new();
     }
-    let Some(o) = r.object(v, path, &format!("`{}`", if queries { "relations" } else { "properties" })) else {
+    let Some(o) = r.object(
+        v,
+        path,
+        &format!("`{}`", if queries { "relations" } else { "properties" }),
+    ) else {
         return Vec::new();
     };
     let mut out = Vec::with_capacity(o.len());
@@ -464,7 +561,13 @@ fn read_field(r: &mut Reader, v: &Value, path: &JsonPath, allow_query: bool) -> 
                 Value::Bool(b) => format!(" (write \"{b}\" for the constant)"),
                 _ => String::new(),
             };
-            r.err(path, format!("expected a jq expression (a string){q}, found {}{hint}", type_name(other)));
+            r.err(
+                path,
+                format!(
+                    "expected a jq expression (a string){q}, found {}{hint}",
+                    type_name(other)
+                ),
+            );
             None
         }
     }
@@ -472,9 +575,14 @@ fn read_field(r: &mut Reader, v: &Value, path: &JsonPath, allow_query: bool) -> 
 
 /// A search query: `{combinator, rules: [...]}` where rules are rule objects or nested queries.
 fn check_query(r: &mut Reader, v: &Value, path: &JsonPath) {
-    let Some(o) = r.object(v, path, "a search query") else { return };
+    let Some(o) = r.object(v, path, "a search query") else {
+        return;
+    };
     if !matches!(o.get("combinator"), Some(Value::String(_))) {
-        r.err(&path.key("combinator"), "`combinator` must be a jq string such as \"'and'\" or \"'or'\"");
+        r.err(
+            &path.key("combinator"),
+            "`combinator` must be a jq string such as \"'and'\" or \"'or'\"",
+        );
     }
     match o.get("rules") {
         Some(Value::Array(rules)) => {
@@ -483,11 +591,17 @@ fn check_query(r: &mut Reader, v: &Value, path: &JsonPath) {
                 match rule {
                     Value::Object(ro) if ro.contains_key("combinator") => check_query(r, rule, &rp),
                     Value::Object(ro) => check_leaves(r, ro, &rp),
-                    other => r.err(&rp, format!("a search rule must be an object, found {}", type_name(other))),
+                    other => r.err(
+                        &rp,
+                        format!("a search rule must be an object, found {}", type_name(other)),
+                    ),
                 }
             }
         }
-        Some(other) => r.err(&path.key("rules"), format!("`rules` must be an array, found {}", type_name(other))),
+        Some(other) => r.err(
+            &path.key("rules"),
+            format!("`rules` must be an array, found {}", type_name(other)),
+        ),
         None => r.err(path, "a search query needs `rules`"),
     }
 }
@@ -499,11 +613,17 @@ fn check_leaves(r: &mut Reader, o: &Map<String, Value>, path: &JsonPath) {
             Value::Array(items) => {
                 for (i, item) in items.iter().enumerate() {
                     if !item.is_string() {
-                        r.err(&path.key(k).index(i), format!("search rule values are jq strings, found {}", type_name(item)));
+                        r.err(
+                            &path.key(k).index(i),
+                            format!("search rule values are jq strings, found {}", type_name(item)),
+                        );
                     }
                 }
             }
-            other => r.err(&path.key(k), format!("search rule values are jq strings, found {}", type_name(other))),
+            other => r.err(
+                &path.key(k),
+                format!("search rule values are jq strings, found {}", type_name(other)),
+            ),
         }
     }
 }

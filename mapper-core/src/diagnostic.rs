@@ -93,7 +93,14 @@ impl Diagnostic {
     /// A JSON syntax error in `what` (e.g. `config`), at a 1-based line and column.
     pub fn json_syntax(what: &str, err: &serde_json::Error) -> Self {
         let message = strip_position(&err.to_string());
-        let mut d = Self::error(what, format!("invalid JSON: {message} at line {}, column {}", err.line(), err.column()));
+        let mut d = Self::error(
+            what,
+            format!(
+                "invalid JSON: {message} at line {}, column {}",
+                err.line(),
+                err.column()
+            ),
+        );
         d.line = Some(err.line());
         d.column = Some(err.column());
         d
@@ -120,7 +127,12 @@ impl fmt::Display for Diagnostic {
         }
         write!(f, ": {}", self.message)?;
         if let (Some(expr), Some(span)) = (&self.expression, self.span) {
-            write!(f, "\n    {expr}\n    {}{}", " ".repeat(expr.get(..span.start).map_or(0, |s| s.chars().count())), "^".repeat(expr.get(span.start..span.end).map_or(1, |s| s.chars().count().max(1))))?;
+            write!(
+                f,
+                "\n    {expr}\n    {}{}",
+                " ".repeat(expr.get(..span.start).map_or(0, |s| s.chars().count())),
+                "^".repeat(expr.get(span.start..span.end).map_or(1, |s| s.chars().count().max(1)))
+            )?;
         }
         Ok(())
     }
@@ -128,5 +140,9 @@ impl fmt::Display for Diagnostic {
 
 /// Render a list of diagnostics one per line (used by error `Display`s).
 pub fn render(diagnostics: &[Diagnostic]) -> String {
-    diagnostics.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
+    diagnostics
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
 }

@@ -61,8 +61,19 @@ mod tests {
 
     #[test]
     fn names_each_difference() {
-        let d = diff(&json!([{"a": 1, "b": [1, 2], "c": "x"}]), &json!([{"a": 2, "b": [1], "d": null}]));
-        assert_eq!(d, ["$[0].a: expected 1, got 2", "$[0].b: expected 2 items, got 1", "$[0].c: expected \"x\", missing", "$[0].d: unexpected null"]);
+        let d = diff(
+            &json!([{"a": 1, "b": [1, 2], "c": "x"}]),
+            &json!([{"a": 2, "b": [1], "d": null}]),
+        );
+        assert_eq!(
+            d,
+            [
+                "$[0].a: expected 1, got 2",
+                "$[0].b: expected 2 items, got 1",
+                "$[0].c: expected \"x\", missing",
+                "$[0].d: unexpected null"
+            ]
+        );
         assert!(diff(&json!({"a": [1, {"b": 2}]}), &json!({"a": [1, {"b": 2}]})).is_empty());
     }
 }

@@ -13,18 +13,30 @@ fn not_dots(s: &str) -> bool {
 
 /// Check an entity identifier: `^(?!\.{1,2}$)[\p{L}0-9@_.+:\\/=-]+$`, at most 1000 characters.
 pub fn check_entity_identifier(s: &str) -> Result<(), String> {
-    check(s, "entity identifier", MAX_ENTITY_IDENTIFIER, |c| c.is_alphabetic() || c.is_ascii_digit() || "@_.+:\\/=-".contains(c))
+    check(s, "entity identifier", MAX_ENTITY_IDENTIFIER, |c| {
+        c.is_alphabetic() || c.is_ascii_digit() || "@_.+:\\/=-".contains(c)
+    })
 }
 
 /// Check a blueprint identifier: `^(?!\.{1,2}$)[\p{L}0-9@_.+:\\/-]+$`, at most 100 characters.
 pub fn check_blueprint_identifier(s: &str) -> Result<(), String> {
-    check(s, "blueprint identifier", MAX_BLUEPRINT_IDENTIFIER, |c| c.is_alphabetic() || c.is_ascii_digit() || "@_.+:\\/-".contains(c))
+    check(s, "blueprint identifier", MAX_BLUEPRINT_IDENTIFIER, |c| {
+        c.is_alphabetic() || c.is_ascii_digit() || "@_.+:\\/-".contains(c)
+    })
 }
 
 /// Check a property identifier: `^[A-Za-z0-9@_=\\-]+$`, at most 100 characters.
 pub fn check_property_identifier(s: &str) -> Result<(), String> {
-    check(s, "property identifier", MAX_PROPERTY_IDENTIFIER, |c| c.is_ascii_alphanumeric() || "@_=\\-".contains(c))
-        .and_then(|()| if not_dots(s) { Ok(()) } else { Err(format!("property identifier \"{s}\" is not allowed")) })
+    check(s, "property identifier", MAX_PROPERTY_IDENTIFIER, |c| {
+        c.is_ascii_alphanumeric() || "@_=\\-".contains(c)
+    })
+    .and_then(|()| {
+        if not_dots(s) {
+            Ok(())
+        } else {
+            Err(format!("property identifier \"{s}\" is not allowed"))
+        }
+    })
 }
 
 fn check(s: &str, what: &str, max: usize, allowed: impl Fn(char) -> bool) -> Result<(), String> {

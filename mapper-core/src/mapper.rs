@@ -32,7 +32,9 @@ impl Clock for SystemClock {
     fn now(&self) -> f64 {
         #[cfg(not(target_family = "wasm"))]
         {
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64())
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0.0, |d| d.as_secs_f64())
         }
         #[cfg(target_family = "wasm")]
         {
@@ -65,13 +67,20 @@ pub struct MapperOptions {
 
 impl Default for MapperOptions {
     fn default() -> Self {
-        Self { strict: false, blueprints: Vec::new(), clock: Arc::new(SystemClock) }
+        Self {
+            strict: false,
+            blueprints: Vec::new(),
+            clock: Arc::new(SystemClock),
+        }
     }
 }
 
 impl std::fmt::Debug for MapperOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("MapperOptions").field("strict", &self.strict).field("blueprints", &self.blueprints.len()).finish()
+        f.debug_struct("MapperOptions")
+            .field("strict", &self.strict)
+            .field("blueprints", &self.blueprints.len())
+            .finish()
     }
 }
 
@@ -123,7 +132,10 @@ pub struct Mapper {
 
 impl std::fmt::Debug for Mapper {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Mapper").field("mappings", &self.mappings.len()).field("strict", &self.strict).finish_non_exhaustive()
+        f.debug_struct("Mapper")
+            .field("mappings", &self.mappings.len())
+            .field("strict", &self.strict)
+            .finish_non_exhaustive()
     }
 }
 
@@ -145,7 +157,11 @@ impl Compiler {
                     d.mapping = self.mapping;
                     self.warnings.push(d);
                 }
-                Some(Expr { program, source: source.to_owned(), field })
+                Some(Expr {
+                    program,
+                    source: source.to_owned(),
+                    field,
+                })
             }
             Err(errs) => {
                 for e in errs {
@@ -169,11 +185,18 @@ impl Compiler {
         match v {
             Value::String(s) => self.expr(s, path).map(QueryNode::Leaf),
             Value::Array(items) => {
-                let nodes: Vec<_> = items.iter().enumerate().map(|(i, x)| self.query(x, &path.index(i))).collect();
+                let nodes: Vec<_> = items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, x)| self.query(x, &path.index(i)))
+                    .collect();
                 nodes.into_iter().collect::<Option<Vec<_>>>().map(QueryNode::Array)
             }
             Value::Object(o) => {
-                let nodes: Vec<_> = o.iter().map(|(k, x)| self.query(x, &path.key(k)).map(|n| (k.clone(), n))).collect();
+                let nodes: Vec<_> = o
+                    .iter()
+                    .map(|(k, x)| self.query(x, &path.key(k)).map(|n| (k.clone(), n)))
+                    .collect();
                 nodes.into_iter().collect::<Option<Vec<_>>>().map(QueryNode::Object)
             }
             other => Some(QueryNode::Literal(other.clone())),
@@ -181,16 +204,29 @@ impl Compiler {
     }
 
     fn fields(&mut self, specs: &[(String, FieldSpec)], path: &JsonPath) -> Vec<(String, Field)> {
-        specs.iter().filter_map(|(k, s)| self.field(s, &path.key(k)).map(|f| (k.clone(), f))).collect()
+        specs
+            .iter()
+            .filter_map(|(k, s)| self.field(s, &path.key(k)).map(|f| (k.clone(), f)))
+            .collect()
     }
 
     fn mapping(&mut self, i: usize, m: &MappingConfig) -> Option<CompiledMapping> {
         self.mapping = Some(i);
         let path = JsonPath::root("").key("mappings").index(i);
         let filter = m.filter.as_deref().and_then(|f| self.expr(f, &path.key("filter")));
-        let items = m.items_to_parse.as_deref().and_then(|f| self.expr(f, &path.key("itemsToParse")));
+        let items = m
+            .items_to_parse
+            .as_deref()
+            .and_then(|f| self.expr(f, &path.key("itemsToParse")));
         let ep = path.key("entity");
-        let EntityConfig { identifier, title, icon, team, properties, relations } = &m.entity;
+        let EntityConfig {
+            identifier,
+            title,
+            icon,
+            team,
+            properties,
+            relations,
+        } = &m.entity;
         let is_delete = matches!(m.operation, Operation::Delete { .. });
         let identifier = self.field(identifier, &ep.key("identifier"));
         let (title, icon, team, properties, relations) = if is_delete {
@@ -223,7 +259,8 @@ impl Compiler {
 impl Mapper {
     /// Compile configuration JSON text (webhook object, mappings array or single mapping).
     pub fn from_json(config: &str, options: MapperOptions) -> Result<Self, Error> {
-        let value: Value = serde_json::from_str(config).map_err(|e| Error::Config(vec![Diagnostic::json_syntax("config", &e)]))?;
+        let value: Value =
+            serde_json::from_str(config).map_err(|e| Error::Config(vec![Diagnostic::json_syntax("config", &e)]))?;
         Self::new(&value, options)
     }
 
@@ -233,33 +270,78 @@ impl Mapper {
         Self::from_config(parsed.config, parsed.warnings, options)
     }
 
-    fn from_config(config: WebhookConfig, config_warnings: Vec<Diagnostic>, options: MapperOptions) -> Result<Self, Error> {
-        let mut c = Compiler { errors: Vec::new(), warnings: config_warnings, mapping: None };
-        let mappings: Vec<CompiledMapping> = config.mappings.iter().enumerate().filter_map(|(i, m)| c.mapping(i, m)).collect();
+    fn from_config(
+        config: WebhookConfig,
+        config_warnings: Vec<Diagnostic>,
+        options: MapperOptions,
+    ) -> Result<Self, Error> {
+        let mut c = Compiler {
+            errors: Vec::new(),
+            warnings: config_warnings,
+            mapping: None,
+        };
+        let mappings: Vec<CompiledMapping> = config
+            .mappings
+            .iter()
+            .enumerate()
+            .filter_map(|(i, m)| c.mapping(i, m))
+            .collect();
         c.mapping = None;
-        let request_identifier = config.security.as_ref().and_then(|s| s.request_identifier_path.as_deref()).and_then(|src| {
-            let path = JsonPath::root("").key("security").key("requestIdentifierPath");
-            match Program::compile(src, Dialect::Port) {
-                Ok(program) => Some(Expr { program, source: src.to_owned(), field: path.to_string() }),
-                Err(errs) => {
-                    // Port evaluates it to null, so deliveries are never deduplicated.
-                    for e in errs {
-                        c.warnings.push(Diagnostic::warning(path.to_string(), format!("{}; Port treats this as null, so deliveries are never deduplicated", e.message)).with_expression(src, Some(e.span)));
+        let request_identifier = config
+            .security
+            .as_ref()
+            .and_then(|s| s.request_identifier_path.as_deref())
+            .and_then(|src| {
+                let path = JsonPath::root("").key("security").key("requestIdentifierPath");
+                match Program::compile(src, Dialect::Port) {
+                    Ok(program) => Some(Expr {
+                        program,
+                        source: src.to_owned(),
+                        field: path.to_string(),
+                    }),
+                    Err(errs) => {
+                        // Port evaluates it to null, so deliveries are never deduplicated.
+                        for e in errs {
+                            c.warnings.push(
+                                Diagnostic::warning(
+                                    path.to_string(),
+                                    format!(
+                                        "{}; Port treats this as null, so deliveries are never deduplicated",
+                                        e.message
+                                    ),
+                                )
+                                .with_expression(src, Some(e.span)),
+                            );
+                        }
+                        None
                     }
-                    None
                 }
-            }
-        });
+            });
         if options.strict {
             for w in c.warnings.drain(..) {
-                c.errors.push(Diagnostic { severity: Severity::Error, ..w });
+                c.errors.push(Diagnostic {
+                    severity: Severity::Error,
+                    ..w
+                });
             }
         }
         if !c.errors.is_empty() {
             return Err(Error::Config(c.errors));
         }
-        let blueprints = options.blueprints.into_iter().map(|b| (b.identifier.clone(), b)).collect();
-        Ok(Self { config, mappings, request_identifier, warnings: c.warnings, blueprints, strict: options.strict, clock: options.clock })
+        let blueprints = options
+            .blueprints
+            .into_iter()
+            .map(|b| (b.identifier.clone(), b))
+            .collect();
+        Ok(Self {
+            config,
+            mappings,
+            request_identifier,
+            warnings: c.warnings,
+            blueprints,
+            strict: options.strict,
+            clock: options.clock,
+        })
     }
 
     /// The configuration this mapper was compiled from.
@@ -284,10 +366,16 @@ impl Mapper {
 
     /// Map a request: every mapping, in order, on the one request value.
     pub fn map(&self, request: &Request) -> MapResult {
-        let run = RunContext { now: self.clock.now(), ..RunContext::default() };
+        let run = RunContext {
+            now: self.clock.now(),
+            ..RunContext::default()
+        };
         let mut result = MapResult::default();
         if !self.config.enabled {
-            result.diagnostics.push(Diagnostic::warning("enabled", "this webhook is disabled (`enabled: false`): Port drops every event"));
+            result.diagnostics.push(Diagnostic::warning(
+                "enabled",
+                "this webhook is disabled (`enabled: false`): Port drops every event",
+            ));
             return result;
         }
         for (i, m) in self.mappings.iter().enumerate() {
@@ -325,13 +413,26 @@ impl Mapper {
                 return;
             }
             Some(other) => {
-                cx.error(items_expr, format!("itemsToParse must yield an array, got {}: {}", jq_type(&other), crate::value::compact(&other)));
+                cx.error(
+                    items_expr,
+                    format!(
+                        "itemsToParse must yield an array, got {}: {}",
+                        jq_type(&other),
+                        crate::value::compact(&other)
+                    ),
+                );
                 out.diagnostics.append(&mut cx.diagnostics);
                 return;
             }
         };
         if items.len() > MAX_ITEMS {
-            cx.warn(items_expr, format!("itemsToParse yielded {} items; Port processes only the first {MAX_ITEMS}", items.len()));
+            cx.warn(
+                items_expr,
+                format!(
+                    "itemsToParse yielded {} items; Port processes only the first {MAX_ITEMS}",
+                    items.len()
+                ),
+            );
         }
         out.diagnostics.append(&mut cx.diagnostics);
         let Val::Obj(base) = request else { return };
@@ -353,21 +454,47 @@ impl Mapper {
                 Some(Val::Bool(true)) => {}
                 Some(Val::Bool(false) | Val::Null) | None => return None,
                 Some(other) => {
-                    cx.warn(f, format!("filter yielded {}, not true: the mapping is skipped", crate::value::compact(&other)));
+                    cx.warn(
+                        f,
+                        format!(
+                            "filter yielded {}, not true: the mapping is skipped",
+                            crate::value::compact(&other)
+                        ),
+                    );
                     return None;
                 }
             }
         }
         let identifier = self.identifier(&m.identifier, input, run, cx);
         let entity = match m.operation {
-            Operation::Delete { delete_dependents } => Entity::Delete(DeleteEntity { blueprint: m.blueprint.clone(), identifier: identifier?, delete_dependents }),
+            Operation::Delete { delete_dependents } => Entity::Delete(DeleteEntity {
+                blueprint: m.blueprint.clone(),
+                identifier: identifier?,
+                delete_dependents,
+            }),
             Operation::Create => {
                 let title = m.title.as_ref().and_then(|f| cx.string_like(f, input, run, "title"));
                 let icon = m.icon.as_ref().and_then(|f| cx.string_like(f, input, run, "icon"));
                 let team = m.team.as_ref().and_then(|f| cx.team(f, input, run));
-                let properties = m.properties.iter().filter_map(|(k, f)| cx.field(f, input, run).map(|v| (k.clone(), v))).collect();
-                let relations = m.relations.iter().filter_map(|(k, f)| cx.relation(f, input, run).map(|v| (k.clone(), v))).collect();
-                let entity = CreateEntity { blueprint: m.blueprint.clone(), identifier: identifier?, title, icon, team, properties, relations };
+                let properties = m
+                    .properties
+                    .iter()
+                    .filter_map(|(k, f)| cx.field(f, input, run).map(|v| (k.clone(), v)))
+                    .collect();
+                let relations = m
+                    .relations
+                    .iter()
+                    .filter_map(|(k, f)| cx.relation(f, input, run).map(|v| (k.clone(), v)))
+                    .collect();
+                let entity = CreateEntity {
+                    blueprint: m.blueprint.clone(),
+                    identifier: identifier?,
+                    title,
+                    icon,
+                    team,
+                    properties,
+                    relations,
+                };
                 if let Some(bp) = self.blueprints.get(&m.blueprint) {
                     for d in bp.validate(&entity, &m.path.key("entity")) {
                         cx.push(d);
@@ -386,7 +513,10 @@ impl Mapper {
         };
         match cx.eval(expr, input, run) {
             None => {
-                cx.error(expr, "the identifier produced no output; Port can't store an entity without one");
+                cx.error(
+                    expr,
+                    "the identifier produced no output; Port can't store an entity without one",
+                );
                 None
             }
             Some(Val::TStr(s)) => {
@@ -401,7 +531,12 @@ impl Mapper {
             }
             Some(Val::Num(n)) => {
                 let s = number_string(&n);
-                cx.warn(expr, format!("the identifier is the number {s}; Port stores it as the string \"{s}\" (add `| tostring`)"));
+                cx.warn(
+                    expr,
+                    format!(
+                        "the identifier is the number {s}; Port stores it as the string \"{s}\" (add `| tostring`)"
+                    ),
+                );
                 Some(Value::String(s))
             }
             Some(Val::Null) => {
@@ -409,7 +544,14 @@ impl Mapper {
                 None
             }
             Some(other) => {
-                cx.error(expr, format!("the identifier must be a string, got {}: {}", jq_type(&other), crate::value::compact(&other)));
+                cx.error(
+                    expr,
+                    format!(
+                        "the identifier must be a string, got {}: {}",
+                        jq_type(&other),
+                        crate::value::compact(&other)
+                    ),
+                );
                 None
             }
         }
@@ -432,7 +574,13 @@ struct Cx {
 
 impl Cx {
     fn new(strict: bool, mapping: usize, item: Option<usize>) -> Self {
-        Self { strict, mapping, item, diagnostics: Vec::new(), failed: false }
+        Self {
+            strict,
+            mapping,
+            item,
+            diagnostics: Vec::new(),
+            failed: false,
+        }
     }
 
     fn push(&mut self, mut d: Diagnostic) {
@@ -450,8 +598,15 @@ impl Cx {
 
     /// A warning, or an error in strict mode.
     fn warn(&mut self, e: &Expr, msg: impl Into<String>) {
-        let severity = if self.strict { Severity::Error } else { Severity::Warning };
-        let d = Diagnostic { severity, ..Diagnostic::warning(e.field.clone(), msg).with_expression(&e.source, None) };
+        let severity = if self.strict {
+            Severity::Error
+        } else {
+            Severity::Warning
+        };
+        let d = Diagnostic {
+            severity,
+            ..Diagnostic::warning(e.field.clone(), msg).with_expression(&e.source, None)
+        };
         self.push(d);
     }
 
@@ -490,7 +645,10 @@ impl Cx {
         let v = self.field(f, input, run)?;
         if !(v.is_string() || v.is_null()) {
             if let Field::Jq(e) = f {
-                self.warn(e, format!("the {what} should be a string, got {v}; Port's API may refuse it (add `| tostring`)"));
+                self.warn(
+                    e,
+                    format!("the {what} should be a string, got {v}; Port's API may refuse it (add `| tostring`)"),
+                );
             }
         }
         Some(v)
@@ -519,7 +677,10 @@ impl Cx {
             _ => false,
         };
         if let (false, Field::Jq(e)) = (ok, f) {
-            self.warn(e, format!("a relation should be an identifier, an array of identifiers, null or a search query, got {v}"));
+            self.warn(
+                e,
+                format!("a relation should be an identifier, an array of identifiers, null or a search query, got {v}"),
+            );
         }
         Some(v)
     }
@@ -528,7 +689,12 @@ impl Cx {
         match q {
             QueryNode::Leaf(e) => self.eval(e, input, run).map_or(Value::Null, |v| from_val(&v)),
             QueryNode::Array(items) => Value::Array(items.iter().map(|n| self.query(n, input, run)).collect()),
-            QueryNode::Object(entries) => Value::Object(entries.iter().map(|(k, n)| (k.clone(), self.query(n, input, run))).collect()),
+            QueryNode::Object(entries) => Value::Object(
+                entries
+                    .iter()
+                    .map(|(k, n)| (k.clone(), self.query(n, input, run)))
+                    .collect(),
+            ),
             QueryNode::Literal(v) => v.clone(),
         }
     }

@@ -19,7 +19,10 @@ pub struct JsonPath {
 impl JsonPath {
     /// An empty path under a root name (`""` prints as nothing; `"request"` as `request`).
     pub fn root(root: &'static str) -> Self {
-        Self { root, steps: Vec::new() }
+        Self {
+            root,
+            steps: Vec::new(),
+        }
     }
 
     /// This path extended by an object key.
@@ -76,7 +79,12 @@ mod tests {
 
     #[test]
     fn prints_like_jq_paths() {
-        let p = JsonPath::root("").key("mappings").index(0).key("entity").key("properties").key("link");
+        let p = JsonPath::root("")
+            .key("mappings")
+            .index(0)
+            .key("entity")
+            .key("properties")
+            .key("link");
         assert_eq!(p.to_string(), "mappings[0].entity.properties.link");
         let q = JsonPath::root("request").key("headers").key("X-Signature-256");
         assert_eq!(q.to_string(), "request.headers[\"X-Signature-256\"]");

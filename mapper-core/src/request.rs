@@ -17,13 +17,15 @@ pub struct Request {
 impl Request {
     /// Parse request JSON (`{body, headers, queryParams}`); errors carry line and column.
     pub fn from_json(bytes: &[u8]) -> Result<Self, Error> {
-        let val: Val = serde_json::from_slice(bytes).map_err(|e| Error::Request(vec![Diagnostic::json_syntax("request", &e)]))?;
+        let val: Val =
+            serde_json::from_slice(bytes).map_err(|e| Error::Request(vec![Diagnostic::json_syntax("request", &e)]))?;
         Self::from_val(val)
     }
 
     /// A request whose body is the given JSON (no headers, no query parameters).
     pub fn from_body_json(bytes: &[u8]) -> Result<Self, Error> {
-        let body: Val = serde_json::from_slice(bytes).map_err(|e| Error::Request(vec![Diagnostic::json_syntax("body", &e)]))?;
+        let body: Val =
+            serde_json::from_slice(bytes).map_err(|e| Error::Request(vec![Diagnostic::json_syntax("body", &e)]))?;
         Ok(Self::from_parts(body, Map::default(), Map::default()))
     }
 
@@ -46,10 +48,13 @@ impl Request {
         let root = JsonPath::root("request");
         let mut errs = Vec::new();
         let Val::Obj(o) = val else {
-            return Err(Error::Request(vec![Diagnostic::error("request", format!(
-                "a request must be an object {{\"body\", \"headers\", \"queryParams\"}}, found {}",
-                jq_type(&val)
-            ))]));
+            return Err(Error::Request(vec![Diagnostic::error(
+                "request",
+                format!(
+                    "a request must be an object {{\"body\", \"headers\", \"queryParams\"}}, found {}",
+                    jq_type(&val)
+                ),
+            )]));
         };
         for k in o.keys() {
             let name = key_string(k);
@@ -64,7 +69,10 @@ impl Request {
             Some(b) => b,
             None => {
                 if errs.is_empty() {
-                    errs.push(Diagnostic::error("request", "missing `body`: a request is {\"body\", \"headers\", \"queryParams\"}"));
+                    errs.push(Diagnostic::error(
+                        "request",
+                        "missing `body`: a request is {\"body\", \"headers\", \"queryParams\"}",
+                    ));
                 }
                 Val::Null
             }
@@ -85,11 +93,15 @@ impl Request {
     /// A header's value, matched case-insensitively.
     pub fn header(&self, name: &str) -> Option<String> {
         let Val::Obj(o) = &self.val else { return None };
-        let Some(Val::Obj(h)) = o.get(&Val::utf8_str("headers")) else { return None };
-        h.iter().find(|(k, _)| key_string(k).eq_ignore_ascii_case(name)).and_then(|(_, v)| match v {
-            Val::TStr(s) => Some(String::from_utf8_lossy(s).into_owned()),
-            _ => None,
-        })
+        let Some(Val::Obj(h)) = o.get(&Val::utf8_str("headers")) else {
+            return None;
+        };
+        h.iter()
+            .find(|(k, _)| key_string(k).eq_ignore_ascii_case(name))
+            .and_then(|(_, v)| match v {
+                Val::TStr(s) => Some(String::from_utf8_lossy(s).into_owned()),
+                _ => None,
+            })
     }
 }
 
@@ -112,13 +124,19 @@ fn string_map(v: Option<Val>, path: &JsonPath, what: &str, errs: &mut Vec<Diagno
             for (k, v) in o.iter() {
                 if !matches!(v, Val::TStr(_)) {
                     let name = key_string(k);
-                    errs.push(Diagnostic::error(path.key(&name).to_string(), format!("a {what} value must be a string, found {}", jq_type(v))));
+                    errs.push(Diagnostic::error(
+                        path.key(&name).to_string(),
+                        format!("a {what} value must be a string, found {}", jq_type(v)),
+                    ));
                 }
             }
             (*o).clone()
         }
         Some(other) => {
-            errs.push(Diagnostic::error(path.to_string(), format!("`headers` must be an object of strings, found {}", jq_type(&other))));
+            errs.push(Diagnostic::error(
+                path.to_string(),
+                format!("`headers` must be an object of strings, found {}", jq_type(&other)),
+            ));
             Map::default()
         }
     }
@@ -135,13 +153,22 @@ fn query_map(v: Option<Val>, path: &JsonPath, errs: &mut Vec<Diagnostic>) -> Map
                     _ => false,
                 };
                 if !ok {
-                    errs.push(Diagnostic::error(path.key(&key_string(k)).to_string(), format!("a query parameter must be a string or an array of strings, found {}", jq_type(v))));
+                    errs.push(Diagnostic::error(
+                        path.key(&key_string(k)).to_string(),
+                        format!(
+                            "a query parameter must be a string or an array of strings, found {}",
+                            jq_type(v)
+                        ),
+                    ));
                 }
             }
             (*o).clone()
         }
         Some(other) => {
-            errs.push(Diagnostic::error(path.to_string(), format!("`queryParams` must be an object, found {}", jq_type(&other))));
+            errs.push(Diagnostic::error(
+                path.to_string(),
+                format!("`queryParams` must be an object, found {}", jq_type(&other)),
+            ));
             Map::default()
         }
     }

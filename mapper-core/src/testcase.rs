@@ -12,17 +12,31 @@ pub fn cases(dir: &Path) -> Result<Vec<PathBuf>, String> {
         return Ok(vec![dir.to_path_buf()]);
     }
     let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
-    let mut found: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.join("config.json").is_file()).collect();
+    let mut found: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.join("config.json").is_file())
+        .collect();
     found.sort();
     if found.is_empty() {
-        return Err(format!("{} holds no test case (a folder with config.json, request.json and expected.json)", dir.display()));
+        return Err(format!(
+            "{} holds no test case (a folder with config.json, request.json and expected.json)",
+            dir.display()
+        ));
     }
     Ok(found)
 }
 
 fn json_file(path: &Path) -> Result<Value, String> {
     let text = read_text(path)?;
-    serde_json::from_str(&text).map_err(|e| format!("{}: invalid JSON at line {}, column {}: {e}", path.display(), e.line(), e.column()))
+    serde_json::from_str(&text).map_err(|e| {
+        format!(
+            "{}: invalid JSON at line {}, column {}: {e}",
+            path.display(),
+            e.line(),
+            e.column()
+        )
+    })
 }
 
 fn one_err<T>(r: Result<T, String>) -> Result<T, Vec<String>> {
@@ -35,12 +49,25 @@ pub fn run_case(dir: &Path) -> Result<(), Vec<String>> {
     let bp = dir.join("blueprint.json");
     if bp.is_file() {
         let text = one_err(read_text(&bp))?;
-        options.blueprints.push(Blueprint::from_json(&text).map_err(|d| d.iter().map(|d| format!("blueprint.json: {d}")).collect::<Vec<_>>())?);
+        options.blueprints.push(
+            Blueprint::from_json(&text)
+                .map_err(|d| d.iter().map(|d| format!("blueprint.json: {d}")).collect::<Vec<_>>())?,
+        );
     }
     let config = one_err(read_text(&dir.join("config.json")))?;
-    let mapper = Mapper::from_json(&config, options).map_err(|e| e.diagnostics().iter().map(|d| format!("config.json: {d}")).collect::<Vec<_>>())?;
+    let mapper = Mapper::from_json(&config, options).map_err(|e| {
+        e.diagnostics()
+            .iter()
+            .map(|d| format!("config.json: {d}"))
+            .collect::<Vec<_>>()
+    })?;
     let request = one_err(read_text(&dir.join("request.json")))?;
-    let request = Request::from_json(request.as_bytes()).map_err(|e| e.diagnostics().iter().map(|d| format!("request.json: {d}")).collect::<Vec<_>>())?;
+    let request = Request::from_json(request.as_bytes()).map_err(|e| {
+        e.diagnostics()
+            .iter()
+            .map(|d| format!("request.json: {d}"))
+            .collect::<Vec<_>>()
+    })?;
     let expected = one_err(json_file(&dir.join("expected.json")))?;
     let result = mapper.map(&request);
     let actual = serde_json::to_value(&result.entities).expect("entities serialise");
@@ -49,7 +76,13 @@ pub fn run_case(dir: &Path) -> Result<(), Vec<String>> {
         Ok(())
     } else {
         let mut lines = differences;
-        lines.extend(result.diagnostics.iter().filter(|d| d.is_error()).map(|d| format!("diagnostic: {d}")));
+        lines.extend(
+            result
+                .diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .map(|d| format!("diagnostic: {d}")),
+        );
         Err(lines)
     }
 }

@@ -11,7 +11,11 @@ pub fn to_val(v: &Value) -> Val {
         Value::Number(n) => Val::Num(number_to_num(n)),
         Value::String(s) => Val::utf8_str(s.clone().into_bytes()),
         Value::Array(a) => a.iter().map(to_val).collect(),
-        Value::Object(o) => Val::obj(o.iter().map(|(k, v)| (Val::utf8_str(k.clone().into_bytes()), to_val(v))).collect()),
+        Value::Object(o) => Val::obj(
+            o.iter()
+                .map(|(k, v)| (Val::utf8_str(k.clone().into_bytes()), to_val(v)))
+                .collect(),
+        ),
     }
 }
 

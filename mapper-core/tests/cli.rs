@@ -22,7 +22,9 @@ fn text(b: &[u8]) -> String {
 }
 
 fn spacelift() -> PathBuf {
-    let shared = std::env::var_os("HOOKMAP_SHARED").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
+    let shared = std::env::var_os("HOOKMAP_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
     shared.join("conformance/spacelift")
 }
 
@@ -41,7 +43,15 @@ fn tmp(name: &str, contents: &[u8]) -> PathBuf {
 #[test]
 fn map_prints_the_spacelift_entity() {
     let dir = spacelift();
-    let out = hookmap(&["map", "--config", &s(dir.join("config.json")), &s(dir.join("request.json"))], b"");
+    let out = hookmap(
+        &[
+            "map",
+            "--config",
+            &s(dir.join("config.json")),
+            &s(dir.join("request.json")),
+        ],
+        b"",
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let result: Value = serde_json::from_slice(&out.stdout).unwrap();
     let expected: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
@@ -61,7 +71,11 @@ fn map_reads_stdin_and_wraps_a_body_only_payload() {
     // Without --body the same payload is refused, with a hint.
     let out = hookmap(&["map", "--config", &s(dir.join("config.json"))], &body);
     assert_eq!(out.status.code(), Some(3));
-    assert!(text(&out.stderr).contains("request.account: unknown key `account`"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("request.account: unknown key `account`"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]
@@ -70,12 +84,21 @@ fn ndjson_maps_one_request_per_line_and_keeps_lines_aligned() {
     let request = std::fs::read_to_string(dir.join("request.json")).unwrap();
     let line = serde_json::to_string(&serde_json::from_str::<Value>(&request).unwrap()).unwrap();
     let input = format!("{line}\n{{not json\n\n{line}\n");
-    let out = hookmap(&["map", "--config", &s(dir.join("config.json")), "--ndjson"], input.as_bytes());
-    let lines: Vec<Value> = text(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let out = hookmap(
+        &["map", "--config", &s(dir.join("config.json")), "--ndjson"],
+        input.as_bytes(),
+    );
+    let lines: Vec<Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 3);
     assert_eq!(lines[0]["entities"][0]["identifier"], "ai-agent");
     assert_eq!(lines[1]["entities"], json!([]));
-    assert!(lines[1]["diagnostics"][0]["message"].as_str().unwrap().starts_with("line 2: invalid JSON"));
+    assert!(lines[1]["diagnostics"][0]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("line 2: invalid JSON"));
     assert_eq!(lines[2], lines[0]);
     assert_eq!(out.status.code(), Some(3), "a bad line makes the exit code say so");
 }
@@ -96,7 +119,13 @@ fn jq_standard_mode_is_like_jq_c() {
 
 #[test]
 fn jq_port_mode_prints_exactly_ports_answer() {
-    let cases: [(&str, &str); 5] = [(".[]", "1\n"), ("error(\"x\")", "null\n"), ("empty", ""), ("'single'", "\"single\"\n"), ("$ENV", "{}\n")];
+    let cases: [(&str, &str); 5] = [
+        (".[]", "1\n"),
+        ("error(\"x\")", "null\n"),
+        ("empty", ""),
+        ("'single'", "\"single\"\n"),
+        ("$ENV", "{}\n"),
+    ];
     for (filter, want) in cases {
         let out = hookmap(&["jq", "--port", filter], b"[1,2]");
         assert_eq!(text(&out.stdout), want, "{filter}");
@@ -118,12 +147,34 @@ fn verify_checks_the_raw_body() {
         signature_prefix: Some("sha256=".into()),
         request_identifier_path: None,
     };
-    let (_, sig) = mapper_core::signature::sign(Some(&sec), br#"{"hello": "world"}"#).unwrap().unwrap();
+    let (_, sig) = mapper_core::signature::sign(Some(&sec), br#"{"hello": "world"}"#)
+        .unwrap()
+        .unwrap();
     let good = format!("X-Signature-256: {sig}");
-    let out = hookmap(&["verify", "--config", &s(config.clone()), "--header", &good, &s(body.clone())], b"");
+    let out = hookmap(
+        &[
+            "verify",
+            "--config",
+            &s(config.clone()),
+            "--header",
+            &good,
+            &s(body.clone()),
+        ],
+        b"",
+    );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let bad = format!("X-Signature-256: {}0", &sig[..sig.len() - 1]);
-    let out = hookmap(&["verify", "--config", &s(config.clone()), "--header", &bad, &s(body.clone())], b"");
+    let out = hookmap(
+        &[
+            "verify",
+            "--config",
+            &s(config.clone()),
+            "--header",
+            &bad,
+            &s(body.clone()),
+        ],
+        b"",
+    );
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("does not match the body"));
     let out = hookmap(&["verify", "--config", &s(config), &s(body)], b"");
@@ -141,13 +192,17 @@ fn test_reports_each_case_and_a_diff() {
     for f in ["config.json", "request.json"] {
         std::fs::copy(spacelift().join(f), dir.join(f)).unwrap();
     }
-    let mut expected: Value = serde_json::from_str(&std::fs::read_to_string(spacelift().join("expected.json")).unwrap()).unwrap();
+    let mut expected: Value =
+        serde_json::from_str(&std::fs::read_to_string(spacelift().join("expected.json")).unwrap()).unwrap();
     expected[0]["properties"]["branch"] = json!("develop");
     std::fs::write(dir.join("expected.json"), expected.to_string()).unwrap();
     let out = hookmap(&["test", &s(dir)], b"");
     assert_eq!(out.status.code(), Some(1));
     let stdout = text(&out.stdout);
-    assert!(stdout.contains("$[0].properties.branch: expected \"develop\", got \"main\""), "{stdout}");
+    assert!(
+        stdout.contains("$[0].properties.branch: expected \"develop\", got \"main\""),
+        "{stdout}"
+    );
     assert!(stdout.ends_with("0 passed, 1 failed\n"));
 }
 
@@ -155,7 +210,11 @@ fn test_reports_each_case_and_a_diff() {
 fn bad_files_and_arguments_get_clear_errors() {
     let out = hookmap(&["map", "--config", "/nonexistent/config.json"], b"{}");
     assert_eq!(out.status.code(), Some(3));
-    assert!(text(&out.stderr).contains("cannot read /nonexistent/config.json"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("cannot read /nonexistent/config.json"),
+        "{}",
+        text(&out.stderr)
+    );
     let bad = tmp("bad.json", b"[\n  {\"blueprint\": }\n]");
     let out = hookmap(&["map", "--config", &s(bad)], b"{}");
     assert_eq!(out.status.code(), Some(3));

@@ -10,7 +10,14 @@ fn mapper(config: Value) -> Mapper {
 }
 
 fn strict(config: Value) -> Mapper {
-    Mapper::new(&config, MapperOptions { strict: true, ..Default::default() }).unwrap_or_else(|e| panic!("config should compile: {e}"))
+    Mapper::new(
+        &config,
+        MapperOptions {
+            strict: true,
+            ..Default::default()
+        },
+    )
+    .unwrap_or_else(|e| panic!("config should compile: {e}"))
 }
 
 fn one(props: Value) -> Value {
@@ -18,7 +25,8 @@ fn one(props: Value) -> Value {
 }
 
 fn map(m: &Mapper, body: Value) -> MapResult {
-    m.map_value(&json!({"body": body, "headers": {"X-Thing": "v"}, "queryParams": {"q": "1"}})).unwrap()
+    m.map_value(&json!({"body": body, "headers": {"X-Thing": "v"}, "queryParams": {"q": "1"}}))
+        .unwrap()
 }
 
 fn props(r: &MapResult) -> &serde_json::Map<String, Value> {
@@ -68,7 +76,9 @@ fn only_the_first_output_counts() {
     let m = mapper(one(json!({"first": ".body.xs[]"})));
     let r = map(&m, json!({"xs": [3, 4, 5]}));
     assert_eq!(props(&r)["first"], json!(3));
-    assert!(only(&r, "mappings[0].entity.properties.first").message.contains("more than one output"));
+    assert!(only(&r, "mappings[0].entity.properties.first")
+        .message
+        .contains("more than one output"));
 }
 
 #[test]
@@ -77,7 +87,9 @@ fn no_output_leaves_the_key_out() {
     let r = map(&m, json!({}));
     assert!(!props(&r).contains_key("gone"));
     assert_eq!(props(&r)["kept"], json!(1));
-    assert!(only(&r, "mappings[0].entity.properties.gone").message.contains("no output"));
+    assert!(only(&r, "mappings[0].entity.properties.gone")
+        .message
+        .contains("no output"));
 }
 
 #[test]
@@ -99,10 +111,21 @@ fn strict_turns_each_silent_case_into_an_error_that_drops_the_entity() {
         let m = strict(one(json!({"p": expr})));
         let r = map(&m, json!({"xs": [1, 2]}));
         assert!(r.entities.is_empty(), "{expr}: entity dropped");
-        assert_eq!(only(&r, "mappings[0].entity.properties.p").severity, Severity::Error, "{expr}");
+        assert_eq!(
+            only(&r, "mappings[0].entity.properties.p").severity,
+            Severity::Error,
+            "{expr}"
+        );
     }
     // Compile-time warnings refuse the configuration in strict mode.
-    let e = Mapper::new(&one(json!({"p": "'x'"})), MapperOptions { strict: true, ..Default::default() }).unwrap_err();
+    let e = Mapper::new(
+        &one(json!({"p": "'x'"})),
+        MapperOptions {
+            strict: true,
+            ..Default::default()
+        },
+    )
+    .unwrap_err();
     assert_eq!(e.diagnostics()[0].field, "mappings[0].entity.properties.p");
 }
 
@@ -117,7 +140,14 @@ fn headers_are_reachable_in_lowercase() {
 #[test]
 fn now_comes_from_the_host_clock() {
     let cfg = one(json!({"t": "now | todate"}));
-    let m = Mapper::new(&cfg, MapperOptions { clock: Arc::new(FixedClock(1745599888.9)), ..Default::default() }).unwrap();
+    let m = Mapper::new(
+        &cfg,
+        MapperOptions {
+            clock: Arc::new(FixedClock(1745599888.9)),
+            ..Default::default()
+        },
+    )
+    .unwrap();
     assert_eq!(props(&map(&m, json!({})))["t"], json!("2025-04-25T16:51:28Z"));
 }
 
@@ -139,8 +169,10 @@ fn filter_selects_mappings_and_entities_keep_mapping_order() {
 
 #[test]
 fn items_to_parse_maps_each_item_with_its_own_filter_and_index() {
-    let m = mapper(json!([{"blueprint": "label", "itemsToParse": ".body.stack.labels", "filter": ".item != \"skip\"",
-        "entity": {"identifier": ".item", "properties": {"stack": ".body.stack.id", "n": ".item | tonumber"}}}]));
+    let m = mapper(
+        json!([{"blueprint": "label", "itemsToParse": ".body.stack.labels", "filter": ".item != \"skip\"",
+        "entity": {"identifier": ".item", "properties": {"stack": ".body.stack.id", "n": ".item | tonumber"}}}]),
+    );
     let r = map(&m, json!({"stack": {"id": "s", "labels": ["a", "skip", "c"]}}));
     let ids: Vec<_> = r.entities.iter().map(|e| e.identifier().clone()).collect();
     assert_eq!(ids, [json!("a"), json!("c")]);
@@ -150,7 +182,9 @@ fn items_to_parse_maps_each_item_with_its_own_filter_and_index() {
 
 #[test]
 fn items_to_parse_stops_at_500() {
-    let m = mapper(json!([{"blueprint": "n", "itemsToParse": "[range(600)]", "entity": {"identifier": ".item | tostring"}}]));
+    let m = mapper(
+        json!([{"blueprint": "n", "itemsToParse": "[range(600)]", "entity": {"identifier": ".item | tostring"}}]),
+    );
     let r = map(&m, json!({}));
     assert_eq!(r.entities.len(), 500);
     assert_eq!(r.entities[499].identifier(), &json!("499"));
@@ -173,11 +207,14 @@ fn delete_operations_in_both_forms() {
         {"blueprint": "c", "operation": {"type": "create"}, "entity": {"identifier": "\"z\""}}
     ]));
     let r = map(&m, json!({}));
-    assert_eq!(serde_json::to_value(&r.entities).unwrap(), json!([
-        {"operation": "delete", "blueprint": "a", "identifier": "x"},
-        {"operation": "delete", "blueprint": "b", "identifier": "y", "deleteDependents": true},
-        {"operation": "create", "blueprint": "c", "identifier": "z", "properties": {}, "relations": {}}
-    ]));
+    assert_eq!(
+        serde_json::to_value(&r.entities).unwrap(),
+        json!([
+            {"operation": "delete", "blueprint": "a", "identifier": "x"},
+            {"operation": "delete", "blueprint": "b", "identifier": "y", "deleteDependents": true},
+            {"operation": "create", "blueprint": "c", "identifier": "z", "properties": {}, "relations": {}}
+        ])
+    );
 }
 
 #[test]
@@ -186,7 +223,10 @@ fn search_queries_evaluate_their_leaves() {
         "identifier": {"combinator": "'and'", "rules": [{"property": "'$title'", "operator": "'='", "value": ".body.name"}]},
         "relations": {"owner": {"combinator": "\"or\"", "rules": [{"property": "\"email\"", "operator": "\"in\"", "value": ".body.emails"}]}}}}]));
     let r = map(&m, json!({"name": "api", "emails": ["a@b.io"]}));
-    assert_eq!(r.entities[0].identifier(), &json!({"combinator": "and", "rules": [{"property": "$title", "operator": "=", "value": "api"}]}));
+    assert_eq!(
+        r.entities[0].identifier(),
+        &json!({"combinator": "and", "rules": [{"property": "$title", "operator": "=", "value": "api"}]})
+    );
     let Entity::Create(e) = &r.entities[0] else { panic!() };
     assert_eq!(e.relations["owner"]["rules"][0]["value"], json!(["a@b.io"]));
 }
@@ -205,7 +245,11 @@ fn identifier_rules() {
     assert_eq!(r.entities[0].identifier(), &json!("231009949"));
     assert_eq!(only(&r, "mappings[0].entity.identifier").severity, Severity::Warning);
     for i in 1..5 {
-        assert_eq!(only(&r, &format!("mappings[{i}].entity.identifier")).severity, Severity::Error, "mapping {i}");
+        assert_eq!(
+            only(&r, &format!("mappings[{i}].entity.identifier")).severity,
+            Severity::Error,
+            "mapping {i}"
+        );
     }
 }
 
@@ -228,7 +272,9 @@ fn request_identifier_path_is_evaluated_on_the_request() {
 
 #[test]
 fn unknown_keys_and_wrong_types_name_their_path() {
-    let d = config_errors(json!({"mappings": [{"blueprint": 5, "entity": {"identifier": ".a", "propertes": {}, "properties": {"link": 3}}, "filtr": "true"}], "secrity": {}}));
+    let d = config_errors(
+        json!({"mappings": [{"blueprint": 5, "entity": {"identifier": ".a", "propertes": {}, "properties": {"link": 3}}, "filtr": "true"}], "secrity": {}}),
+    );
     let got: Vec<(&str, &str)> = d.iter().map(|d| (d.field.as_str(), d.message.as_str())).collect();
     assert_eq!(got, [
         ("secrity", "unknown key `secrity` (did you mean `security`?); allowed keys: identifier, title, description, icon, enabled, mappings, security, integrationType"),
@@ -241,7 +287,9 @@ fn unknown_keys_and_wrong_types_name_their_path() {
 
 #[test]
 fn every_compile_error_is_reported_at_once_with_its_span() {
-    let d = config_errors(json!([{"blueprint": "svc", "filter": ".a ==", "entity": {"identifier": ".id", "properties": {"link": ".body | nosuchfn", "ok": ".x"}}}]));
+    let d = config_errors(
+        json!([{"blueprint": "svc", "filter": ".a ==", "entity": {"identifier": ".id", "properties": {"link": ".body | nosuchfn", "ok": ".x"}}}]),
+    );
     assert_eq!(d.len(), 2, "{d:?}");
     assert_eq!(d[0].field, "mappings[0].filter");
     assert_eq!(d[0].span.map(|s| (s.start, s.end)), Some((5, 5)));
@@ -260,18 +308,34 @@ fn invalid_json_names_line_and_column() {
 
 #[test]
 fn missing_and_malformed_mapping_keys() {
-    let d = config_errors(json!({"mappings": [{"entity": {}}, {"blueprint": "b", "operation": "remove", "entity": {"identifier": ".a"}}, 7], "security": {"signatureAlgorithm": "md5"}}));
+    let d = config_errors(
+        json!({"mappings": [{"entity": {}}, {"blueprint": "b", "operation": "remove", "entity": {"identifier": ".a"}}, 7], "security": {"signatureAlgorithm": "md5"}}),
+    );
     let fields: Vec<_> = d.iter().map(|d| d.field.as_str()).collect();
-    assert_eq!(fields, ["mappings[0]", "mappings[0].entity", "mappings[1].operation", "mappings[2]", "security.signatureAlgorithm"]);
+    assert_eq!(
+        fields,
+        [
+            "mappings[0]",
+            "mappings[0].entity",
+            "mappings[1].operation",
+            "mappings[2]",
+            "security.signatureAlgorithm"
+        ]
+    );
 }
 
 #[test]
 fn bad_requests_name_their_place() {
     let m = mapper(one(json!({})));
-    let e = m.map_json(br#"{"body": {}, "headers": {"X-A": 1}, "queryParams": {"q": {"a": 1}}}"#).unwrap_err();
+    let e = m
+        .map_json(br#"{"body": {}, "headers": {"X-A": 1}, "queryParams": {"q": {"a": 1}}}"#)
+        .unwrap_err();
     let fields: Vec<_> = e.diagnostics().iter().map(|d| d.field.as_str()).collect();
     assert_eq!(fields, ["request.headers[\"X-A\"]", "request.queryParams.q"]);
     let e = m.map_json(b"{\"body\": {\"a\": tru}}").unwrap_err();
-    assert_eq!((e.diagnostics()[0].line, e.diagnostics()[0].column), (Some(1), Some(19)));
+    assert_eq!(
+        (e.diagnostics()[0].line, e.diagnostics()[0].column),
+        (Some(1), Some(19))
+    );
     assert!(matches!(m.map_json(b"[]"), Err(Error::Request(_))));
 }

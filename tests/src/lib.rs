@@ -9,7 +9,11 @@ pub fn conformance_dir() -> PathBuf {
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
     let dir = shared.join("conformance");
-    assert!(dir.is_dir(), "the conformance corpus is missing at {} (set HOOKMAP_SHARED)", dir.display());
+    assert!(
+        dir.is_dir(),
+        "the conformance corpus is missing at {} (set HOOKMAP_SHARED)",
+        dir.display()
+    );
     dir
 }
 

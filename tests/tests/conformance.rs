@@ -10,7 +10,8 @@ use serde_json::Value;
 const CASE_DIRS: &[&str] = &["spacelift", "port-docs", "port-docs-history", "port-docs-nocheck"];
 
 fn known_differences() -> serde_json::Map<String, Value> {
-    let text = std::fs::read_to_string(tests_dir().join("known-differences.json")).expect("known-differences.json is readable");
+    let text = std::fs::read_to_string(tests_dir().join("known-differences.json"))
+        .expect("known-differences.json is readable");
     match serde_json::from_str(&text).expect("known-differences.json is JSON") {
         Value::Object(o) => o,
         _ => panic!("known-differences.json must be an object keyed by case folder"),
@@ -30,13 +31,19 @@ fn every_case_matches_port_or_is_a_listed_difference() {
             match (known.get(&name), outcome) {
                 (None, Ok(())) => passed += 1,
                 (None, Err(lines)) => problems.push(format!("{name} fails:\n    {}", lines.join("\n    "))),
-                (Some(k), Ok(())) => problems.push(format!("{name} now passes: remove it from known-differences.json ({})", k["reason"])),
+                (Some(k), Ok(())) => problems.push(format!(
+                    "{name} now passes: remove it from known-differences.json ({})",
+                    k["reason"]
+                )),
                 (Some(k), Err(lines)) => {
                     let want = k["failure"].as_str().expect("failure is a string");
                     if lines.first().is_some_and(|l| l.starts_with(want)) {
                         passed += 1;
                     } else {
-                        problems.push(format!("{name} fails differently than listed:\n    want: {want}\n    got:  {}", lines.join("\n          ")));
+                        problems.push(format!(
+                            "{name} fails differently than listed:\n    want: {want}\n    got:  {}",
+                            lines.join("\n          ")
+                        ));
                     }
                 }
             }
@@ -49,7 +56,11 @@ fn every_case_matches_port_or_is_a_listed_difference() {
         }
     }
     println!("conformance: {passed} of {} cases as expected", seen.len());
-    assert_eq!(seen.len(), 32, "the corpus has 32 mapping cases (1 Spacelift + 31 Port docs)");
+    assert_eq!(
+        seen.len(),
+        32,
+        "the corpus has 32 mapping cases (1 Spacelift + 31 Port docs)"
+    );
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
@@ -75,14 +86,28 @@ fn spacelift_blueprint_accepts_the_spacelift_entity_and_catches_a_violation() {
     let bp = mapper_core::Blueprint::from_json(&std::fs::read_to_string(dir.join("blueprint.json")).unwrap()).unwrap();
     let config = std::fs::read_to_string(dir.join("config.json")).unwrap();
     let request = std::fs::read(dir.join("request.json")).unwrap();
-    let mapper = Mapper::from_json(&config, MapperOptions { blueprints: vec![bp.clone()], ..Default::default() }).unwrap();
+    let mapper = Mapper::from_json(
+        &config,
+        MapperOptions {
+            blueprints: vec![bp.clone()],
+            ..Default::default()
+        },
+    )
+    .unwrap();
     let result = mapper.map_json(&request).unwrap();
     assert_eq!(result.entities.len(), 1);
     assert!(result.diagnostics.is_empty(), "{:?}", result.diagnostics);
     // The same mapping writing a number into the url-formatted `link` breaks the blueprint.
     let broken = config.replace(r#""link": ".body.stack.url""#, r#""link": ".body.stateVersion""#);
     assert_ne!(broken, config);
-    let mapper = Mapper::from_json(&broken, MapperOptions { blueprints: vec![bp], ..Default::default() }).unwrap();
+    let mapper = Mapper::from_json(
+        &broken,
+        MapperOptions {
+            blueprints: vec![bp],
+            ..Default::default()
+        },
+    )
+    .unwrap();
     let result = mapper.map_json(&request).unwrap();
     assert!(result.entities.is_empty(), "a blueprint violation drops the entity");
     assert_eq!(result.diagnostics[0].field, "mappings[0].entity.properties.link");

@@ -27,7 +27,13 @@ pub fn rewrite_single_quotes(code: &str) -> Rewrite {
         let next = chars.get(i + 1).map(|&(_, c)| c);
         // Alternative 1: (^|\s)'(?!\s|")
         if c.is_whitespace() || i == 0 {
-            let quote_at = if c == '\'' && i == 0 { Some(i) } else if c.is_whitespace() && next == Some('\'') { Some(i + 1) } else { None };
+            let quote_at = if c == '\'' && i == 0 {
+                Some(i)
+            } else if c.is_whitespace() && next == Some('\'') {
+                Some(i + 1)
+            } else {
+                None
+            };
             if let Some(q) = quote_at {
                 let after = chars.get(q + 1).map(|&(_, c)| c);
                 if !matches!(after, Some(a) if a.is_whitespace() || a == '"') {
@@ -71,7 +77,10 @@ mod tests {
     fn quoted_literal_becomes_a_string() {
         assert_eq!(rw("'Success'").code, "\"Success\"");
         assert_eq!(rw(".a == 'x'").code, ".a == \"x\"");
-        assert_eq!(rw("if .a then 'b' else 'c' end").code, "if .a then \"b\" else \"c\" end");
+        assert_eq!(
+            rw("if .a then 'b' else 'c' end").code,
+            "if .a then \"b\" else \"c\" end"
+        );
     }
 
     #[test]

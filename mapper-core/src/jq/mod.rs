@@ -4,8 +4,8 @@
 pub mod data;
 mod dialect;
 mod natives;
-mod program;
 mod prelude;
+mod program;
 
 pub use dialect::{rewrite_single_quotes, Rewrite};
 pub use program::{CompileError, Dialect, Evaluation, Output, Program, RunContext, Span};

@@ -48,7 +48,10 @@ pub struct RunContext {
 
 impl Default for RunContext {
     fn default() -> Self {
-        Self { now: 0.0, env: Val::obj(Default::default()) }
+        Self {
+            now: 0.0,
+            env: Val::obj(Default::default()),
+        }
     }
 }
 
@@ -80,7 +83,9 @@ pub struct Program {
 
 impl std::fmt::Debug for Program {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Program").field("dialect", &self.dialect).finish_non_exhaustive()
+        f.debug_struct("Program")
+            .field("dialect", &self.dialect)
+            .finish_non_exhaustive()
     }
 }
 
@@ -110,7 +115,12 @@ impl Program {
             .with_global_vars(["$ENV"])
             .compile(modules)
             .map_err(|errs| undefined_errors(code, errs))?;
-        Ok(Self { filter, dialect, rewritten_quotes, reads_env_var: reads_env_var(code) })
+        Ok(Self {
+            filter,
+            dialect,
+            rewritten_quotes,
+            reads_env_var: reads_env_var(code),
+        })
     }
 
     /// The dialect the program was compiled in.
@@ -172,7 +182,10 @@ impl Program {
         let mut result = Evaluation::NoOutput;
         let env_used = self.run(input, ctx, None, |out| match (&mut result, out) {
             (Evaluation::NoOutput, Output::Value(value)) => {
-                result = Evaluation::Value { value, dropped_outputs: false };
+                result = Evaluation::Value {
+                    value,
+                    dropped_outputs: false,
+                };
                 true
             }
             (Evaluation::NoOutput, Output::Error(e)) => {
@@ -216,13 +229,20 @@ fn span_of(code: &str, part: &str) -> Span {
     let r = jaq_core::load::span(code, part);
     // An error "at" the end of input, or a whole remaining input, is pointed at one character.
     let first_char = part.chars().next().map_or(0, char::len_utf8);
-    let end = if r.start == r.end { r.end } else { r.start + first_char.max(1).min(r.end - r.start) };
+    let end = if r.start == r.end {
+        r.end
+    } else {
+        r.start + first_char.max(1).min(r.end - r.start)
+    };
     Span { start: r.start, end }
 }
 
 fn token_span(code: &str, part: &str) -> Span {
     let r = jaq_core::load::span(code, part);
-    Span { start: r.start, end: r.end }
+    Span {
+        start: r.start,
+        end: r.end,
+    }
 }
 
 /// True when `part` is a slice of `code` (errors in prelude files are not).
@@ -238,7 +258,11 @@ fn load_errors(code: &str, errs: jaq_core::load::Errors<&str, ()>) -> Vec<Compil
         match err {
             Error::Io(es) => out.extend(es.into_iter().map(|(path, msg)| CompileError {
                 message: format!("cannot load module {path}: {msg}"),
-                span: if within(code, path) { token_span(code, path) } else { Span { start: 0, end: 0 } },
+                span: if within(code, path) {
+                    token_span(code, path)
+                } else {
+                    Span { start: 0, end: 0 }
+                },
             })),
             Error::Lex(es) => out.extend(es.into_iter().map(|(expect, found)| {
                 let message = match expect {
@@ -249,7 +273,11 @@ fn load_errors(code: &str, errs: jaq_core::load::Errors<&str, ()>) -> Vec<Compil
                             "{" => "closing brace `}`",
                             _ => "closing quote `\"`",
                         };
-                        let at = if within(code, open) { jaq_core::load::span(code, open).start } else { 0 };
+                        let at = if within(code, open) {
+                            jaq_core::load::span(code, open).start
+                        } else {
+                            0
+                        };
                         format!("expected {closer} for the `{open}` at byte {at}")
                     }
                     lex::Expect::Digit => "expected a digit".into(),
@@ -263,13 +291,31 @@ fn load_errors(code: &str, errs: jaq_core::load::Errors<&str, ()>) -> Vec<Compil
                     },
                     _ => "syntax error".into(),
                 };
-                let span = if within(code, found) { span_of(code, found) } else { Span { start: code.len(), end: code.len() } };
+                let span = if within(code, found) {
+                    span_of(code, found)
+                } else {
+                    Span {
+                        start: code.len(),
+                        end: code.len(),
+                    }
+                };
                 CompileError { message, span }
             })),
             Error::Parse(es) => out.extend(es.into_iter().map(|(expect, found)| {
-                let found_text = if found.is_empty() { "end of expression".to_owned() } else { format!("`{found}`") };
+                let found_text = if found.is_empty() {
+                    "end of expression".to_owned()
+                } else {
+                    format!("`{found}`")
+                };
                 let message = format!("expected {}, found {found_text}", expect.as_str());
-                let span = if within(code, found) { token_span(code, found) } else { Span { start: code.len(), end: code.len() } };
+                let span = if within(code, found) {
+                    token_span(code, found)
+                } else {
+                    Span {
+                        start: code.len(),
+                        end: code.len(),
+                    }
+                };
                 CompileError { message, span }
             })),
         }
@@ -285,7 +331,11 @@ fn undefined_errors(code: &str, errs: compile::Errors<&str, ()>) -> Vec<CompileE
                 compile::Undefined::Filter(arity) => format!("{name}/{arity} is not defined"),
                 other => format!("undefined {} {name}", other.as_str()),
             };
-            let span = if within(code, name) { token_span(code, name) } else { Span { start: 0, end: 0 } };
+            let span = if within(code, name) {
+                token_span(code, name)
+            } else {
+                Span { start: 0, end: 0 }
+            };
             CompileError { message: what, span }
         })
         .collect()

@@ -8,7 +8,9 @@ use std::path::Path;
 pub fn read(path: &Path) -> Result<Vec<u8>, String> {
     if path.as_os_str() == "-" {
         let mut buf = Vec::new();
-        std::io::stdin().read_to_end(&mut buf).map_err(|e| format!("cannot read standard input: {e}"))?;
+        std::io::stdin()
+            .read_to_end(&mut buf)
+            .map_err(|e| format!("cannot read standard input: {e}"))?;
         Ok(buf)
     } else {
         std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
@@ -17,7 +19,13 @@ pub fn read(path: &Path) -> Result<Vec<u8>, String> {
 
 /// Read a UTF-8 text file.
 pub fn read_text(path: &Path) -> Result<String, String> {
-    String::from_utf8(read(path)?).map_err(|e| format!("{} is not UTF-8 text: invalid byte at offset {}", path.display(), e.utf8_error().valid_up_to()))
+    String::from_utf8(read(path)?).map_err(|e| {
+        format!(
+            "{} is not UTF-8 text: invalid byte at offset {}",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })
 }
 
 /// Print diagnostics on standard error, each prefixed with the file they concern.

@@ -30,7 +30,11 @@ pub struct JqArgs {
 }
 
 fn env_object() -> Val {
-    Val::obj(std::env::vars().map(|(k, v)| (Val::utf8_str(k), Val::utf8_str(v))).collect())
+    Val::obj(
+        std::env::vars()
+            .map(|(k, v)| (Val::utf8_str(k), Val::utf8_str(v)))
+            .collect(),
+    )
 }
 
 fn print(out: &mut impl Write, v: &Val, raw: bool) -> std::io::Result<()> {
@@ -45,22 +49,33 @@ fn print(out: &mut impl Write, v: &Val, raw: bool) -> std::io::Result<()> {
 /// runtime error happened; `--port` always exits 0 once the input is read.
 pub fn run(args: JqArgs) -> u8 {
     let file = args.file.clone().unwrap_or_else(|| PathBuf::from("-"));
-    let bytes = if args.null_input { b"null".to_vec() } else { match read(&file) {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("jq: error: {e}");
-            return 2;
+    let bytes = if args.null_input {
+        b"null".to_vec()
+    } else {
+        match read(&file) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("jq: error: {e}");
+                return 2;
+            }
         }
-    } };
+    };
     let dialect = if args.port { Dialect::Port } else { Dialect::Standard };
     let program = match Program::compile(&args.filter, dialect) {
         Ok(p) => Some(p),
         Err(errs) => {
             for e in &errs {
-                eprintln!("jq: error: {} at bytes {}..{} of the program", e.message, e.span.start, e.span.end);
+                eprintln!(
+                    "jq: error: {} at bytes {}..{} of the program",
+                    e.message, e.span.start, e.span.end
+                );
             }
             if !args.port {
-                eprintln!("jq: {} compile error{}", errs.len(), if errs.len() == 1 { "" } else { "s" });
+                eprintln!(
+                    "jq: {} compile error{}",
+                    errs.len(),
+                    if errs.len() == 1 { "" } else { "s" }
+                );
                 return 3;
             }
             None
@@ -68,16 +83,23 @@ pub fn run(args: JqArgs) -> u8 {
     };
     let name = file.display().to_string();
     let mut parse_error = None;
-    let values = serde_json::Deserializer::from_slice(&bytes).into_iter::<Val>().map(|r| {
-        r.map_err(|e| format!("Cannot parse {name} at line {}, column {}: {}", e.line(), e.column(), e))
-    });
+    let values = serde_json::Deserializer::from_slice(&bytes)
+        .into_iter::<Val>()
+        .map(|r| r.map_err(|e| format!("Cannot parse {name} at line {}, column {}: {}", e.line(), e.column(), e)));
     let stream = jaq_std::input::RcIter::new(values);
     let inputs: jaq_std::input::Inputs<'_, Val> = &stream;
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let mut failed = false;
     let mut halted = None;
-    let ctx = RunContext { now: mapper_core::Clock::now(&mapper_core::SystemClock), env: if args.port { RunContext::default().env } else { env_object() } };
+    let ctx = RunContext {
+        now: mapper_core::Clock::now(&mapper_core::SystemClock),
+        env: if args.port {
+            RunContext::default().env
+        } else {
+            env_object()
+        },
+    };
     for (n, value) in inputs.enumerate() {
         let value = match value {
             Ok(v) => v,

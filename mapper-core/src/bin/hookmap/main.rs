@@ -15,7 +15,11 @@ use std::process::ExitCode;
 pub const EXIT_BAD_INPUT: u8 = 3;
 
 #[derive(Parser)]
-#[command(name = "hookmap", version, about = "Port webhook mappings, run locally: map requests, run jq, verify signatures, test mappings")]
+#[command(
+    name = "hookmap",
+    version,
+    about = "Port webhook mappings, run locally: map requests, run jq, verify signatures, test mappings"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

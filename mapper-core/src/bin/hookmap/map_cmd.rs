@@ -30,7 +30,10 @@ pub struct MapArgs {
 
 /// Load a mapper from files, printing problems on stderr.
 pub fn load_mapper(config: &Path, blueprints: &[PathBuf], strict: bool) -> Result<Mapper, u8> {
-    let mut options = MapperOptions { strict, ..MapperOptions::default() };
+    let mut options = MapperOptions {
+        strict,
+        ..MapperOptions::default()
+    };
     for path in blueprints {
         let text = read_text(path).map_err(|e| {
             eprintln!("hookmap: {e}");
@@ -134,7 +137,10 @@ fn run_ndjson(mapper: &Mapper, source: &Path, body_only: bool) -> u8 {
                 for d in &mut diagnostics {
                     d.message = format!("line {}: {}", n + 1, d.message);
                 }
-                MapResult { entities: Vec::new(), diagnostics }
+                MapResult {
+                    entities: Vec::new(),
+                    diagnostics,
+                }
             }
         };
         if serde_json::to_writer(&mut out, &result).is_err() || out.write_all(b"\n").is_err() {

@@ -28,7 +28,9 @@ pub fn run(args: VerifyArgs) -> u8 {
     let mut headers = Vec::new();
     for h in &args.headers {
         match h.split_once(':') {
-            Some((name, value)) if !name.trim().is_empty() => headers.push((name.trim().to_owned(), value.trim().to_owned())),
+            Some((name, value)) if !name.trim().is_empty() => {
+                headers.push((name.trim().to_owned(), value.trim().to_owned()))
+            }
             _ => {
                 eprintln!("hookmap: --header {h:?} is not `Name: value`");
                 return 2;
@@ -42,7 +44,11 @@ pub fn run(args: VerifyArgs) -> u8 {
             return EXIT_BAD_INPUT;
         }
     };
-    match verify(mapper.config().security.as_ref(), &body, headers.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
+    match verify(
+        mapper.config().security.as_ref(),
+        &body,
+        headers.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+    ) {
         Ok(Verified::Valid) => {
             println!("valid");
             0
