@@ -475,7 +475,7 @@ impl Mapper {
             Operation::Create => {
                 let title = m.title.as_ref().and_then(|f| cx.string_like(f, input, run, "title"));
                 let icon = m.icon.as_ref().and_then(|f| cx.string_like(f, input, run, "icon"));
-                let team = m.team.as_ref().and_then(|f| cx.team(f, input, run));
+                let team = m.team.as_ref().and_then(|f| cx.reference(f, input, run, "team"));
                 let properties = m
                     .properties
                     .iter()
@@ -484,7 +484,7 @@ impl Mapper {
                 let relations = m
                     .relations
                     .iter()
-                    .filter_map(|(k, f)| cx.relation(f, input, run).map(|v| (k.clone(), v)))
+                    .filter_map(|(k, f)| cx.reference(f, input, run, "a relation").map(|v| (k.clone(), v)))
                     .collect();
                 let entity = CreateEntity {
                     blueprint: m.blueprint.clone(),
@@ -654,21 +654,8 @@ impl Cx {
         Some(v)
     }
 
-    fn team(&mut self, f: &Field, input: &Val, run: &RunContext) -> Option<Value> {
-        let v = self.field(f, input, run)?;
-        let ok = match &v {
-            Value::Null | Value::String(_) => true,
-            Value::Array(a) => a.iter().all(Value::is_string),
-            Value::Object(o) => o.contains_key("combinator"),
-            _ => false,
-        };
-        if let (false, Field::Jq(e)) = (ok, f) {
-            self.warn(e, format!("team should be a team name or an array of them, got {v}"));
-        }
-        Some(v)
-    }
-
-    fn relation(&mut self, f: &Field, input: &Val, run: &RunContext) -> Option<Value> {
+    /// A team or relation value: a name, an array of names, `null`, or a search query.
+    fn reference(&mut self, f: &Field, input: &Val, run: &RunContext, what: &str) -> Option<Value> {
         let v = self.field(f, input, run)?;
         let ok = match &v {
             Value::Null | Value::String(_) => true,
@@ -679,7 +666,7 @@ impl Cx {
         if let (false, Field::Jq(e)) = (ok, f) {
             self.warn(
                 e,
-                format!("a relation should be an identifier, an array of identifiers, null or a search query, got {v}"),
+                format!("{what} should be an identifier, an array of identifiers, null or a search query, got {v}"),
             );
         }
         Some(v)
