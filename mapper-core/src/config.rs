@@ -93,6 +93,20 @@ pub struct SecurityConfig {
     pub request_identifier_path: Option<String>,
 }
 
+impl SecurityConfig {
+    /// Read a `security` object on its own (paths start at `security`); `null` or `{}` means
+    /// no check.
+    pub fn from_value(v: &Value) -> Result<Option<Self>, Vec<Diagnostic>> {
+        let mut r = Reader { diagnostics: Vec::new(), warnings: Vec::new() };
+        let security = read_security(&mut r, v, &JsonPath::root("security"));
+        if r.diagnostics.is_empty() {
+            Ok(security)
+        } else {
+            Err(r.diagnostics)
+        }
+    }
+}
+
 /// Port's signature algorithms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SignatureAlgorithm {

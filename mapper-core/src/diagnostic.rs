@@ -6,6 +6,7 @@ use std::fmt;
 
 /// How bad a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// The entity (or configuration, or request) can't be used as it is.
@@ -16,6 +17,7 @@ pub enum Severity {
 
 /// One problem, and where it is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
@@ -29,15 +31,19 @@ pub struct Diagnostic {
     pub message: String,
     /// The jq expression at that place, when there is one.
     #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[cfg_attr(test, ts(optional))]
     pub expression: Option<String>,
     /// The byte range inside `expression` the message points at.
     #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[cfg_attr(test, ts(optional))]
     pub span: Option<Span>,
     /// For JSON syntax errors: the 1-based line in the document.
     #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[cfg_attr(test, ts(optional))]
     pub line: Option<usize>,
     /// For JSON syntax errors: the 1-based column in the document.
     #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[cfg_attr(test, ts(optional))]
     pub column: Option<usize>,
 }
 

@@ -6,6 +6,7 @@ use serde_json::{Map, Value};
 
 /// An entity to create (upsert) in, or delete from, the catalog.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(tag = "operation", rename_all = "lowercase")]
 pub enum Entity {
     /// Create or update.
@@ -16,6 +17,7 @@ pub enum Entity {
 
 /// An entity to create or update.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct CreateEntity {
     /// Target blueprint.
@@ -24,12 +26,15 @@ pub struct CreateEntity {
     pub identifier: Value,
     /// Title, when the mapping sets one and it produced output.
     #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[cfg_attr(test, ts(optional))]
     pub title: Option<Value>,
     /// Icon, when set.
     #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[cfg_attr(test, ts(optional))]
     pub icon: Option<Value>,
     /// Team(s), when set.
     #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[cfg_attr(test, ts(optional))]
     pub team: Option<Value>,
     /// Properties, in mapping order (keys whose expression produced no output are absent).
     #[serde(default)]
@@ -41,6 +46,7 @@ pub struct CreateEntity {
 
 /// An entity to delete.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct DeleteEntity {
     /// Target blueprint.
@@ -49,6 +55,7 @@ pub struct DeleteEntity {
     pub identifier: Value,
     /// Whether dependents are deleted too, when the mapping says.
     #[serde(rename = "deleteDependents", skip_serializing_if = "Option::is_none", default)]
+    #[cfg_attr(test, ts(optional))]
     pub delete_dependents: Option<bool>,
 }
 
@@ -73,6 +80,7 @@ impl Entity {
 /// Everything one request yields: entities in mapping order (items in array order), and every
 /// diagnostic.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct MapResult {
     /// Entities to apply.
     pub entities: Vec<Entity>,

@@ -32,3 +32,5 @@ pub use entity::{CreateEntity, DeleteEntity, Entity, MapResult};
 pub use error::Error;
 pub use mapper::{Clock, FixedClock, Mapper, MapperOptions, SystemClock, MAX_ITEMS};
 pub use request::Request;
+#[cfg(test)]
+mod ts_types;

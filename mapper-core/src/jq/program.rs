@@ -20,6 +20,7 @@ pub enum Dialect {
 
 /// A byte range inside a jq expression (`start..end`, end exclusive).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Span {
     /// First byte of the range.
     pub start: usize,

@@ -1,0 +1,154 @@
+// The public API of the `hookmap` package, shared by every runtime's entry point.
+//
+// `createApi` receives a factory for the wasm-bindgen glue (a fresh glue state per call) and
+// the compiled `WebAssembly.Module`. It instantiates lazily, turns the errors the module
+// throws into `MapperError`s, and after a panic or a trap -- when the instance may be
+// corrupt -- starts a fresh instance on the next call, rebuilding each `Mapper` from its
+// configuration (as workers-rs does after a `WebAssembly.RuntimeError`).
+
+/** An invalid configuration, blueprint, request or argument; `diagnostics` lists every problem. */
+export class MapperError extends Error {
+  constructor(message, diagnostics, kind) {
+    super(message);
+    this.name = 'MapperError';
+    /** Every problem, each with `field` (its path), `message`, and `span`/`line`/`column` where known. */
+    this.diagnostics = diagnostics;
+    /** What was invalid: "config", "blueprint", "request" or "argument". */
+    this.kind = kind;
+  }
+}
+
+const PANIC_PREFIX = 'hookmap panicked: ';
+
+function isHeaders(h) {
+  return h != null && typeof h === 'object' && typeof h.forEach === 'function' && typeof h.get === 'function' && typeof h.entries === 'function';
+}
+
+function plainHeaders(h) {
+  return isHeaders(h) ? Object.fromEntries(h.entries()) : h;
+}
+
+export function createApi(createGlue, module) {
+  let glue = null;
+  let generation = 0;
+
+  function instance() {
+    if (glue === null) {
+      const fresh = createGlue();
+      fresh.initSync({ module });
+      glue = fresh;
+    }
+    return glue;
+  }
+
+  function translate(e) {
+    if (e != null && typeof e === 'object' && typeof e.hookmapError === 'string') {
+      return new MapperError(e.message, e.diagnostics, e.hookmapError);
+    }
+    // Anything else is a panic (an Error whose message starts with PANIC_PREFIX) or a trap
+    // (WebAssembly.RuntimeError): drop the instance so the next call gets a clean one.
+    glue = null;
+    generation += 1;
+    if (e instanceof Error) return e;
+    return new Error(`${PANIC_PREFIX}${String(e)}`);
+  }
+
+  function call(fn) {
+    const g = instance();
+    try {
+      return fn(g);
+    } catch (e) {
+      throw translate(e);
+    }
+  }
+
+  /** A webhook configuration compiled once, ready to map any number of requests. */
+  class Mapper {
+    #config;
+    #options;
+    #raw = null;
+    #generation = -1;
+
+    constructor(config, options) {
+      this.#options = options;
+      this.#raw = call((g) => new g.RawMapper(config, options));
+      this.#generation = generation;
+      // Kept to rebuild this mapper if the module must be re-instantiated after a panic.
+      this.#config = typeof config === 'string' ? config : JSON.stringify(config);
+    }
+
+    #current() {
+      if (this.#raw === null || this.#generation !== generation) {
+        this.#raw = call((g) => new g.RawMapper(this.#config, this.#options));
+        this.#generation = generation;
+      }
+      return this.#raw;
+    }
+
+    /** Compile-time warnings: things Port accepts that are probably not what was meant. */
+    get warnings() {
+      const raw = this.#current();
+      return call(() => raw.warnings);
+    }
+
+    /** False when the configuration has `enabled: false`. */
+    get enabled() {
+      const raw = this.#current();
+      return call(() => raw.enabled);
+    }
+
+    /** Map a request `{body, headers, queryParams}` to `{entities, diagnostics}`. */
+    map(request) {
+      const raw = this.#current();
+      if (request != null && typeof request === 'object' && isHeaders(request.headers)) {
+        request = { ...request, headers: plainHeaders(request.headers) };
+      }
+      return call(() => raw.map(request));
+    }
+
+    /** Map request JSON text; returns the result as JSON text (no object conversion). */
+    mapJson(requestJson) {
+      const raw = this.#current();
+      return call(() => raw.mapJson(requestJson));
+    }
+
+    /** The delivery's identity per `security.requestIdentifierPath`, or undefined. */
+    requestIdentifier(request) {
+      const raw = this.#current();
+      return call(() => raw.requestIdentifier(request));
+    }
+
+    /** Release the module memory now instead of at garbage collection. */
+    free() {
+      if (this.#raw !== null) {
+        try {
+          this.#raw.free();
+        } catch {
+          // already gone with a discarded instance
+        }
+        this.#raw = null;
+      }
+    }
+  }
+
+  /** Run jq on `input`: `{outputs, error?}`; `{port: true}` answers exactly as Port does. */
+  function evaluate(filter, input, options) {
+    return call((g) => g.evaluate(filter, input, options));
+  }
+
+  /** Verify a raw body against `security` and the request's headers: `{valid, reason?}`. */
+  function verifySignature(security, rawBody, headers) {
+    return call((g) => g.verifySignature(security, rawBody, plainHeaders(headers)));
+  }
+
+  /** Validate an entity against a blueprint: the violations, as diagnostics. */
+  function validateEntity(entity, blueprint) {
+    return call((g) => g.validateEntity(entity, blueprint));
+  }
+
+  function __panicForTests(message) {
+    return call((g) => g.__panicForTests(message));
+  }
+
+  return { Mapper, MapperError, evaluate, verifySignature, validateEntity, __panicForTests };
+}

@@ -1,0 +1,112 @@
+// The `hookmap` package's API. The result types (MapResult, Entity, Diagnostic, ...) are
+// generated from the engine's Rust types (./types.d.ts).
+import type { CreateEntity, Diagnostic, Entity, JsonValue, MapResult } from './types.js';
+
+export type { CreateEntity, DeleteEntity, Diagnostic, Entity, JsonValue, MapResult, Severity, Span } from './types.js';
+
+/** A webhook request as Port builds it. A `Headers` object is accepted for `headers`. */
+export interface WebhookRequest {
+  body: JsonValue;
+  headers?: Record<string, string> | Headers;
+  queryParams?: Record<string, string | string[]>;
+}
+
+/** A search query whose leaf strings are jq expressions. */
+export interface SearchQuery {
+  combinator: string;
+  rules: Array<SearchQuery | Record<string, string | string[]>>;
+}
+
+/** One mapping of a webhook configuration; every string in `entity` is jq. */
+export interface Mapping {
+  blueprint: string;
+  operation?: 'create' | 'delete' | { type: 'create' } | { type: 'delete'; deleteDependents?: boolean };
+  filter?: string;
+  itemsToParse?: string;
+  entity: {
+    identifier: string | SearchQuery;
+    title?: string;
+    icon?: string;
+    team?: string | SearchQuery;
+    properties?: Record<string, string>;
+    relations?: Record<string, string | SearchQuery>;
+  };
+}
+
+/** Signature verification and deduplication settings of a webhook. */
+export interface SecurityConfig {
+  secret?: string;
+  signatureHeaderName?: string;
+  signatureAlgorithm?: 'sha1' | 'sha256' | 'plain';
+  signaturePrefix?: string;
+  requestIdentifierPath?: string;
+}
+
+/** A whole webhook configuration as Port stores it. */
+export interface WebhookConfig {
+  identifier?: string;
+  title?: string;
+  description?: string;
+  icon?: string;
+  enabled?: boolean;
+  mappings: Mapping[];
+  security?: SecurityConfig;
+  integrationType?: string;
+}
+
+/** A Port blueprint (the parts validation uses; other keys are allowed). */
+export interface Blueprint {
+  identifier: string;
+  schema?: { properties?: Record<string, Record<string, unknown>>; required?: string[] };
+  relations?: Record<string, { target: string; required?: boolean; many?: boolean; title?: string }>;
+  [key: string]: unknown;
+}
+
+export interface MapperOptions {
+  /** Turn Port's silent cases (error → null, dropped outputs, no output, env) into errors that drop the entity. */
+  strict?: boolean;
+  /** Blueprints to validate entities against, matched by identifier. */
+  blueprints?: Blueprint[];
+}
+
+/** Thrown for an invalid configuration, blueprint, request or argument. */
+export declare class MapperError extends Error {
+  readonly name: 'MapperError';
+  /** Every problem, each naming its place (`mappings[0].entity.properties.link`) and span or line/column. */
+  readonly diagnostics: Diagnostic[];
+  readonly kind: 'config' | 'blueprint' | 'request' | 'argument';
+}
+
+/** A webhook configuration compiled once, ready to map any number of requests. */
+export declare class Mapper {
+  /** Compile a configuration (object, mappings array, or JSON text). Throws `MapperError`. */
+  constructor(config: WebhookConfig | Mapping[] | Mapping | string, options?: MapperOptions);
+  /** Compile-time warnings: things Port accepts that are probably not what was meant. */
+  readonly warnings: Diagnostic[];
+  /** False when the configuration has `enabled: false` (Port drops every event). */
+  readonly enabled: boolean;
+  /** Map a request. Throws `MapperError` for an invalid request. */
+  map(request: WebhookRequest): MapResult;
+  /** Map request JSON text; returns the `MapResult` as JSON text (the fast path). */
+  mapJson(requestJson: string): string;
+  /** The delivery's identity per `security.requestIdentifierPath`, or undefined. */
+  requestIdentifier(request: WebhookRequest): JsonValue | undefined;
+  /** Release the module memory now rather than at garbage collection. */
+  free(): void;
+}
+
+/** Run a jq program: standard jq, or exactly Port's answer with `{ port: true }`. */
+export declare function evaluate(filter: string, input: unknown, options?: { port?: boolean }): { outputs: JsonValue[]; error?: string };
+
+/** Verify a raw body (before parsing) against `security` and the request's headers. */
+export declare function verifySignature(
+  security: SecurityConfig | null | undefined,
+  rawBody: string | Uint8Array | ArrayBuffer,
+  headers: Record<string, string> | Headers,
+): { valid: boolean; reason?: string };
+
+/** Validate an entity against a blueprint; each violation names its field (`properties.link`). */
+export declare function validateEntity(entity: Entity | CreateEntity, blueprint: Blueprint): Diagnostic[];
+
+/** The package version. */
+export declare const version: string;

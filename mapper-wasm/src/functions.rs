@@ -1,0 +1,116 @@
+//! Free functions: `evaluate`, `verifySignature`, `validateEntity`.
+
+use crate::convert::{error, from_js, to_js};
+use mapper_core::config::SecurityConfig;
+use mapper_core::jq::{Dialect, Evaluation, Output, Program, RunContext};
+use mapper_core::path::JsonPath;
+use mapper_core::signature::{verify, Verified};
+use mapper_core::value::from_val;
+use mapper_core::{Blueprint, CreateEntity, Entity};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct EvaluateOptions {
+    #[serde(default)]
+    port: bool,
+}
+
+#[derive(Serialize)]
+struct Evaluated {
+    outputs: Vec<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+/// Run a jq program on `input`: `{outputs, error?}`. Standard jq by default (every output, up
+/// to the first error); `{port: true}` answers as Port does (first output only, `null` for an
+/// error, no outputs for none, `'single'` quotes and `env` = {}).
+#[wasm_bindgen]
+pub fn evaluate(filter: &str, input: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    let options: EvaluateOptions = if options.is_undefined() || options.is_null() { EvaluateOptions::default() } else { from_js(options, "options")? };
+    let input: jaq_json::Val = if input.is_undefined() { jaq_json::Val::Null } else { from_js(input, "input")? };
+    let dialect = if options.port { Dialect::Port } else { Dialect::Standard };
+    let program = match Program::compile(filter, dialect) {
+        Ok(p) => p,
+        Err(errs) => {
+            let msg = errs.iter().map(|e| format!("{} at {}..{}", e.message, e.span.start, e.span.end)).collect::<Vec<_>>().join("; ");
+            let outputs = if options.port { vec![serde_json::Value::Null] } else { Vec::new() };
+            return Ok(to_js(&Evaluated { outputs, error: Some(format!("compile error: {msg}")) }));
+        }
+    };
+    let ctx = RunContext { now: js_sys::Date::now() / 1000.0, ..RunContext::default() };
+    let result = if options.port {
+        match program.first(input, &ctx).0 {
+            Evaluation::Value { value, .. } => Evaluated { outputs: vec![from_val(&value)], error: None },
+            Evaluation::NoOutput => Evaluated { outputs: Vec::new(), error: None },
+            Evaluation::Error(e) => Evaluated { outputs: vec![serde_json::Value::Null], error: Some(e) },
+        }
+    } else {
+        let mut r = Evaluated { outputs: Vec::new(), error: None };
+        program.run(input, &ctx, None, |o| match o {
+            Output::Value(v) => {
+                r.outputs.push(from_val(&v));
+                true
+            }
+            Output::Error(e) => {
+                r.error = Some(e);
+                false
+            }
+            Output::Halt(code) => {
+                r.error = Some(format!("halt({code})"));
+                false
+            }
+        });
+        r
+    };
+    Ok(to_js(&result))
+}
+
+#[derive(Serialize)]
+struct Verification {
+    valid: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
+}
+
+/// Verify a raw body (string or bytes) against `security` and the request's headers (an
+/// object of name → value): `{valid, reason?}`.
+#[wasm_bindgen(js_name = "verifySignature")]
+pub fn verify_signature(security: JsValue, raw_body: JsValue, headers: JsValue) -> Result<JsValue, JsValue> {
+    let security: serde_json::Value = if security.is_undefined() { serde_json::Value::Null } else { from_js(security, "security")? };
+    let security = SecurityConfig::from_value(&security).map_err(|d| error(&mapper_core::Error::Config(d)))?;
+    let body: Vec<u8> = match raw_body.as_string() {
+        Some(s) => s.into_bytes(),
+        None if raw_body.is_instance_of::<js_sys::Uint8Array>() => js_sys::Uint8Array::new(&raw_body).to_vec(),
+        None if raw_body.is_instance_of::<js_sys::ArrayBuffer>() => js_sys::Uint8Array::new(&raw_body).to_vec(),
+        None => return Err(crate::convert::argument_error("rawBody", "expected a string, a Uint8Array or an ArrayBuffer")),
+    };
+    let headers: std::collections::BTreeMap<String, String> = if headers.is_undefined() || headers.is_null() { Default::default() } else { from_js(headers, "headers")? };
+    let outcome = verify(security.as_ref(), &body, headers.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    Ok(to_js(&match outcome {
+        Ok(Verified::Valid) => Verification { valid: true, reason: None },
+        Ok(Verified::NotRequired) => Verification { valid: true, reason: Some("no signature is configured".into()) },
+        Err(e) => Verification { valid: false, reason: Some(e.to_string()) },
+    }))
+}
+
+/// Validate an entity (as `map` returns it, or without `operation`) against a blueprint:
+/// the violations, each naming its field (`properties.link`).
+#[wasm_bindgen(js_name = "validateEntity")]
+pub fn validate_entity(entity: JsValue, blueprint: JsValue) -> Result<JsValue, JsValue> {
+    let blueprint: serde_json::Value = from_js(blueprint, "blueprint")?;
+    let blueprint = Blueprint::from_value(&blueprint).map_err(|d| error(&mapper_core::Error::Blueprint(d)))?;
+    let entity: serde_json::Value = from_js(entity, "entity")?;
+    let entity: CreateEntity = if entity.get("operation").is_some() {
+        match serde_json::from_value::<Entity>(entity) {
+            Ok(Entity::Create(e)) => e,
+            Ok(Entity::Delete(_)) => return Ok(to_js(&Vec::<()>::new())),
+            Err(e) => return Err(crate::convert::argument_error("entity", e.to_string())),
+        }
+    } else {
+        serde_json::from_value(entity).map_err(|e| crate::convert::argument_error("entity", e.to_string()))?
+    };
+    Ok(to_js(&blueprint.validate(&entity, &JsonPath::root(""))))
+}

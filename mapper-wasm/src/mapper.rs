@@ -1,0 +1,101 @@
+//! The `Mapper` class: a configuration compiled once.
+
+use crate::convert::{argument_error, error, from_js, to_js};
+use mapper_core::{Blueprint, Clock, Mapper, MapperOptions, Request};
+use serde::Deserialize;
+use std::sync::Arc;
+use wasm_bindgen::prelude::*;
+
+/// `Date.now()`, in seconds: jq's `now` inside the module.
+struct DateClock;
+
+impl Clock for DateClock {
+    fn now(&self) -> f64 {
+        js_sys::Date::now() / 1000.0
+    }
+}
+
+/// Options of `new Mapper(config, options)`.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct Options {
+    #[serde(default)]
+    strict: bool,
+    #[serde(default)]
+    blueprints: Vec<serde_json::Value>,
+}
+
+/// A webhook configuration compiled once, ready to map requests.
+#[wasm_bindgen(js_name = "RawMapper")]
+pub struct JsMapper {
+    inner: Mapper,
+}
+
+#[wasm_bindgen(js_class = "RawMapper")]
+impl JsMapper {
+    /// Compile `config` (an object, an array of mappings, or JSON text). Throws an error
+    /// object listing every problem with its path and span.
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: JsValue, options: JsValue) -> Result<JsMapper, JsValue> {
+        let options: Options = if options.is_undefined() || options.is_null() { Options::default() } else { from_js(options, "options")? };
+        let mut blueprints = Vec::with_capacity(options.blueprints.len());
+        for (i, b) in options.blueprints.iter().enumerate() {
+            match Blueprint::from_value(b) {
+                Ok(b) => blueprints.push(b),
+                Err(mut d) => {
+                    for x in &mut d {
+                        x.field = format!("options.blueprints[{i}]{}", x.field.strip_prefix("blueprint").unwrap_or(&x.field));
+                    }
+                    return Err(error(&mapper_core::Error::Blueprint(d)));
+                }
+            }
+        }
+        let options = MapperOptions { strict: options.strict, blueprints, clock: Arc::new(DateClock) };
+        let inner = match config.as_string() {
+            Some(text) => Mapper::from_json(&text, options),
+            None => {
+                if config.is_undefined() || config.is_null() {
+                    return Err(argument_error("config", "a webhook configuration (object, mappings array or JSON text) is required"));
+                }
+                let value: serde_json::Value = from_js(config, "config")?;
+                Mapper::new(&value, options)
+            }
+        }
+        .map_err(|e| error(&e))?;
+        Ok(JsMapper { inner })
+    }
+
+    /// Compile-time warnings (things Port accepts that are probably not what was meant).
+    #[wasm_bindgen(getter)]
+    pub fn warnings(&self) -> JsValue {
+        to_js(self.inner.warnings())
+    }
+
+    /// Map a request object `{body, headers, queryParams}`: `{entities, diagnostics}`.
+    pub fn map(&self, request: JsValue) -> Result<JsValue, JsValue> {
+        let val: jaq_json::Val = from_js(request, "request")?;
+        let request = Request::from_val(val).map_err(|e| error(&e))?;
+        Ok(to_js(&self.inner.map(&request)))
+    }
+
+    /// Map request JSON text; the result as JSON text (the fast path: no object conversion).
+    #[wasm_bindgen(js_name = "mapJson")]
+    pub fn map_json(&self, request_json: &str) -> Result<String, JsValue> {
+        let result = self.inner.map_json(request_json.as_bytes()).map_err(|e| error(&e))?;
+        serde_json::to_string(&result).map_err(|e| argument_error("result", e.to_string()))
+    }
+
+    /// The delivery identity per `security.requestIdentifierPath`, or `undefined`.
+    #[wasm_bindgen(js_name = "requestIdentifier")]
+    pub fn request_identifier(&self, request: JsValue) -> Result<JsValue, JsValue> {
+        let val: jaq_json::Val = from_js(request, "request")?;
+        let request = Request::from_val(val).map_err(|e| error(&e))?;
+        Ok(self.inner.request_identifier(&request).map_or(JsValue::UNDEFINED, |v| to_js(&v)))
+    }
+
+    /// False when the configuration says `enabled: false` (Port drops every event).
+    #[wasm_bindgen(getter)]
+    pub fn enabled(&self) -> bool {
+        self.inner.config().enabled
+    }
+}
