@@ -1,11 +1,16 @@
 //! jq programs on top of jaq: compilation with precise error spans, and evaluation with
 //! Port's dialect or standard jq semantics.
 
+mod alternatives;
+mod base32;
 pub mod data;
 mod dialect;
 mod natives;
+mod numbers;
+mod paths;
 mod prelude;
 mod program;
+mod regex;
 
 pub use dialect::{rewrite_single_quotes, Rewrite};
 pub use program::{CompileError, Dialect, Evaluation, Output, Program, RunContext, Span};

@@ -1,13 +1,17 @@
 //! Native filters we provide on top of jaq's: the host clock, `env`, and jq-compatible
-//! replacements for the few jaq natives whose behaviour differs from jq 1.7.
+//! replacements for the jaq natives whose behaviour differs from jq 1.7.
 
 use super::data::Data;
+use super::{base32, numbers, paths, regex};
 use jaq_core::box_iter::box_once;
-use jaq_core::native::{run, v, Filter, Fun};
-use jaq_core::RunPtr;
+use jaq_core::native::{bome, run, v, Filter, Fun};
+use jaq_core::{Error, RunPtr};
 use jaq_json::Val;
 
 /// Names of jaq natives we replace (or remove) and must therefore drop from jaq's lists.
+/// (jaq's regex natives `matches`, `split_matches` and `split_` stay, as jaq's own definitions
+/// refer to them, but the prelude shadows every definition that uses them with jq's, built on
+/// our `_match_impl`.)
 const REPLACED: &[&str] = &["now", "env", "input", "inputs"];
 
 /// Every native filter a hookmap program can call.
@@ -23,6 +27,29 @@ pub fn all() -> Vec<Fun<Data>> {
     funs
 }
 
+/// `name/arity` of every public filter (jq's `builtins`): natives and prelude definitions
+/// whose names do not start with `_`.
+fn builtin_names() -> &'static [String] {
+    static NAMES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| {
+        let natives = all()
+            .into_iter()
+            .map(|(name, args, _)| format!("{name}/{}", args.len()));
+        let defs = super::prelude::defs(false)
+            .into_iter()
+            .map(|d| format!("{}/{}", d.name, d.args.len()));
+        let mut names: Vec<String> = natives.chain(defs).filter(|n| !n.starts_with('_')).collect();
+        names.sort();
+        names.dedup();
+        names
+    })
+}
+
+/// A jq error carrying `msg` as its (string) value.
+fn err(msg: String) -> Error<Val> {
+    Error::new(Val::utf8_str(msg))
+}
+
 fn ours() -> Box<[Filter<RunPtr<Data>>]> {
     Box::new([
         ("now", v(0), |cv| box_once(Ok(Val::from(cv.0.data().now)))),
@@ -30,6 +57,37 @@ fn ours() -> Box<[Filter<RunPtr<Data>>]> {
             let data = cv.0.data();
             data.env_used.set(true);
             box_once(Ok(data.env.clone()))
+        }),
+        ("_match_impl", v(3), |mut cv| {
+            let test = cv.0.pop_var();
+            let flags = cv.0.pop_var();
+            let re = cv.0.pop_var();
+            let test = !matches!(test, Val::Null | Val::Bool(false));
+            bome(regex::match_impl(&cv.1, &re, &flags, test).map_err(err))
+        }),
+        ("_setpath", v(3), |mut cv| {
+            let jq_18 = matches!(cv.0.pop_var(), Val::Bool(true));
+            let value = cv.0.pop_var();
+            let path = cv.0.pop_var();
+            bome(paths::setpath(cv.1, &path, value, jq_18).map_err(err))
+        }),
+        ("_delpaths", v(1), |mut cv| {
+            let ps = cv.0.pop_var();
+            bome(paths::delpaths(cv.1, &ps).map_err(err))
+        }),
+        ("_encode_base32", v(0), |cv| bome(base32::encode(&cv.1).map_err(err))),
+        ("_decode_base32", v(0), |cv| bome(base32::decode(&cv.1).map_err(err))),
+        ("_decode_base64", v(0), |cv| {
+            bome(base32::decode_base64(&cv.1).map_err(err))
+        }),
+        ("_decode_uri", v(0), |cv| bome(base32::decode_uri(&cv.1).map_err(err))),
+        ("_tonumber", v(1), |mut cv| {
+            let jq_18 = matches!(cv.0.pop_var(), Val::Bool(true));
+            bome(numbers::parse(&cv.1, jq_18).ok_or_else(|| err(String::new())))
+        }),
+        ("input_line_number", v(0), |_| box_once(Ok(Val::from(0isize)))),
+        ("builtins", v(0), |_| {
+            box_once(Ok(builtin_names().iter().map(|n| Val::utf8_str(n.clone())).collect()))
         }),
     ])
 }

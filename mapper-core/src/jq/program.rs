@@ -1,7 +1,7 @@
 //! Compiling a jq program once and running it on many inputs.
 
 use super::data::{no_inputs, Data, RunData};
-use super::{dialect, natives, prelude};
+use super::{alternatives, dialect, natives, prelude};
 use core::cell::Cell;
 use jaq_core::load::{lex, parse, Arena, File, Loader};
 use jaq_core::{compile, Ctx, Vars};
@@ -14,7 +14,7 @@ pub enum Dialect {
     /// Port's: `'single'` quotes are rewritten to `"double"`, `env`/`$ENV` are `{}`.
     #[default]
     Port,
-    /// Plain jq 1.7.
+    /// Plain jq, as of jq 1.8 where 1.8 and 1.7 differ.
     Standard,
 }
 
@@ -90,9 +90,27 @@ impl std::fmt::Debug for Program {
     }
 }
 
-fn prelude_defs() -> &'static [parse::Def<&'static str>] {
-    static DEFS: OnceLock<Vec<parse::Def<&'static str>>> = OnceLock::new();
-    DEFS.get_or_init(prelude::defs)
+/// The prelude of a dialect: Port's follows jq 1.7.1, standard jq follows jq 1.8.
+fn prelude_defs(dialect: Dialect) -> &'static [parse::Def<&'static str>] {
+    static PORT: OnceLock<Vec<parse::Def<&'static str>>> = OnceLock::new();
+    static STANDARD: OnceLock<Vec<parse::Def<&'static str>>> = OnceLock::new();
+    match dialect {
+        Dialect::Port => PORT.get_or_init(|| prelude::defs(true)),
+        Dialect::Standard => STANDARD.get_or_init(|| prelude::defs(false)),
+    }
+}
+
+/// `$__loc__`: jq gives the file and line of each occurrence; hookmap's programs are one
+/// `<top-level>` text, and the line is always reported as 1.
+fn loc() -> Val {
+    Val::obj(
+        [
+            (Val::utf8_str("file"), Val::utf8_str("<top-level>")),
+            (Val::utf8_str("line"), Val::from(1isize)),
+        ]
+        .into_iter()
+        .collect(),
+    )
 }
 
 impl Program {
@@ -105,15 +123,16 @@ impl Program {
             }
             Dialect::Standard => (code.to_owned(), Vec::new()),
         };
+        let code = alternatives::rewrite(&code).unwrap_or(code);
         let code = code.as_str();
         let arena = Arena::default();
-        let loader = Loader::new(prelude_defs().iter().cloned());
+        let loader = Loader::new(prelude_defs(dialect).iter().cloned());
         let modules = loader
             .load(&arena, File { code, path: () })
             .map_err(|errs| load_errors(code, errs))?;
         let filter = compile::Compiler::default()
             .with_funs(natives::all())
-            .with_global_vars(["$ENV"])
+            .with_global_vars(["$ENV", "$__loc__"])
             .compile(modules)
             .map_err(|errs| undefined_errors(code, errs))?;
         Ok(Self {
@@ -157,7 +176,7 @@ impl Program {
             inputs: inputs.unwrap_or(&empty),
             env_used: Cell::new(false),
         };
-        let run_ctx = Ctx::<Data>::new(&data, Vars::new([ctx.env.clone()]));
+        let run_ctx = Ctx::<Data>::new(&data, Vars::new([ctx.env.clone(), loc()]));
         for out in self.filter.id.run((run_ctx, input)) {
             let out = match out {
                 Ok(v) => Output::Value(v),

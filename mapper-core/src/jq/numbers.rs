@@ -1,0 +1,91 @@
+//! `tonumber` on strings, with each jq version's grammar.
+
+use jaq_json::{Num, Val};
+
+/// True when `s` is `[+-]?(digits[.digits?]|.digits)([eE][+-]?digits)?`; `sign_and_dot`
+/// admits a leading `+` and a fraction without integer digits (jq 1.8), else the grammar is
+/// JSON's (jq 1.7 parses the string as JSON).
+fn well_formed(s: &str, sign_and_dot: bool) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    let digits = |i: &mut usize| {
+        let start = *i;
+        while *i < b.len() && b[*i].is_ascii_digit() {
+            *i += 1;
+        }
+        *i - start
+    };
+    if i < b.len() && (b[i] == b'-' || (sign_and_dot && b[i] == b'+')) {
+        i += 1;
+    }
+    let int = digits(&mut i);
+    let mut frac = 0;
+    if i < b.len() && b[i] == b'.' {
+        i += 1;
+        frac = digits(&mut i);
+        if frac == 0 && !sign_and_dot {
+            return false;
+        }
+    }
+    if int == 0 && !(sign_and_dot && frac > 0) {
+        return false;
+    }
+    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
+        i += 1;
+        if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
+            i += 1;
+        }
+        if digits(&mut i) == 0 {
+            return false;
+        }
+    }
+    i == b.len()
+}
+
+/// The number a string denotes, or `None` when it is not one. jq 1.7 (`jq_18` false) parses
+/// JSON, so surrounding whitespace is allowed; jq 1.8 allows none.
+pub fn parse(v: &Val, jq_18: bool) -> Option<Val> {
+    let (Val::TStr(b) | Val::BStr(b)) = v else { return None };
+    let s = core::str::from_utf8(b).ok()?;
+    let s = if jq_18 {
+        s
+    } else {
+        s.trim_matches([' ', '\t', '\n', '\r'])
+    };
+    if !well_formed(s, jq_18) {
+        return None;
+    }
+    let s = s.strip_prefix('+').unwrap_or(s);
+    if let Ok(i) = s.parse::<isize>() {
+        return Some(Val::Num(Num::from_integral(i)));
+    }
+    s.parse::<f64>().ok().map(|f| Val::Num(Num::Float(f)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn num(s: &str, jq_18: bool) -> Option<String> {
+        parse(&Val::utf8_str(s.to_owned()), jq_18).map(|v| crate::value::compact(&v))
+    }
+
+    #[test]
+    fn jq_18_grammar() {
+        // jq.test: ["1","2a","3"," 4","5 ","6.7",".89","-876","+5.43",21] | .[] |= try tonumber
+        // is [1, 3, 6.7, 0.89, -876, 5.43, 21].
+        let ok: Vec<_> = ["1", "2a", "3", " 4", "5 ", "6.7", ".89", "-876", "+5.43"]
+            .iter()
+            .filter_map(|s| num(s, true))
+            .collect();
+        assert_eq!(ok, ["1", "3", "6.7", "0.89", "-876", "5.43"]);
+        assert_eq!(num("123\u{0}456", true), None);
+    }
+
+    #[test]
+    fn jq_17_parses_json() {
+        assert_eq!(num(" 4", false).as_deref(), Some("4"));
+        assert_eq!(num("+5.43", false), None);
+        assert_eq!(num(".89", false), None);
+    }
+}
