@@ -86,6 +86,97 @@ fn num_to_json(n: &Num) -> Value {
     }
 }
 
+/// A double as jq 1.7 prints it (`jvp_dtoa_fmt`): the shortest digits that read back to the
+/// same double, in plain notation unless the decimal exponent is below -4 or more than 15
+/// places past the digits (then `d.ddde±XX`, at least two exponent digits); NaN is `null`
+/// and infinities print as the largest finite doubles.
+pub fn jq_number_text(f: f64) -> String {
+    if f.is_nan() {
+        return "null".to_owned();
+    }
+    let f = f.clamp(f64::MIN, f64::MAX);
+    if f == 0.0 {
+        return if f.is_sign_negative() { "-0" } else { "0" }.to_owned();
+    }
+    // Rust's `{:e}` gives the shortest round-trip digits: "1.7976931348623157e308".
+    let sci = format!("{:e}", f.abs());
+    let (mantissa, exp) = sci.split_once('e').expect("`{:e}` has an exponent");
+    let exp: i32 = exp.parse().expect("an integer exponent");
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let n = digits.len() as i32;
+    let decpt = exp + 1; // digits before the decimal point
+    let sign = if f < 0.0 { "-" } else { "" };
+    if decpt <= -4 || decpt > n + 15 {
+        let (first, rest) = digits.split_at(1);
+        let frac = if rest.is_empty() {
+            String::new()
+        } else {
+            format!(".{rest}")
+        };
+        let esign = if exp < 0 { '-' } else { '+' };
+        format!("{sign}{first}{frac}e{esign}{:02}", exp.abs())
+    } else if decpt <= 0 {
+        format!("{sign}0.{}{digits}", "0".repeat((-decpt) as usize))
+    } else if decpt >= n {
+        format!("{sign}{digits}{}", "0".repeat((decpt - n) as usize))
+    } else {
+        let (int, frac) = digits.split_at(decpt as usize);
+        format!("{sign}{int}.{frac}")
+    }
+}
+
+fn num_text(n: &Num) -> String {
+    match n {
+        Num::Int(i) => i.to_string(),
+        Num::BigInt(b) => b.to_string(),
+        Num::Float(f) => jq_number_text(*f),
+        Num::Dec(s) => match s.parse::<i64>() {
+            Ok(i) => i.to_string(),
+            Err(_) => jq_number_text(s.parse::<f64>().unwrap_or(f64::NAN)),
+        },
+    }
+}
+
+/// A value as `jq -c` (1.7) prints it: compact, numbers by [`jq_number_text`], integers and
+/// integral literals as their digits.
+pub fn to_jq_text(v: &Val) -> String {
+    fn go(v: &Val, out: &mut String) {
+        match v {
+            Val::Null => out.push_str("null"),
+            Val::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Val::Num(n) => out.push_str(&num_text(n)),
+            Val::TStr(s) | Val::BStr(s) => {
+                out.push_str(&serde_json::to_string(&String::from_utf8_lossy(s)).unwrap_or_default())
+            }
+            Val::Arr(a) => {
+                out.push('[');
+                for (i, x) in a.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    go(x, out);
+                }
+                out.push(']');
+            }
+            Val::Obj(o) => {
+                out.push('{');
+                for (i, (k, x)) in o.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&serde_json::to_string(&key_string(k)).unwrap_or_default());
+                    out.push(':');
+                    go(x, out);
+                }
+                out.push('}');
+            }
+        }
+    }
+    let mut out = String::new();
+    go(v, &mut out);
+    out
+}
+
 /// A value rendered as compact JSON, for messages.
 pub fn compact(v: &Val) -> String {
     serde_json::to_string(&from_val(v)).unwrap_or_default()
@@ -100,6 +191,36 @@ mod tests {
     fn round_trip_keeps_order_and_types() {
         let v = json!({"b": 1, "a": [true, null, 1.5, "x", {"z": -3}], "big": 18446744073709551615u64});
         assert_eq!(from_val(&to_val(&v)), v);
+    }
+
+    fn jq_literal(text: &str) -> Val {
+        jaq_json::read::parse_single(text.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn numbers_survive_as_jq_17_prints_them() {
+        // The examples of issue 3 and jq 1.7's `jq -c .` on the same literals.
+        assert_eq!(to_jq_text(&jq_literal("100000000000")), "100000000000");
+        assert_eq!(to_jq_text(&jq_literal("1.5")), "1.5");
+        assert_eq!(to_jq_text(&jq_literal("1e1000")), "1.7976931348623157e+308");
+        assert_eq!(to_jq_text(&jq_literal("-1e1000")), "-1.7976931348623157e+308");
+        assert_eq!(
+            to_jq_text(&jq_literal("[1.0,3.0e0,0.1,1e-5,1e17,12345.678]")),
+            "[1,3,0.1,1e-05,1e+17,12345.678]"
+        );
+        assert_eq!(from_val(&jq_literal("1e1000")), json!(f64::MAX));
+        assert_eq!(from_val(&jq_literal("100000000000")), json!(100000000000i64));
+    }
+
+    #[test]
+    fn jq_number_text_switches_notation_where_jq_does() {
+        assert_eq!(jq_number_text(0.0001), "0.0001");
+        assert_eq!(jq_number_text(0.00001), "1e-05");
+        // jv_dtoa.c's rule `decpt <= -4 || decpt > ndigits + 15`: 1e15 is plain, 1e16 is not.
+        assert_eq!(jq_number_text(1e15), "1000000000000000");
+        assert_eq!(jq_number_text(1e16), "1e+16");
+        assert_eq!(jq_number_text(-2.5e-7), "-2.5e-07");
+        assert_eq!(jq_number_text(f64::NAN), "null");
     }
 
     #[test]

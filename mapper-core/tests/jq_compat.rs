@@ -1,0 +1,141 @@
+//! jq compatibility on top of jaq, filter by filter: the gaps issue 3 lists, with expected
+//! values from jq's manual and test suite, and the places where Port's dialect answers as
+//! libjq 1.7.1 while standard mode answers as jq 1.8.
+
+use mapper_core::jq::{Dialect, Output, Program, RunContext};
+use mapper_core::value::to_jq_text;
+
+/// Every output of `code` on `input` (JSON text): values as `jq -c` prints them, errors as
+/// `error: message`.
+fn run(dialect: Dialect, code: &str, input: &str) -> Vec<String> {
+    let program = Program::compile(code, dialect).unwrap_or_else(|e| panic!("{code} should compile: {e:?}"));
+    let input = jaq_json::read::parse_single(input.as_bytes()).expect("input JSON");
+    let mut out = Vec::new();
+    program.run(input, &RunContext::default(), None, |o| {
+        out.push(match o {
+            Output::Value(v) => to_jq_text(&v),
+            Output::Error(e) => format!("error: {e}"),
+            Output::Halt(c) => format!("halt {c}"),
+        });
+        true
+    });
+    out
+}
+
+fn both(code: &str, input: &str) -> Vec<String> {
+    let port = run(Dialect::Port, code, input);
+    assert_eq!(
+        port,
+        run(Dialect::Standard, code, input),
+        "{code}: Port and standard differ"
+    );
+    port
+}
+
+#[test]
+fn join_and_from_entries_as_jq() {
+    assert_eq!(both(r#"["a",1,null,true] | join("-")"#, "null"), [r#""a-1--true""#]);
+    assert_eq!(
+        both(
+            "from_entries",
+            r#"[{"k":"a","v":1},{"name":"b","value":2},{"Key":"c","Value":3}]"#
+        ),
+        [r#"{"a":1,"b":2,"c":3}"#]
+    );
+}
+
+#[test]
+fn todate_drops_the_fraction() {
+    assert_eq!(both("todate", "1425599621.123"), [r#""2015-03-05T23:53:41Z""#]);
+    assert_eq!(
+        both(r#"strftime("%Y-%m-%dT%H:%M:%SZ")"#, "[2024,2,15]"),
+        [r#""2024-03-15T00:00:00Z""#]
+    );
+}
+
+#[test]
+fn paths_on_null_and_missing_paths() {
+    assert_eq!(both(r#"getpath(["a",0,"b"])"#, "null"), ["null"]);
+    assert_eq!(both(r#"setpath(["a",1]; 5)"#, "null"), [r#"{"a":[null,5]}"#]);
+    assert_eq!(both("[paths]", r#"{"a":[1]}"#), [r#"[["a"],["a",0]]"#]);
+    assert_eq!(both("del(.[1, 2])", "[1,2,3,4]"), ["[1,4]"]);
+    assert_eq!(both("pick(.b.c)", r#"{"a":1,"b":{"c":2,"d":3}}"#), [r#"{"b":{"c":2}}"#]);
+}
+
+#[test]
+fn streams() {
+    assert_eq!(
+        both("[tostream]", r#"{"a":[1,{"b":2}]}"#),
+        [r#"[[["a",0],1],[["a",1,"b"],2],[["a",1,"b"]],[["a",1]],[["a"]]]"#]
+    );
+    assert_eq!(
+        both("fromstream(tostream)", r#"{"a":[1,{"b":2}]}"#),
+        [r#"{"a":[1,{"b":2}]}"#]
+    );
+    assert_eq!(
+        both("[1|truncate_stream([[0],1],[[1,0],2],[[1,0]],[[1]])]", "null"),
+        ["[[[0],2],[[0]]]"]
+    );
+}
+
+#[test]
+fn loc_line_numbers_base32_and_literals() {
+    assert_eq!(both("$__loc__", "null"), [r#"{"file":"<top-level>","line":1}"#]);
+    assert_eq!(both("input_line_number", "null"), ["0"]);
+    assert_eq!(
+        both("@base32, (@base32 | @base32d)", r#""foobar""#),
+        [r#""MZXW6YTBOI======""#, r#""foobar""#]
+    );
+    assert_eq!(both("have_literal_numbers", "null"), ["true"]);
+}
+
+#[test]
+fn regex_flags_and_array_form() {
+    assert_eq!(
+        both(r#"test(["FOO", "i"]), test("FOO")"#, r#""foo""#),
+        ["true", "false"]
+    );
+    assert_eq!(both(r#"[splits("a+"; "g")]"#, r#""baab""#), [r#"["b","b"]"#]);
+    assert_eq!(both(r#"[splits(", *"; null)]"#, r#""a, b,c""#), [r#"["a","b","c"]"#]);
+    assert_eq!(both(r#"gsub("(?<d>\\d)"; ":\(.d);")"#, r#""a1b2""#), [r#""a:1;b:2;""#]);
+    assert_eq!(both(r#"[match("a b"; "x") | .string]"#, r#""xab""#), [r#"["ab"]"#]);
+    assert_eq!(
+        both(r#"try test("a"; "q") catch ."#, r#""a""#),
+        [r#""q is not a valid modifier string""#]
+    );
+}
+
+#[test]
+fn destructuring_alternatives() {
+    assert_eq!(both(".[] as [$a] ?// $a | $a", r#"[[3],4]"#), ["3", "4"]);
+}
+
+#[test]
+fn port_follows_jq_17_where_18_differs() {
+    // limit with a negative count: jq 1.7 emits everything, jq 1.8 refuses.
+    assert_eq!(run(Dialect::Port, "[limit(-1; 1, 2)]", "null"), ["[1,2]"]);
+    assert_eq!(
+        run(Dialect::Standard, "try limit(-1; 1, 2) catch .", "null"),
+        [r#""limit doesn't support negative count""#]
+    );
+    // ltrimstr on a non-string: jq 1.7 returns the input, jq 1.8 errors.
+    assert_eq!(run(Dialect::Port, "ltrimstr(1)", r#""hi""#), [r#""hi""#]);
+    assert_eq!(
+        run(Dialect::Standard, "try ltrimstr(1) catch .", r#""hi""#),
+        [r#""startswith() requires string inputs""#]
+    );
+    // nth with a negative index.
+    assert_eq!(
+        run(Dialect::Port, "try nth(-1; 1, 2) catch .", "null"),
+        [r#""Out of bounds negative array index""#]
+    );
+    // 1.8-only filters do not exist in Port's engine.
+    assert!(Program::compile("toarray", Dialect::Port).is_err());
+    assert!(Program::compile(r#"trimstr("a")"#, Dialect::Port).is_err());
+    assert_eq!(run(Dialect::Standard, "toarray", "1"), ["[1]"]);
+    // Error values are quoted up to 11 characters in jq 1.7, 26 in jq 1.8.
+    assert_eq!(
+        run(Dialect::Port, "try utf8bytelength catch .", "[1,2,3,4,5,6,7]"),
+        [r#""array ([1,2,3,4,5,...) only strings have UTF-8 byte length""#]
+    );
+}
