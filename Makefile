@@ -6,27 +6,46 @@ CARGO ?= cargo
 # The conformance corpus and reference documents live beside the repository.
 SHARED ?= $(abspath $(CURDIR)/../shared)
 export HOOKMAP_SHARED := $(SHARED)
+# Tools installed by scripts/ensure-tools.sh live in cargo's bin folder.
+export PATH := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin:$(PATH)
 PORT ?= 8080
 
-.PHONY: test playground bench check-shared
+TOOLS := scripts/ensure-tools.sh
+TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
+
+.PHONY: test playground package bench check-shared
 
 ## make test: every test of the repository.
 test: check-shared
+	$(TOOLS) wasm-pack chromium npm
 	$(CARGO) test --workspace --all-features
 	@# The benchmarks' code, run once each on a small input (figures come from `make bench`).
 	HOOKMAP_BENCH_EVENTS=2000 $(CARGO) test -p mapper-core --benches --quiet
 	@# The Must-show check of the engine issue, through the CLI as a user runs it.
-	./target/debug/hookmap test $(SHARED)/conformance/spacelift
+	$(TARGET_DIR)/debug/hookmap test examples/spacelift $(SHARED)/conformance/spacelift
+	@# The bindings in wasm: on Node, then in headless Chromium (browser tests run_in_browser).
+	wasm-pack test --node mapper-wasm
+	wasm-pack test --headless --chrome mapper-wasm
+	@# The npm package: packed, installed in a fresh project, used from ESM, CJS, workerd, TS.
+	$(MAKE) --no-print-directory package
+	node --test tests/npm/
+
+## make package: the npm package `hookmap` into mapper-wasm/pkg/ (prints the .wasm sizes).
+package:
+	$(TOOLS) wasm npm
+	node scripts/build-package.mjs
 
 ## make playground: serve the playground on http://127.0.0.1:$(PORT).
 playground:
 	@echo "hookmap playground on http://127.0.0.1:$(PORT) (Ctrl-C stops it)"
 	python3 -m http.server $(PORT) --bind 127.0.0.1 --directory www
 
-## make bench: performance figures (criterion per event, and the NDJSON stream through the CLI).
-bench: check-shared
+## make bench: performance figures (criterion per event, the NDJSON stream through the CLI, and
+## the npm package's cold start in Node).
+bench: check-shared package
 	$(CARGO) bench -p mapper-core --bench spacelift -- --warm-up-time 1 --measurement-time 5
 	$(CARGO) bench -p mapper-core --bench ndjson
+	node scripts/cold-start.mjs
 
 check-shared:
 	@test -d "$(SHARED)/conformance" || { echo "missing $(SHARED)/conformance: clone beside ../shared or set SHARED=..."; exit 1; }

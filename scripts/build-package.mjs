@@ -12,7 +12,8 @@ import * as esbuild from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const crate = join(root, 'mapper-wasm');
-const build = join(root, 'target', 'hookmap-package');
+const target = process.env.CARGO_TARGET_DIR ?? join(root, 'target');
+const build = join(target, 'hookmap-package');
 const pkg = join(crate, 'pkg');
 const js = join(crate, 'js');
 const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit' });
@@ -25,7 +26,7 @@ run('cargo', ['build', '-p', 'mapper-wasm', '--target', 'wasm32-unknown-unknown'
 rmSync(build, { recursive: true, force: true });
 mkdirSync(build, { recursive: true });
 run('wasm-bindgen', ['--target', 'web', '--no-typescript', '--out-dir', build, '--out-name', 'hookmap',
-  join(root, 'target', 'wasm32-unknown-unknown', profile, 'mapper_wasm.wasm')]);
+  join(target, 'wasm32-unknown-unknown', profile, 'mapper_wasm.wasm')]);
 
 // 2. Optimise with npm's binaryen (never Debian's v108: its output crashes at init).
 rmSync(pkg, { recursive: true, force: true });

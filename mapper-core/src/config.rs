@@ -97,7 +97,10 @@ impl SecurityConfig {
     /// Read a `security` object on its own (paths start at `security`); `null` or `{}` means
     /// no check.
     pub fn from_value(v: &Value) -> Result<Option<Self>, Vec<Diagnostic>> {
-        let mut r = Reader { diagnostics: Vec::new(), warnings: Vec::new() };
+        let mut r = Reader {
+            diagnostics: Vec::new(),
+            warnings: Vec::new(),
+        };
         let security = read_security(&mut r, v, &JsonPath::root("security"));
         if r.diagnostics.is_empty() {
             Ok(security)

@@ -52,7 +52,10 @@ fn check(s: &str, what: &str, max: usize, allowed: impl Fn(char) -> bool) -> Res
     }
     if let Some(c) = s.chars().find(|c| !allowed(*c)) {
         let shown: String = s.chars().take(80).collect();
-        return Err(format!("{what} \"{shown}\" contains {c:?}, which Port does not allow"));
+        return Err(format!(
+            "{what} \"{shown}\" contains '{c}' (U+{:04X}), which Port does not allow",
+            u32::from(c)
+        ));
     }
     Ok(())
 }

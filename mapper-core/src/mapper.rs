@@ -11,7 +11,6 @@ use crate::request::{jq_type, Request};
 use crate::value::from_val;
 use jaq_json::{Num, Val};
 use serde_json::Value;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Port processes at most this many `itemsToParse` items per mapping.
@@ -125,7 +124,8 @@ pub struct Mapper {
     mappings: Vec<CompiledMapping>,
     request_identifier: Option<Expr>,
     warnings: Vec<Diagnostic>,
-    blueprints: HashMap<String, Blueprint>,
+    /// Blueprints to validate against (few: a linear search beats hashing, and keeps the wasm small).
+    blueprints: Vec<Blueprint>,
     strict: bool,
     clock: Arc<dyn Clock>,
 }
@@ -328,11 +328,7 @@ impl Mapper {
         if !c.errors.is_empty() {
             return Err(Error::Config(c.errors));
         }
-        let blueprints = options
-            .blueprints
-            .into_iter()
-            .map(|b| (b.identifier.clone(), b))
-            .collect();
+        let blueprints = options.blueprints;
         Ok(Self {
             config,
             mappings,
@@ -495,7 +491,7 @@ impl Mapper {
                     properties,
                     relations,
                 };
-                if let Some(bp) = self.blueprints.get(&m.blueprint) {
+                if let Some(bp) = self.blueprints.iter().find(|b| b.identifier == m.blueprint) {
                     for d in bp.validate(&entity, &m.path.key("entity")) {
                         cx.push(d);
                     }

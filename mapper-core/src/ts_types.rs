@@ -19,9 +19,12 @@ fn declarations() -> String {
         Diagnostic::decl(&cfg),
         Severity::decl(&cfg),
         Span::decl(&cfg),
-        "type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]?: JsonValue } | null;".to_owned(),
+        "type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]?: JsonValue } | null;"
+            .to_owned(),
     ];
-    let mut out = String::from("// Generated from mapper-core's Rust types by ts-rs (mapper-core/src/ts_types.rs). Do not edit.\n\n");
+    let mut out = String::from(
+        "// Generated from mapper-core's Rust types by ts-rs (mapper-core/src/ts_types.rs). Do not edit.\n\n",
+    );
     for d in decls {
         out.push_str("export ");
         out.push_str(&d);
@@ -40,5 +43,9 @@ fn typescript_declarations_are_current() {
         std::fs::write(&path, &want).unwrap();
     }
     let have = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(have == want, "{} is stale: run `UPDATE_TS_TYPES=1 cargo test -p mapper-core ts_types`\n--- generated:\n{want}", path.display());
+    assert!(
+        have == want,
+        "{} is stale: run `UPDATE_TS_TYPES=1 cargo test -p mapper-core ts_types`\n--- generated:\n{want}",
+        path.display()
+    );
 }

@@ -29,26 +29,60 @@ struct Evaluated {
 /// error, no outputs for none, `'single'` quotes and `env` = {}).
 #[wasm_bindgen]
 pub fn evaluate(filter: &str, input: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    let options: EvaluateOptions = if options.is_undefined() || options.is_null() { EvaluateOptions::default() } else { from_js(options, "options")? };
-    let input: jaq_json::Val = if input.is_undefined() { jaq_json::Val::Null } else { from_js(input, "input")? };
+    let options: EvaluateOptions = if options.is_undefined() || options.is_null() {
+        EvaluateOptions::default()
+    } else {
+        from_js(options, "options")?
+    };
+    let input: jaq_json::Val = if input.is_undefined() {
+        jaq_json::Val::Null
+    } else {
+        from_js(input, "input")?
+    };
     let dialect = if options.port { Dialect::Port } else { Dialect::Standard };
     let program = match Program::compile(filter, dialect) {
         Ok(p) => p,
         Err(errs) => {
-            let msg = errs.iter().map(|e| format!("{} at {}..{}", e.message, e.span.start, e.span.end)).collect::<Vec<_>>().join("; ");
-            let outputs = if options.port { vec![serde_json::Value::Null] } else { Vec::new() };
-            return Ok(to_js(&Evaluated { outputs, error: Some(format!("compile error: {msg}")) }));
+            let msg = errs
+                .iter()
+                .map(|e| format!("{} at {}..{}", e.message, e.span.start, e.span.end))
+                .collect::<Vec<_>>()
+                .join("; ");
+            let outputs = if options.port {
+                vec![serde_json::Value::Null]
+            } else {
+                Vec::new()
+            };
+            return Ok(to_js(&Evaluated {
+                outputs,
+                error: Some(format!("compile error: {msg}")),
+            }));
         }
     };
-    let ctx = RunContext { now: js_sys::Date::now() / 1000.0, ..RunContext::default() };
+    let ctx = RunContext {
+        now: js_sys::Date::now() / 1000.0,
+        ..RunContext::default()
+    };
     let result = if options.port {
         match program.first(input, &ctx).0 {
-            Evaluation::Value { value, .. } => Evaluated { outputs: vec![from_val(&value)], error: None },
-            Evaluation::NoOutput => Evaluated { outputs: Vec::new(), error: None },
-            Evaluation::Error(e) => Evaluated { outputs: vec![serde_json::Value::Null], error: Some(e) },
+            Evaluation::Value { value, .. } => Evaluated {
+                outputs: vec![from_val(&value)],
+                error: None,
+            },
+            Evaluation::NoOutput => Evaluated {
+                outputs: Vec::new(),
+                error: None,
+            },
+            Evaluation::Error(e) => Evaluated {
+                outputs: vec![serde_json::Value::Null],
+                error: Some(e),
+            },
         }
     } else {
-        let mut r = Evaluated { outputs: Vec::new(), error: None };
+        let mut r = Evaluated {
+            outputs: Vec::new(),
+            error: None,
+        };
         program.run(input, &ctx, None, |o| match o {
             Output::Value(v) => {
                 r.outputs.push(from_val(&v));
@@ -79,20 +113,43 @@ struct Verification {
 /// object of name → value): `{valid, reason?}`.
 #[wasm_bindgen(js_name = "verifySignature")]
 pub fn verify_signature(security: JsValue, raw_body: JsValue, headers: JsValue) -> Result<JsValue, JsValue> {
-    let security: serde_json::Value = if security.is_undefined() { serde_json::Value::Null } else { from_js(security, "security")? };
+    let security: serde_json::Value = if security.is_undefined() {
+        serde_json::Value::Null
+    } else {
+        from_js(security, "security")?
+    };
     let security = SecurityConfig::from_value(&security).map_err(|d| error(&mapper_core::Error::Config(d)))?;
     let body: Vec<u8> = match raw_body.as_string() {
         Some(s) => s.into_bytes(),
         None if raw_body.is_instance_of::<js_sys::Uint8Array>() => js_sys::Uint8Array::new(&raw_body).to_vec(),
         None if raw_body.is_instance_of::<js_sys::ArrayBuffer>() => js_sys::Uint8Array::new(&raw_body).to_vec(),
-        None => return Err(crate::convert::argument_error("rawBody", "expected a string, a Uint8Array or an ArrayBuffer")),
+        None => {
+            return Err(crate::convert::argument_error(
+                "rawBody",
+                "expected a string, a Uint8Array or an ArrayBuffer",
+            ))
+        }
     };
-    let headers: std::collections::BTreeMap<String, String> = if headers.is_undefined() || headers.is_null() { Default::default() } else { from_js(headers, "headers")? };
-    let outcome = verify(security.as_ref(), &body, headers.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let headers: serde_json::Map<String, serde_json::Value> = if headers.is_undefined() || headers.is_null() {
+        Default::default()
+    } else {
+        from_js(headers, "headers")?
+    };
+    let headers = headers.iter().filter_map(|(k, v)| v.as_str().map(|v| (k.as_str(), v)));
+    let outcome = verify(security.as_ref(), &body, headers);
     Ok(to_js(&match outcome {
-        Ok(Verified::Valid) => Verification { valid: true, reason: None },
-        Ok(Verified::NotRequired) => Verification { valid: true, reason: Some("no signature is configured".into()) },
-        Err(e) => Verification { valid: false, reason: Some(e.to_string()) },
+        Ok(Verified::Valid) => Verification {
+            valid: true,
+            reason: None,
+        },
+        Ok(Verified::NotRequired) => Verification {
+            valid: true,
+            reason: Some("no signature is configured".into()),
+        },
+        Err(e) => Verification {
+            valid: false,
+            reason: Some(e.to_string()),
+        },
     }))
 }
 

@@ -37,25 +37,39 @@ impl JsMapper {
     /// object listing every problem with its path and span.
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue, options: JsValue) -> Result<JsMapper, JsValue> {
-        let options: Options = if options.is_undefined() || options.is_null() { Options::default() } else { from_js(options, "options")? };
+        let options: Options = if options.is_undefined() || options.is_null() {
+            Options::default()
+        } else {
+            from_js(options, "options")?
+        };
         let mut blueprints = Vec::with_capacity(options.blueprints.len());
         for (i, b) in options.blueprints.iter().enumerate() {
             match Blueprint::from_value(b) {
                 Ok(b) => blueprints.push(b),
                 Err(mut d) => {
                     for x in &mut d {
-                        x.field = format!("options.blueprints[{i}]{}", x.field.strip_prefix("blueprint").unwrap_or(&x.field));
+                        x.field = format!(
+                            "options.blueprints[{i}]{}",
+                            x.field.strip_prefix("blueprint").unwrap_or(&x.field)
+                        );
                     }
                     return Err(error(&mapper_core::Error::Blueprint(d)));
                 }
             }
         }
-        let options = MapperOptions { strict: options.strict, blueprints, clock: Arc::new(DateClock) };
+        let options = MapperOptions {
+            strict: options.strict,
+            blueprints,
+            clock: Arc::new(DateClock),
+        };
         let inner = match config.as_string() {
             Some(text) => Mapper::from_json(&text, options),
             None => {
                 if config.is_undefined() || config.is_null() {
-                    return Err(argument_error("config", "a webhook configuration (object, mappings array or JSON text) is required"));
+                    return Err(argument_error(
+                        "config",
+                        "a webhook configuration (object, mappings array or JSON text) is required",
+                    ));
                 }
                 let value: serde_json::Value = from_js(config, "config")?;
                 Mapper::new(&value, options)
@@ -90,7 +104,10 @@ impl JsMapper {
     pub fn request_identifier(&self, request: JsValue) -> Result<JsValue, JsValue> {
         let val: jaq_json::Val = from_js(request, "request")?;
         let request = Request::from_val(val).map_err(|e| error(&e))?;
-        Ok(self.inner.request_identifier(&request).map_or(JsValue::UNDEFINED, |v| to_js(&v)))
+        Ok(self
+            .inner
+            .request_identifier(&request)
+            .map_or(JsValue::UNDEFINED, |v| to_js(&v)))
     }
 
     /// False when the configuration says `enabled: false` (Port drops every event).

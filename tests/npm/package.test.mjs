@@ -1,0 +1,136 @@
+// The packed `hookmap` tarball, installed into a fresh project, maps the Spacelift example from
+// Node ESM, Node CommonJS and workerd (miniflare), type-checks from TypeScript, and survives a
+// panic. Run by `make test` after `make package`.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+import { Miniflare } from 'miniflare';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const pkg = join(root, 'mapper-wasm', 'pkg');
+const example = join(root, 'examples', 'spacelift');
+const expected = JSON.parse(readFileSync(join(example, 'expected.json'), 'utf8'));
+let project;
+
+before(() => {
+  project = mkdtempSync(join(tmpdir(), 'hookmap-consumer-'));
+  const packed = JSON.parse(execFileSync('npm', ['pack', pkg, '--json', '--pack-destination', project], { encoding: 'utf8' }));
+  const tarball = join(project, packed[0].filename);
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, version: '1.0.0' }));
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', tarball], { cwd: project, stdio: 'inherit' });
+});
+
+after(() => rmSync(project, { recursive: true, force: true }));
+
+function node(file, source) {
+  writeFileSync(join(project, file), source);
+  const r = spawnSync(process.execPath, [file], { cwd: project, encoding: 'utf8' });
+  assert.equal(r.status, 0, `node ${file} failed:\n${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+const program = (load) => `
+${load}
+const fs = ${load.includes('require(') ? "require('node:fs')" : "await import('node:fs')"};
+const config = JSON.parse(fs.readFileSync(${JSON.stringify(join(example, 'config.json'))}, 'utf8'));
+const request = JSON.parse(fs.readFileSync(${JSON.stringify(join(example, 'request.json'))}, 'utf8'));
+const mapper = new Mapper(config);
+let error;
+try { new Mapper([{ blueprint: 'b', entity: { identifier: '.a |' } }]); } catch (e) { error = e; }
+console.log(JSON.stringify({
+  entities: mapper.map(request).entities,
+  viaJson: JSON.parse(mapper.mapJson(JSON.stringify(request))).entities,
+  isMapperError: error instanceof MapperError && error instanceof Error,
+  errorField: error.diagnostics[0].field,
+  version,
+}));`;
+
+test('the packed package lists what it ships', () => {
+  const files = readdirSync(join(project, 'node_modules', 'hookmap')).sort();
+  for (const f of ['hookmap_bg.wasm', 'index.node.mjs', 'index.node.cjs', 'index.browser.mjs', 'index.workerd.mjs', 'index.d.ts', 'types.d.ts', 'package.json', 'README.md', 'LICENSE']) {
+    assert.ok(files.includes(f), `${f} is in the tarball (${files.join(', ')})`);
+  }
+  const manifest = JSON.parse(readFileSync(join(project, 'node_modules', 'hookmap', 'package.json'), 'utf8'));
+  assert.equal(manifest.name, 'hookmap');
+  assert.equal(manifest.license, 'MIT');
+});
+
+for (const [kind, file, load] of [
+  ['ESM', 'esm.mjs', "import { Mapper, MapperError, version } from 'hookmap';"],
+  ['CommonJS', 'cjs.cjs', "const { Mapper, MapperError, version } = require('hookmap');"],
+]) {
+  test(`Node ${kind} imports the package and maps the Spacelift example`, () => {
+    const out = node(file, kind === 'CommonJS' ? `(async () => {${program(load)}})();` : program(load));
+    assert.deepEqual(out.entities, expected);
+    assert.deepEqual(out.viaJson, expected);
+    assert.equal(out.isMapperError, true);
+    assert.equal(out.errorField, 'mappings[0].entity.identifier');
+    assert.match(out.version, /^\d+\.\d+\.\d+/);
+  });
+}
+
+test('a panic becomes an Error with its message, and the next call works', () => {
+  const out = node('panic.mjs', `
+import { Mapper, __panicForTests } from 'hookmap';
+const mapper = new Mapper([{ blueprint: 'b', entity: { identifier: '.body.id' } }]);
+let message;
+try { __panicForTests('boom from a test'); } catch (e) { message = e.message; }
+const after = mapper.map({ body: { id: 'still-works' } }).entities[0].identifier;
+console.log(JSON.stringify({ message, after }));`);
+  assert.match(out.message, /hookmap panicked: .*boom from a test/s);
+  assert.equal(out.after, 'still-works');
+});
+
+test('workerd (miniflare) imports the package and maps the Spacelift example', async () => {
+  writeFileSync(join(project, 'worker.mjs'), `
+import { Mapper } from 'hookmap';
+import config from ${JSON.stringify(join(example, 'config.json'))};
+const mapper = new Mapper(config);
+export default {
+  async fetch(request) {
+    return Response.json(mapper.map(await request.json()));
+  },
+};`);
+  await esbuild.build({
+    entryPoints: [join(project, 'worker.mjs')], bundle: true, format: 'esm', outdir: join(project, 'dist'),
+    conditions: ['workerd', 'worker', 'browser'], loader: { '.wasm': 'copy' }, logLevel: 'error',
+  });
+  const mf = new Miniflare({
+    modules: true,
+    scriptPath: join(project, 'dist', 'worker.js'),
+    modulesRoot: join(project, 'dist'),
+    modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
+    compatibilityDate: '2025-01-01',
+  });
+  try {
+    const res = await mf.dispatchFetch('http://localhost/', { method: 'POST', body: readFileSync(join(example, 'request.json')) });
+    assert.equal(res.status, 200);
+    assert.deepEqual((await res.json()).entities, expected);
+  } finally {
+    await mf.dispose();
+  }
+});
+
+test('the types compile for a TypeScript user', () => {
+  writeFileSync(join(project, 'use.ts'), `
+import { Mapper, MapperError, evaluate, verifySignature, validateEntity, type MapResult, type Diagnostic } from 'hookmap';
+const mapper = new Mapper({ mappings: [{ blueprint: 'b', entity: { identifier: '.body.id' } }] }, { strict: true });
+const result: MapResult = mapper.map({ body: { id: 'x' }, headers: {}, queryParams: {} });
+const first = result.entities[0];
+const id: string = first.operation === 'create' ? String(first.identifier) : '';
+const d: Diagnostic[] = result.diagnostics.filter((x) => x.severity === 'error' && x.span?.start !== undefined);
+const outputs: unknown[] = evaluate('.a', { a: 1 }, { port: true }).outputs;
+const ok: boolean = verifySignature({ secret: 's', signatureHeaderName: 'x', signatureAlgorithm: 'sha256' }, new Uint8Array(), {}).valid;
+const v: Diagnostic[] = validateEntity({ blueprint: 'b', identifier: 'i', properties: {}, relations: {} }, { identifier: 'b' });
+try { new Mapper('[]'); } catch (e) { if (e instanceof MapperError) console.log(e.diagnostics.length); }
+export { id, d, outputs, ok, v };
+`);
+  writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', noEmit: true, lib: ['es2022', 'dom'] }, files: ['use.ts'] }));
+  const r = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+});
