@@ -26,7 +26,7 @@ struct PropertySchema {
     enumeration: Option<Vec<Value>>,
     min_length: Option<u64>,
     max_length: Option<u64>,
-    pattern: Option<(String, regex_bites::Regex)>,
+    pattern: Option<(String, regex_lite::Regex)>,
     minimum: Option<f64>,
     maximum: Option<f64>,
     exclusive_minimum: Option<f64>,
@@ -421,7 +421,7 @@ fn read_property(def: &Value, p: &JsonPath, errs: &mut Vec<Diagnostic>) -> Optio
     };
     let pattern = match d.get("pattern") {
         None | Some(Value::Null) => None,
-        Some(Value::String(re)) => match regex_bites::Regex::new(re) {
+        Some(Value::String(re)) => match regex_lite::Regex::new(re) {
             Ok(r) => Some((re.clone(), r)),
             Err(e) => {
                 errs.push(Diagnostic::error(
