@@ -38,7 +38,7 @@ package:
 ## make playground: serve the playground on http://127.0.0.1:$(PORT).
 playground:
 	@echo "hookmap playground on http://127.0.0.1:$(PORT) (Ctrl-C stops it)"
-	python3 -m http.server $(PORT) --bind 127.0.0.1 --directory www
+	python3 -m http.server $(PORT) --bind 127.0.0.1 --directory www/public
 
 ## make bench: performance figures (criterion per event, the NDJSON stream through the CLI, and
 ## the npm package's cold start in Node).
