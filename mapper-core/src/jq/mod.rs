@@ -10,6 +10,7 @@ mod numbers;
 mod paths;
 mod prelude;
 mod program;
+mod reach;
 mod regex;
 
 pub use dialect::{rewrite_single_quotes, Rewrite};

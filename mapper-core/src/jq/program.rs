@@ -1,7 +1,7 @@
 //! Compiling a jq program once and running it on many inputs.
 
 use super::data::{no_inputs, Data, RunData};
-use super::{alternatives, dialect, natives, prelude};
+use super::{alternatives, dialect, natives, prelude, reach};
 use core::cell::Cell;
 use jaq_core::load::{lex, parse, Arena, File, Loader};
 use jaq_core::{compile, Ctx, Vars};
@@ -80,6 +80,8 @@ pub struct Program {
     rewritten_quotes: Vec<usize>,
     /// True when the program reads `$ENV` (which Port empties).
     reads_env_var: bool,
+    /// The value of `$__loc__`, built once.
+    loc: Val,
 }
 
 impl std::fmt::Debug for Program {
@@ -91,13 +93,26 @@ impl std::fmt::Debug for Program {
 }
 
 /// The prelude of a dialect: Port's follows jq 1.7.1, standard jq follows jq 1.8.
-fn prelude_defs(dialect: Dialect) -> &'static [parse::Def<&'static str>] {
-    static PORT: OnceLock<Vec<parse::Def<&'static str>>> = OnceLock::new();
-    static STANDARD: OnceLock<Vec<parse::Def<&'static str>>> = OnceLock::new();
+fn prelude_defs(dialect: Dialect) -> &'static reach::Prelude {
+    static PORT: OnceLock<reach::Prelude> = OnceLock::new();
+    static STANDARD: OnceLock<reach::Prelude> = OnceLock::new();
     match dialect {
-        Dialect::Port => PORT.get_or_init(|| prelude::defs(true)),
-        Dialect::Standard => STANDARD.get_or_init(|| prelude::defs(false)),
+        Dialect::Port => PORT.get_or_init(|| reach::Prelude::new(prelude::defs(true))),
+        Dialect::Standard => STANDARD.get_or_init(|| reach::Prelude::new(prelude::defs(false))),
     }
+}
+
+/// Load and compile `code` on top of the given prelude definitions.
+fn compile_with(code: &str, defs: Vec<parse::Def<&'static str>>) -> Result<jaq_core::Filter<Data>, Vec<CompileError>> {
+    let arena = Arena::default();
+    let modules = Loader::new(defs)
+        .load(&arena, File { code, path: () })
+        .map_err(|errs| load_errors(code, errs))?;
+    compile::Compiler::default()
+        .with_funs(natives::all())
+        .with_global_vars(["$ENV", "$__loc__"])
+        .compile(modules)
+        .map_err(|errs| undefined_errors(code, errs))
 }
 
 /// `$__loc__`: jq gives the file and line of each occurrence; hookmap's programs are one
@@ -125,21 +140,19 @@ impl Program {
         };
         let code = alternatives::rewrite(&code).unwrap_or(code);
         let code = code.as_str();
-        let arena = Arena::default();
-        let loader = Loader::new(prelude_defs(dialect).iter().cloned());
-        let modules = loader
-            .load(&arena, File { code, path: () })
-            .map_err(|errs| load_errors(code, errs))?;
-        let filter = compile::Compiler::default()
-            .with_funs(natives::all())
-            .with_global_vars(["$ENV", "$__loc__"])
-            .compile(modules)
-            .map_err(|errs| undefined_errors(code, errs))?;
+        let prelude = prelude_defs(dialect);
+        // Compile with just the prelude definitions the program reaches; should that fail,
+        // compile again with all of them, so errors are reported exactly as before.
+        let filter = match prelude.for_program(code).map(|defs| compile_with(code, defs)) {
+            Some(Ok(filter)) => filter,
+            _ => compile_with(code, prelude.all().to_vec())?,
+        };
         Ok(Self {
             filter,
             dialect,
             rewritten_quotes,
             reads_env_var: reads_env_var(code),
+            loc: loc(),
         })
     }
 
@@ -176,7 +189,7 @@ impl Program {
             inputs: inputs.unwrap_or(&empty),
             env_used: Cell::new(false),
         };
-        let run_ctx = Ctx::<Data>::new(&data, Vars::new([ctx.env.clone(), loc()]));
+        let run_ctx = Ctx::<Data>::new(&data, Vars::new([ctx.env.clone(), self.loc.clone()]));
         for out in self.filter.id.run((run_ctx, input)) {
             let out = match out {
                 Ok(v) => Output::Value(v),
