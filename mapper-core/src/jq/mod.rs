@@ -5,6 +5,7 @@ mod alternatives;
 mod base32;
 pub mod data;
 mod dialect;
+mod literals;
 mod natives;
 mod numbers;
 mod paths;

@@ -19,6 +19,7 @@ def _jaq_ltrim: ltrim;
 def _jaq_rtrim: rtrim;
 def _jaq_flatten($d): flatten($d);
 def _jaq_bsearch($t): bsearch($t);
+def _jaq_fromjson: fromjson;
 
 def join($x): reduce .[] as $i (null;
   (if . == null then "" else . + $x end) as $acc
@@ -38,6 +39,7 @@ def JOIN($idx; idx_expr): [.[] | [., $idx[idx_expr]]];
 def JOIN($idx; stream; idx_expr): stream | [., $idx[idx_expr]];
 def JOIN($idx; stream; idx_expr; join_expr): stream | [., $idx[idx_expr]] | join_expr;
 def ascii: [.] | implode;
+def fromjson: if . == "nan" or . == "NaN" or . == "-nan" or . == "-NaN" then nan else _jaq_fromjson end;
 def have_literal_numbers: true;
 def have_decnum: true;
 def input_filename: null;

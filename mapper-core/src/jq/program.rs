@@ -1,7 +1,7 @@
 //! Compiling a jq program once and running it on many inputs.
 
 use super::data::{no_inputs, Data, RunData};
-use super::{alternatives, dialect, natives, prelude, reach};
+use super::{alternatives, dialect, literals, natives, prelude, reach};
 use core::cell::Cell;
 use jaq_core::load::{lex, parse, Arena, File, Loader};
 use jaq_core::{compile, Ctx, Vars};
@@ -139,6 +139,7 @@ impl Program {
             Dialect::Standard => (code.to_owned(), Vec::new()),
         };
         let code = alternatives::rewrite(&code).unwrap_or(code);
+        let code = literals::rewrite(&code).unwrap_or(code);
         let code = code.as_str();
         let prelude = prelude_defs(dialect);
         // Compile with just the prelude definitions the program reaches; should that fail,
