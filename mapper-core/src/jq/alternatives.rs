@@ -43,7 +43,7 @@ pub(super) fn skip_string(b: &[u8], mut i: usize) -> usize {
 }
 
 /// Index after the group whose opener (`(`, `[` or `{`) is at `i`.
-fn skip_group(b: &[u8], mut i: usize) -> usize {
+pub(super) fn skip_group(b: &[u8], mut i: usize) -> usize {
     let mut depth = 0;
     while i < b.len() {
         match b[i] {

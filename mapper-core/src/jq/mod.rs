@@ -3,9 +3,13 @@
 
 mod alternatives;
 mod base32;
+mod catch;
+mod checks;
 pub mod data;
 mod dialect;
+mod grammar;
 mod literals;
+mod messages;
 mod natives;
 mod numbers;
 mod paths;

@@ -2,7 +2,7 @@
 //! replacements for the jaq natives whose behaviour differs from jq 1.7.
 
 use super::data::Data;
-use super::{base32, numbers, paths, regex};
+use super::{base32, messages, numbers, paths, regex};
 use jaq_core::box_iter::box_once;
 use jaq_core::native::{bome, run, v, Filter, Fun};
 use jaq_core::{Error, RunPtr};
@@ -71,9 +71,10 @@ fn ours() -> Box<[Filter<RunPtr<Data>>]> {
             let path = cv.0.pop_var();
             bome(paths::setpath(cv.1, &path, value, jq_18).map_err(err))
         }),
-        ("_delpaths", v(1), |mut cv| {
+        ("_delpaths", v(2), |mut cv| {
+            let jq_18 = matches!(cv.0.pop_var(), Val::Bool(true));
             let ps = cv.0.pop_var();
-            bome(paths::delpaths(cv.1, &ps).map_err(err))
+            bome(paths::delpaths(cv.1, &ps, jq_18).map_err(err))
         }),
         ("_encode_base32", v(0), |cv| bome(base32::encode(&cv.1).map_err(err))),
         ("_decode_base32", v(0), |cv| bome(base32::decode(&cv.1).map_err(err))),
@@ -84,6 +85,14 @@ fn ours() -> Box<[Filter<RunPtr<Data>>]> {
         ("_tonumber", v(1), |mut cv| {
             let jq_18 = matches!(cv.0.pop_var(), Val::Bool(true));
             bome(numbers::parse(&cv.1, jq_18).ok_or_else(|| err(String::new())))
+        }),
+        ("_jq_translate", v(1), |mut cv| {
+            let jq_18 = matches!(cv.0.pop_var(), Val::Bool(true));
+            let msg = match &cv.1 {
+                Val::TStr(s) | Val::BStr(s) => core::str::from_utf8(s).ok().and_then(|m| messages::translate(m, jq_18)),
+                _ => None,
+            };
+            box_once(Ok(msg.map_or(cv.1, Val::utf8_str)))
         }),
         ("input_line_number", v(0), |_| box_once(Ok(Val::from(0isize)))),
         ("builtins", v(0), |_| {

@@ -19,6 +19,7 @@ def _jaq_ltrim: ltrim;
 def _jaq_rtrim: rtrim;
 def _jaq_flatten($d): flatten($d);
 def _jaq_bsearch($t): bsearch($t);
+def _jaq_getpath($p): getpath($p);
 def _jaq_fromjson: fromjson;
 
 def join($x): reduce .[] as $i (null;
@@ -40,6 +41,7 @@ def JOIN($idx; stream; idx_expr): stream | [., $idx[idx_expr]];
 def JOIN($idx; stream; idx_expr; join_expr): stream | [., $idx[idx_expr]] | join_expr;
 def ascii: [.] | implode;
 def fromjson: if . == "nan" or . == "NaN" or . == "-nan" or . == "-NaN" then nan else _jaq_fromjson end;
+def _jq_message: _jq_translate(_jq_18);
 def have_literal_numbers: true;
 def have_decnum: true;
 def input_filename: null;
@@ -59,7 +61,7 @@ def rtrim: if type == "string" then _jaq_rtrim else error("trim input must be a 
 def flatten($d): if $d < 0 then error("flatten depth must not be negative") else _jaq_flatten($d) end;
 
 def setpath($p; $v): _setpath($p; $v; _jq_18);
-def delpaths($ps): _delpaths($ps);
+def delpaths($ps): _delpaths($ps; _jq_18);
 def del(f): delpaths([path(f)]);
 def to_entries: [keys_unsorted[] as $k | {key: $k, value: .[$k]}];
 def paths: path(..) | select(length > 0);
@@ -169,6 +171,7 @@ def limit($n; f): if $n > 0 then _jaq_limit($n; f) elif $n == 0 then empty
   else error("limit doesn't support negative count") end;
 def skip($n; f): if $n < 0 then error("skip doesn't support negative count") else _jaq_skip($n; f) end;
 def nth($n; f): if $n < 0 then error("nth doesn't support negative indices") else first(skip($n; f)) end;
+def getpath($p): if ($p | type) == "array" and ($p | length) > 10000 then error("Path too deep") else _jaq_getpath($p) end;
 def toarray: if type == "array" then . else [.] end;
 def trimstr($x): ltrimstr($x) | rtrimstr($x);
 def abs: if type == "number" and . < 0 then - . else . end;

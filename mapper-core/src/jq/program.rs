@@ -1,7 +1,7 @@
 //! Compiling a jq program once and running it on many inputs.
 
 use super::data::{no_inputs, Data, RunData};
-use super::{alternatives, dialect, literals, natives, prelude, reach};
+use super::{alternatives, catch, checks, dialect, grammar, literals, messages, natives, prelude, reach};
 use core::cell::Cell;
 use jaq_core::load::{lex, parse, Arena, File, Loader};
 use jaq_core::{compile, Ctx, Vars};
@@ -140,7 +140,17 @@ impl Program {
         };
         let code = alternatives::rewrite(&code).unwrap_or(code);
         let code = literals::rewrite(&code).unwrap_or(code);
+        let code = grammar::rewrite(&code).unwrap_or(code);
+        let code = catch::rewrite(&code).unwrap_or(code);
         let code = code.as_str();
+        if let Some((message, at)) = checks::check(code) {
+            let span = if within(code, at) {
+                token_span(code, at)
+            } else {
+                Span { start: 0, end: 0 }
+            };
+            return Err(vec![CompileError { message, span }]);
+        }
         let prelude = prelude_defs(dialect);
         // Compile with just the prelude definitions the program reaches; should that fail,
         // compile again with all of them, so errors are reported exactly as before.
@@ -195,7 +205,11 @@ impl Program {
             let out = match out {
                 Ok(v) => Output::Value(v),
                 Err(exn) => match exn.get_err() {
-                    Ok(err) => Output::Error(error_message(err)),
+                    Ok(err) => {
+                        let msg = error_message(err);
+                        let jq_18 = self.dialect == Dialect::Standard;
+                        Output::Error(messages::translate(&msg, jq_18).unwrap_or(msg))
+                    }
                     Err(exn) => match exn.get_halt() {
                         Ok(code) => Output::Halt(code),
                         Err(_) => Output::Error("internal control flow escaped".into()),
