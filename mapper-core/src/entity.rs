@@ -87,3 +87,25 @@ pub struct MapResult {
     /// Errors and warnings, in evaluation order.
     pub diagnostics: Vec<Diagnostic>,
 }
+
+/// One evaluated expression, for the per-field view: where it is, what it is, what it yielded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct FieldTrace {
+    /// Index of the mapping.
+    pub mapping: usize,
+    /// Index of the `itemsToParse` item, if any.
+    pub item: Option<usize>,
+    /// The place: `mappings[0].entity.properties.link`.
+    pub field: String,
+    /// The jq expression.
+    pub expression: String,
+    /// Its first output; absent when it produced none (or failed).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[cfg_attr(test, ts(optional))]
+    pub value: Option<Value>,
+    /// The jq error, when it failed (Port stores `null`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[cfg_attr(test, ts(optional))]
+    pub error: Option<String>,
+}

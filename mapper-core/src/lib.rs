@@ -28,7 +28,7 @@ pub mod value;
 pub use blueprint::Blueprint;
 pub use config::WebhookConfig;
 pub use diagnostic::{Diagnostic, Severity};
-pub use entity::{CreateEntity, DeleteEntity, Entity, MapResult};
+pub use entity::{CreateEntity, DeleteEntity, Entity, FieldTrace, MapResult};
 pub use error::Error;
 pub use mapper::{Clock, FixedClock, Mapper, MapperOptions, SystemClock, MAX_ITEMS};
 pub use request::Request;

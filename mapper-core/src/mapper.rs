@@ -3,7 +3,7 @@
 use crate::blueprint::Blueprint;
 use crate::config::{EntityConfig, FieldSpec, MappingConfig, Operation, WebhookConfig};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::entity::{CreateEntity, DeleteEntity, Entity, MapResult};
+use crate::entity::{CreateEntity, DeleteEntity, Entity, FieldTrace, MapResult};
 use crate::error::Error;
 use crate::jq::{Dialect, Evaluation, Program, RunContext, Span};
 use crate::path::JsonPath;
@@ -362,22 +362,36 @@ impl Mapper {
 
     /// Map a request: every mapping, in order, on the one request value.
     pub fn map(&self, request: &Request) -> MapResult {
+        self.run(request, false).result
+    }
+
+    /// Map a request and also report every evaluated field: its expression and what it
+    /// yielded (the playground's per-field view).
+    pub fn map_traced(&self, request: &Request) -> (MapResult, Vec<FieldTrace>) {
+        let sink = self.run(request, true);
+        (sink.result, sink.traces.unwrap_or_default())
+    }
+
+    fn run(&self, request: &Request, trace: bool) -> Sink {
         let run = RunContext {
             now: self.clock.now(),
             ..RunContext::default()
         };
-        let mut result = MapResult::default();
+        let mut out = Sink {
+            result: MapResult::default(),
+            traces: trace.then(Vec::new),
+        };
         if !self.config.enabled {
-            result.diagnostics.push(Diagnostic::warning(
+            out.result.diagnostics.push(Diagnostic::warning(
                 "enabled",
                 "this webhook is disabled (`enabled: false`): Port drops every event",
             ));
-            return result;
+            return out;
         }
         for (i, m) in self.mappings.iter().enumerate() {
-            self.map_one(i, m, request.val(), &run, &mut result);
+            self.map_one(i, m, request.val(), &run, &mut out);
         }
-        result
+        out
     }
 
     /// Evaluate `security.requestIdentifierPath` on a request: the delivery's identity for
@@ -391,21 +405,21 @@ impl Mapper {
         }
     }
 
-    fn map_one(&self, i: usize, m: &CompiledMapping, request: &Val, run: &RunContext, out: &mut MapResult) {
+    fn map_one(&self, i: usize, m: &CompiledMapping, request: &Val, run: &RunContext, out: &mut Sink) {
         let Some(items_expr) = &m.items else {
-            let mut cx = Cx::new(self.strict, i, None);
+            let mut cx = Cx::new(self.strict, out.traces.is_some(), i, None);
             if let Some(entity) = self.entity_if_selected(m, request, run, &mut cx) {
-                out.entities.push(entity);
+                out.result.entities.push(entity);
             }
-            out.diagnostics.append(&mut cx.diagnostics);
+            out.absorb(&mut cx);
             return;
         };
-        let mut cx = Cx::new(self.strict, i, None);
+        let mut cx = Cx::new(self.strict, out.traces.is_some(), i, None);
         let items = cx.eval(items_expr, request, run);
         let items = match items {
             Some(Val::Arr(a)) => a,
             Some(Val::Null) | None => {
-                out.diagnostics.append(&mut cx.diagnostics);
+                out.absorb(&mut cx);
                 return;
             }
             Some(other) => {
@@ -417,7 +431,7 @@ impl Mapper {
                         crate::value::compact(&other)
                     ),
                 );
-                out.diagnostics.append(&mut cx.diagnostics);
+                out.absorb(&mut cx);
                 return;
             }
         };
@@ -430,17 +444,17 @@ impl Mapper {
                 ),
             );
         }
-        out.diagnostics.append(&mut cx.diagnostics);
+        out.absorb(&mut cx);
         let Val::Obj(base) = request else { return };
         for (n, item) in items.iter().take(MAX_ITEMS).enumerate() {
             let mut with_item = (**base).clone();
             with_item.insert(Val::utf8_str("item"), item.clone());
             let input = Val::obj(with_item);
-            let mut cx = Cx::new(self.strict, i, Some(n));
+            let mut cx = Cx::new(self.strict, out.traces.is_some(), i, Some(n));
             if let Some(entity) = self.entity_if_selected(m, &input, run, &mut cx) {
-                out.entities.push(entity);
+                out.result.entities.push(entity);
             }
-            out.diagnostics.append(&mut cx.diagnostics);
+            out.absorb(&mut cx);
         }
     }
 
@@ -559,6 +573,22 @@ fn number_string(n: &Num) -> String {
     Val::Num(n.clone()).to_string()
 }
 
+/// What mapping one request accumulates: the result, and the field traces when asked for.
+struct Sink {
+    result: MapResult,
+    traces: Option<Vec<FieldTrace>>,
+}
+
+impl Sink {
+    /// Take over an entity context's diagnostics and traces.
+    fn absorb(&mut self, cx: &mut Cx) {
+        self.result.diagnostics.append(&mut cx.diagnostics);
+        if let (Some(all), Some(mine)) = (&mut self.traces, &mut cx.traces) {
+            all.append(mine);
+        }
+    }
+}
+
 /// Per-entity evaluation state: diagnostics so far and whether the entity must be dropped.
 struct Cx {
     strict: bool,
@@ -566,16 +596,31 @@ struct Cx {
     item: Option<usize>,
     diagnostics: Vec<Diagnostic>,
     failed: bool,
+    traces: Option<Vec<FieldTrace>>,
 }
 
 impl Cx {
-    fn new(strict: bool, mapping: usize, item: Option<usize>) -> Self {
+    fn new(strict: bool, trace: bool, mapping: usize, item: Option<usize>) -> Self {
         Self {
             strict,
             mapping,
             item,
             diagnostics: Vec::new(),
             failed: false,
+            traces: trace.then(Vec::new),
+        }
+    }
+
+    fn record(&mut self, e: &Expr, value: Option<&Val>, error: Option<&str>) {
+        if let Some(traces) = &mut self.traces {
+            traces.push(FieldTrace {
+                mapping: self.mapping,
+                item: self.item,
+                field: e.field.clone(),
+                expression: e.source.clone(),
+                value: value.map(from_val),
+                error: error.map(str::to_owned),
+            });
         }
     }
 
@@ -611,6 +656,11 @@ impl Cx {
         let (evaluation, env_used) = e.program.first(input.clone(), run);
         if env_used || e.program.reads_env_var() {
             self.warn(e, "reads `env`/`$ENV`, which Port replaces with {}");
+        }
+        match &evaluation {
+            Evaluation::Value { value, .. } => self.record(e, Some(value), None),
+            Evaluation::NoOutput => self.record(e, None, None),
+            Evaluation::Error(msg) => self.record(e, None, Some(msg)),
         }
         match evaluation {
             Evaluation::Value { value, dropped_outputs } => {

@@ -4,7 +4,7 @@
 //! ts_types` rewrites it.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::entity::{CreateEntity, DeleteEntity, Entity, MapResult};
+use crate::entity::{CreateEntity, DeleteEntity, Entity, FieldTrace, MapResult};
 use crate::jq::Span;
 use ts_rs::{Config, TS};
 
@@ -17,6 +17,7 @@ fn declarations() -> String {
         CreateEntity::decl(&cfg),
         DeleteEntity::decl(&cfg),
         Diagnostic::decl(&cfg),
+        FieldTrace::decl(&cfg),
         Severity::decl(&cfg),
         Span::decl(&cfg),
         "type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]?: JsonValue } | null;"

@@ -339,3 +339,33 @@ fn bad_requests_name_their_place() {
     );
     assert!(matches!(m.map_json(b"[]"), Err(Error::Request(_))));
 }
+
+#[test]
+fn tracing_reports_each_field_with_its_value_even_when_the_entity_is_dropped() {
+    let m = strict(
+        json!([{"blueprint": "svc", "filter": ".body.go", "entity": {"identifier": ".body.id", "properties": {"a": ".body.a", "gone": "empty", "bad": "error(\"no\")"}}}]),
+    );
+    let request = mapper_core::Request::from_value(&json!({"body": {"go": true, "id": "x", "a": [1]}})).unwrap();
+    let (result, traces) = m.map_traced(&request);
+    assert!(result.entities.is_empty(), "strict drops the entity");
+    assert_eq!(result, m.map(&request), "tracing doesn't change the result");
+    let rows: Vec<(String, Option<Value>, Option<String>)> = traces
+        .iter()
+        .map(|t| (t.field.clone(), t.value.clone(), t.error.clone()))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("mappings[0].filter".to_owned(), Some(json!(true)), None),
+            ("mappings[0].entity.identifier".to_owned(), Some(json!("x")), None),
+            ("mappings[0].entity.properties.a".to_owned(), Some(json!([1])), None),
+            ("mappings[0].entity.properties.gone".to_owned(), None, None),
+            (
+                "mappings[0].entity.properties.bad".to_owned(),
+                None,
+                Some("no".to_owned())
+            ),
+        ]
+    );
+    assert_eq!(traces[2].expression, ".body.a");
+}

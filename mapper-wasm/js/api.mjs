@@ -106,6 +106,12 @@ export function createApi(createGlue, module) {
       return call(() => raw.map(request));
     }
 
+    /** Map and report every evaluated field: `{ result, fields }` (the per-field view). */
+    trace(request) {
+      const raw = this.#current();
+      return call(() => raw.trace(request));
+    }
+
     /** Map request JSON text; returns the result as JSON text (no object conversion). */
     mapJson(requestJson) {
       const raw = this.#current();
@@ -141,6 +147,11 @@ export function createApi(createGlue, module) {
     return call((g) => g.verifySignature(security, rawBody, plainHeaders(headers)));
   }
 
+  /** The signature header `{ header, value }` a sender attaches to `rawBody`, or null. */
+  function signPayload(security, rawBody) {
+    return call((g) => g.signPayload(security, rawBody));
+  }
+
   /** Validate an entity against a blueprint: the violations, as diagnostics. */
   function validateEntity(entity, blueprint) {
     return call((g) => g.validateEntity(entity, blueprint));
@@ -150,5 +161,5 @@ export function createApi(createGlue, module) {
     return call((g) => g.__panicForTests(message));
   }
 
-  return { Mapper, MapperError, evaluate, verifySignature, validateEntity, __panicForTests };
+  return { Mapper, MapperError, evaluate, verifySignature, signPayload, validateEntity, __panicForTests };
 }

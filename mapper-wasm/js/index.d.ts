@@ -1,8 +1,8 @@
 // The `hookmap` package's API. The result types (MapResult, Entity, Diagnostic, ...) are
 // generated from the engine's Rust types (./types.d.ts).
-import type { CreateEntity, Diagnostic, Entity, JsonValue, MapResult } from './types.js';
+import type { CreateEntity, Diagnostic, Entity, FieldTrace, JsonValue, MapResult } from './types.js';
 
-export type { CreateEntity, DeleteEntity, Diagnostic, Entity, JsonValue, MapResult, Severity, Span } from './types.js';
+export type { CreateEntity, DeleteEntity, Diagnostic, Entity, FieldTrace, JsonValue, MapResult, Severity, Span } from './types.js';
 
 /** A webhook request as Port builds it. A `Headers` object is accepted for `headers`. */
 export interface WebhookRequest {
@@ -87,6 +87,8 @@ export declare class Mapper {
   readonly enabled: boolean;
   /** Map a request. Throws `MapperError` for an invalid request. */
   map(request: WebhookRequest): MapResult;
+  /** Map and report every evaluated field (expression, value or error): the per-field view. */
+  trace(request: WebhookRequest): { result: MapResult; fields: FieldTrace[] };
   /** Map request JSON text; returns the `MapResult` as JSON text (the fast path). */
   mapJson(requestJson: string): string;
   /** The delivery's identity per `security.requestIdentifierPath`, or undefined. */
@@ -104,6 +106,9 @@ export declare function verifySignature(
   rawBody: string | Uint8Array | ArrayBuffer,
   headers: Record<string, string> | Headers,
 ): { valid: boolean; reason?: string };
+
+/** The signature header a sender attaches to `rawBody` under `security`, or null when none is configured. */
+export declare function signPayload(security: SecurityConfig, rawBody: string): { header: string; value: string } | null;
 
 /** Validate an entity against a blueprint; each violation names its field (`properties.link`). */
 export declare function validateEntity(entity: Entity | CreateEntity, blueprint: Blueprint): Diagnostic[];

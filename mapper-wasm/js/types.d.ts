@@ -94,6 +94,32 @@ line?: number,
  */
 column?: number, };
 
+export type FieldTrace = { 
+/**
+ * Index of the mapping.
+ */
+mapping: number, 
+/**
+ * Index of the `itemsToParse` item, if any.
+ */
+item: number | null, 
+/**
+ * The place: `mappings[0].entity.properties.link`.
+ */
+field: string, 
+/**
+ * The jq expression.
+ */
+expression: string, 
+/**
+ * Its first output; absent when it produced none (or failed).
+ */
+value?: JsonValue, 
+/**
+ * The jq error, when it failed (Port stores `null`).
+ */
+error?: string, };
+
 export type Severity = "error" | "warning";
 
 export type Span = { 

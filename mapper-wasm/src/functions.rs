@@ -4,7 +4,7 @@ use crate::convert::{error, from_js, to_js};
 use mapper_core::config::SecurityConfig;
 use mapper_core::jq::{Dialect, Evaluation, Output, Program, RunContext};
 use mapper_core::path::JsonPath;
-use mapper_core::signature::{verify, Verified};
+use mapper_core::signature::{sign, verify, Verified};
 use mapper_core::value::from_val;
 use mapper_core::{Blueprint, CreateEntity, Entity};
 use serde::{Deserialize, Serialize};
@@ -151,6 +151,19 @@ pub fn verify_signature(security: JsValue, raw_body: JsValue, headers: JsValue) 
             reason: Some(e.to_string()),
         },
     }))
+}
+
+/// The signature header a sender attaches to `raw_body` under `security`:
+/// `{header, value}`, or `null` when `security` asks for no signature.
+#[wasm_bindgen(js_name = "signPayload")]
+pub fn sign_payload(security: JsValue, raw_body: &str) -> Result<JsValue, JsValue> {
+    let security: serde_json::Value = from_js(security, "security")?;
+    let security = SecurityConfig::from_value(&security).map_err(|d| error(&mapper_core::Error::Config(d)))?;
+    match sign(security.as_ref(), raw_body.as_bytes()) {
+        Ok(Some((header, value))) => Ok(to_js(&serde_json::json!({"header": header, "value": value}))),
+        Ok(None) => Ok(JsValue::NULL),
+        Err(e) => Err(crate::convert::argument_error("security", e.to_string())),
+    }
 }
 
 /// Validate an entity (as `map` returns it, or without `operation`) against a blueprint:

@@ -92,6 +92,23 @@ impl JsMapper {
         Ok(to_js(&self.inner.map(&request)))
     }
 
+    /// Map a request and report every evaluated field: `{result, fields}` where each field is
+    /// `{mapping, item, field, expression, value?, error?}` (the playground's per-field view).
+    pub fn trace(&self, request: JsValue) -> Result<JsValue, JsValue> {
+        let val: jaq_json::Val = from_js(request, "request")?;
+        let request = Request::from_val(val).map_err(|e| error(&e))?;
+        let (result, fields) = self.inner.map_traced(&request);
+        #[derive(serde::Serialize)]
+        struct Traced<'a> {
+            result: &'a mapper_core::MapResult,
+            fields: &'a [mapper_core::FieldTrace],
+        }
+        Ok(to_js(&Traced {
+            result: &result,
+            fields: &fields,
+        }))
+    }
+
     /// Map request JSON text; the result as JSON text (the fast path: no object conversion).
     #[wasm_bindgen(js_name = "mapJson")]
     pub fn map_json(&self, request_json: &str) -> Result<String, JsValue> {

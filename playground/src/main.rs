@@ -1,1 +1,240 @@
-fn main() {}
+//! The hookmap playground: paste a webhook payload and a Port mapping, see the entity Port would
+//! store as you type, with every problem pointed out at its place. Yew (CSR); the engine runs in
+//! a Web Worker with the npm package's wasm module (see `playground/js/`).
+
+mod bridge;
+mod editor;
+mod examples;
+mod exports;
+mod model;
+mod output;
+mod persist;
+
+use editor::{Editor, EditorIds};
+use examples::EXAMPLES;
+use model::{Action, Diagnostic, Output, Pane, State, Status};
+use output::{status_line, Diagnostics, Fields};
+use serde::Serialize;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+/// Debounce between a keystroke and the evaluation.
+const DEBOUNCE_MS: u32 = 150;
+
+/// What the evaluation worker receives.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct EvalInput<'a> {
+    request: &'a str,
+    config: &'a str,
+    blueprint: &'a str,
+    body_only: bool,
+    strict: bool,
+    secret: &'a str,
+}
+
+/// Every diagnostic of an answer, with the pane it is shown in.
+fn all_diagnostics(o: &Output) -> Vec<(Pane, Diagnostic)> {
+    let mut out: Vec<(Pane, Diagnostic)> = Vec::new();
+    out.extend(o.request.iter().cloned().map(|d| (Pane::Request, d)));
+    out.extend(o.config.iter().cloned().map(|d| (Pane::Mapping, d)));
+    out.extend(o.blueprint.iter().cloned().map(|d| (Pane::Blueprint, d)));
+    out.extend(o.warnings.iter().cloned().map(|d| (Pane::Mapping, d)));
+    out.extend(o.runtime_diagnostics().into_iter().map(|d| (Pane::of(&d), d)));
+    out
+}
+
+#[function_component(App)]
+fn app() -> Html {
+    let state = use_reducer(State::default);
+    let ids = use_memo((), |_| EditorIds::default());
+    let debounce = use_mut_ref(|| None::<gloo_timers::callback::Timeout>);
+
+    // Start the worker and restore the last state (share link first, then localStorage).
+    {
+        let state = state.clone();
+        use_effect_with((), move |_| {
+            let (on_result, on_status) = (state.clone(), state.clone());
+            let result =
+                Closure::<dyn Fn(String)>::new(move |json: String| match serde_json::from_str::<Output>(&json) {
+                    Ok(o) => on_result.dispatch(Action::Result(Rc::new(o))),
+                    Err(e) => on_result.dispatch(Action::Status(Status::Stopped(format!(
+                        "Unreadable answer from the engine: {e}"
+                    )))),
+                });
+            let status = Closure::<dyn Fn(String, String)>::new(move |kind: String, message: String| {
+                on_status.dispatch(Action::Status(match kind.as_str() {
+                    "running" => Status::Running,
+                    _ => Status::Stopped(message),
+                }))
+            });
+            bridge::start_evaluator(
+                "assets/eval-worker.js",
+                result.as_ref().unchecked_ref(),
+                status.as_ref().unchecked_ref(),
+            );
+            result.forget();
+            status.forget();
+            persist::restore(state.dispatcher());
+            persist::apply_theme(persist::saved_theme());
+        });
+    }
+
+    // Evaluate (debounced) and persist whenever the inputs change.
+    {
+        let debounce = debounce.clone();
+        use_effect_with(state.inputs.clone(), move |inputs| {
+            let input = serde_json::to_string(&EvalInput {
+                request: &inputs.request,
+                config: &inputs.config,
+                blueprint: &inputs.blueprint,
+                body_only: inputs.body_only,
+                strict: inputs.strict,
+                secret: &inputs.secret,
+            })
+            .unwrap_or_default();
+            let saved = inputs.clone();
+            *debounce.borrow_mut() = Some(gloo_timers::callback::Timeout::new(DEBOUNCE_MS, move || {
+                bridge::evaluate(&input);
+                persist::save(&saved);
+            }));
+        });
+    }
+
+    let output = state.output.clone();
+    let diags: Rc<Vec<(Pane, Diagnostic)>> = Rc::new(output.as_deref().map(all_diagnostics).unwrap_or_default());
+    let pane_diags = |pane: Pane| {
+        Rc::new(
+            diags
+                .iter()
+                .filter(|(p, _)| *p == pane)
+                .map(|(_, d)| d.clone())
+                .collect::<Vec<_>>(),
+        )
+    };
+    let on_edit = |pane: Pane| {
+        let state = state.clone();
+        Callback::from(move |t: String| state.dispatch(Action::Edit(pane, t)))
+    };
+    let on_reveal = {
+        let ids = ids.clone();
+        Callback::from(move |(pane, d): (Pane, Diagnostic)| {
+            if let Some(id) = ids.get(pane) {
+                bridge::reveal(id, &bridge::to_js(&d), pane.root());
+            }
+        })
+    };
+    let on_example = {
+        let state = state.clone();
+        Callback::from(move |e: Event| {
+            let i: usize = e
+                .target_unchecked_into::<HtmlSelectElement>()
+                .value()
+                .parse()
+                .unwrap_or(0);
+            state.dispatch(Action::Example(i));
+        })
+    };
+    let toggle = |make: fn(bool) -> Action| {
+        let state = state.clone();
+        Callback::from(move |e: Event| state.dispatch(make(e.target_unchecked_into::<HtmlInputElement>().checked())))
+    };
+    let on_secret = {
+        let state = state.clone();
+        Callback::from(move |e: InputEvent| {
+            state.dispatch(Action::Secret(e.target_unchecked_into::<HtmlInputElement>().value()))
+        })
+    };
+    let on_reset = {
+        let state = state.clone();
+        Callback::from(move |_| {
+            persist::clear();
+            state.dispatch(Action::Reset)
+        })
+    };
+    let notify = {
+        let state = state.clone();
+        Callback::from(move |msg: String| state.dispatch(Action::Notice(Some(msg))))
+    };
+    let on_share = {
+        let (inputs, notify) = (state.inputs.clone(), notify.clone());
+        Callback::from(move |_| persist::copy_share_link(inputs.clone(), notify.clone()))
+    };
+    let on_theme =
+        Callback::from(|_| persist::apply_theme(Some(if persist::is_dark() { "light" } else { "dark" }.to_owned())));
+
+    let entities = output.as_deref().map(Output::entities).unwrap_or_default();
+    let result_text = serde_json::to_string_pretty(&entities).unwrap_or_default();
+    let violations: Vec<Diagnostic> = diags
+        .iter()
+        .map(|(_, d)| d.clone())
+        .filter(Diagnostic::is_blueprint_violation)
+        .collect();
+    let inputs = &state.inputs;
+
+    html! {
+        <>
+        <header class="toolbar">
+            <h1>{ "hookmap" }<span class="muted">{ " playground" }</span></h1>
+            <label>{ "Example " }
+                <select onchange={on_example} aria-label="Examples" data-testid="examples">
+                    { for EXAMPLES.iter().enumerate().map(|(i, e)| html! {
+                        <option value={i.to_string()} selected={i == inputs.example}>{ e.name }</option>
+                    }) }
+                </select>
+            </label>
+            <label><input type="checkbox" checked={inputs.body_only} onchange={toggle(Action::BodyOnly)} data-testid="body-only"/>{ " body only" }</label>
+            <label title="Port mode stores null for errors and keeps going; strict makes every silent case an error">
+                <input type="checkbox" checked={inputs.strict} onchange={toggle(Action::Strict)} data-testid="strict"/>{ " strict (Port mode when off)" }
+            </label>
+            <span class="spacer"></span>
+            <button type="button" onclick={on_share} data-testid="share">{ "Copy share link" }</button>
+            <button type="button" onclick={on_theme} data-testid="theme" aria-label="Toggle dark mode">{ "◐ Theme" }</button>
+            <button type="button" onclick={on_reset} data-testid="reset">{ "Reset" }</button>
+        </header>
+        if let Some(n) = &state.notice { <p class="notice" role="status">{ n.clone() }</p> }
+        <main class="layout">
+            <section class="inputs" aria-label="Inputs">
+                <h2>{ if inputs.body_only { "Request body" } else { "Request {body, headers, queryParams}" } }</h2>
+                <Editor pane={Pane::Request} testid="request-editor" label="Request JSON" text={inputs.request.clone()} revision={state.revision}
+                    on_change={on_edit(Pane::Request)} diagnostics={pane_diags(Pane::Request)} ids={ids.clone()} />
+                <h2>{ "Webhook configuration (mapping)" }</h2>
+                <Editor pane={Pane::Mapping} testid="mapping-editor" label="Webhook configuration JSON" text={inputs.config.clone()} revision={state.revision}
+                    on_change={on_edit(Pane::Mapping)} diagnostics={pane_diags(Pane::Mapping)} ids={ids.clone()} />
+                <h2>{ "Blueprint (optional)" }</h2>
+                <Editor pane={Pane::Blueprint} testid="blueprint-editor" label="Blueprint JSON" text={inputs.blueprint.clone()} revision={state.revision}
+                    on_change={on_edit(Pane::Blueprint)} diagnostics={pane_diags(Pane::Blueprint)} ids={ids.clone()} />
+            </section>
+            <section class="outputs" aria-label="Results">
+                { status_line(&state.status, output.as_deref()) }
+                <h2>{ format!("Entities ({})", entities.len()) }</h2>
+                <pre class="result" data-testid="result">{ result_text }</pre>
+                <h2>{ format!("Diagnostics ({})", diags.len()) }</h2>
+                <Diagnostics items={diags.clone()} on_reveal={on_reveal} />
+                <h2>{ "Blueprint validation" }</h2>
+                <div data-testid="blueprint-validation">
+                { if inputs.blueprint.trim().is_empty() {
+                    html! { <p class="muted">{ "No blueprint: paste one to check entities as Port's API would." }</p> }
+                } else if violations.is_empty() {
+                    html! { <p class="ok">{ "Every entity satisfies the blueprint." }</p> }
+                } else {
+                    html! { <ul class="violations">{ for violations.iter().map(|d| html! {
+                        <li><code>{ d.field.clone() }</code>{ ": " }{ d.message.clone() }</li>
+                    }) }</ul> }
+                } }
+                </div>
+                <h2>{ "Fields" }</h2>
+                <Fields fields={Rc::new(output.as_deref().map(|o| o.fields.clone()).unwrap_or_default())} diagnostics={diags.clone()} />
+                <exports::SignaturePanel secret={inputs.secret.clone()} on_secret={on_secret} output={output.clone()} notify={notify.clone()} />
+                <exports::Exports inputs={inputs.clone()} output={output.clone()} notify={notify} />
+            </section>
+        </main>
+        </>
+    }
+}
+
+fn main() {
+    yew::Renderer::<App>::new().render();
+}

@@ -1,0 +1,221 @@
+// The playground's browser side, called from the Yew app through `globalThis.HookmapBridge`:
+// CodeMirror editors with diagnostics, the evaluation Web Worker (cancel, 2 s limit, restart),
+// state compression for share links, clipboard and the test-case archive.
+import { EditorState, Compartment } from '@codemirror/state';
+import { EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter, drawSelection } from '@codemirror/view';
+import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
+import { json } from '@codemirror/lang-json';
+import { syntaxHighlighting, HighlightStyle, bracketMatching } from '@codemirror/language';
+import { setDiagnostics, lintGutter } from '@codemirror/lint';
+import { tags } from '@lezer/highlight';
+import { placeDiagnostic } from './locate.mjs';
+import { zip } from './zip.mjs';
+
+const highlight = HighlightStyle.define([
+  { tag: tags.propertyName, color: 'var(--json-key)' },
+  { tag: tags.string, color: 'var(--json-string)' },
+  { tag: tags.number, color: 'var(--json-number)' },
+  { tag: [tags.bool, tags.null], color: 'var(--json-literal)' },
+  { tag: tags.invalid, color: 'var(--error)' },
+]);
+
+const views = new Map();
+let nextId = 1;
+
+/** Create an editor inside `element`; `onChange(text)` is called on every edit. Returns its id. */
+function createEditor(element, text, label, onChange) {
+  const id = nextId++;
+  let silent = false;
+  const view = new EditorView({
+    parent: element,
+    state: EditorState.create({
+      doc: text,
+      extensions: [
+        lineNumbers(), highlightActiveLineGutter(), highlightActiveLine(), drawSelection(), history(), bracketMatching(),
+        keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]), json(), syntaxHighlighting(highlight), lintGutter(),
+        EditorView.contentAttributes.of({ 'aria-label': label }),
+        EditorView.updateListener.of((u) => { if (u.docChanged && !silent) onChange(u.state.doc.toString()); }),
+      ],
+    }),
+  });
+  views.set(id, { view, setSilently: (fn) => { silent = true; try { fn(); } finally { silent = false; } } });
+  return id;
+}
+
+/** Replace an editor's text (without reporting it as an edit). */
+function setText(id, text) {
+  const e = views.get(id);
+  if (!e || e.view.state.doc.toString() === text) return;
+  e.setSilently(() => e.view.dispatch({ changes: { from: 0, to: e.view.state.doc.length, insert: text } }));
+}
+
+/** Show diagnostics (`[{field, message, severity, span?, line?, column?}]`) as underlines. */
+function showDiagnostics(id, diagnostics, root) {
+  const e = views.get(id);
+  if (!e) return;
+  const text = e.view.state.doc.toString();
+  const marks = diagnostics.map((d) => {
+    const { from, to } = placeDiagnostic(text, d, root);
+    return { from, to: Math.max(to, from), severity: d.severity === 'warning' ? 'warning' : 'error', message: d.message };
+  });
+  e.view.dispatch(setDiagnostics(e.view.state, marks));
+}
+
+/** Select the place of a diagnostic in an editor and focus it. */
+function reveal(id, diagnostic, root) {
+  const e = views.get(id);
+  if (!e) return;
+  const { from, to } = placeDiagnostic(e.view.state.doc.toString(), diagnostic, root);
+  e.view.dispatch({ selection: { anchor: from, head: to }, scrollIntoView: true });
+  e.view.focus();
+}
+
+/**
+ * Runs evaluations in a Web Worker. A new input cancels a running evaluation (the worker is
+ * replaced); one running longer than `limitMs` is stopped the same way, and reported. The
+ * limit counts from when a ready worker receives the input (loading the engine doesn't count).
+ */
+class Evaluator {
+  constructor(workerUrl, onResult, onStatus, limitMs = 2000) {
+    this.workerUrl = workerUrl;
+    this.onResult = onResult;
+    this.onStatus = onStatus;
+    this.limitMs = limitMs;
+    this.worker = null;
+    this.ready = false;
+    this.pending = null;
+    this.busy = null;
+    this.seq = 0;
+  }
+
+  #spawn() {
+    const w = new Worker(this.workerUrl, { type: 'module' });
+    this.ready = false;
+    w.onmessage = (ev) => {
+      const msg = ev.data;
+      if (msg && msg.ready) {
+        this.ready = true;
+        this.#send();
+        return;
+      }
+      if (!this.busy || msg.id !== this.busy.id) return; // an answer to a cancelled input
+      clearTimeout(this.busy.timer);
+      const ms = performance.now() - this.busy.started;
+      this.busy = null;
+      this.onResult(JSON.stringify({ ...msg, elapsedMs: ms }));
+    };
+    w.onerror = (ev) => {
+      ev.preventDefault();
+      if (this.busy) clearTimeout(this.busy.timer);
+      this.busy = null;
+      this.#stop();
+      this.onStatus('error', `The evaluation worker failed: ${ev.message || 'unknown error'}. Edit to try again.`);
+    };
+    this.worker = w;
+  }
+
+  #stop() {
+    if (this.worker) this.worker.terminate();
+    this.worker = null;
+    this.ready = false;
+  }
+
+  #send() {
+    if (!this.ready || this.pending === null) return;
+    const input = this.pending;
+    this.pending = null;
+    const id = ++this.seq;
+    const timer = setTimeout(() => {
+      if (!this.busy || this.busy.id !== id) return;
+      this.busy = null;
+      this.#stop();
+      this.onStatus('timeout', `Stopped after ${this.limitMs / 1000} s: the mapping is still running (an infinite loop such as \`def f: f; f\`, or a huge output). The page is fine; edit to try again.`);
+    }, this.limitMs);
+    this.busy = { id, timer, started: performance.now() };
+    this.worker.postMessage({ ...input, id });
+  }
+
+  evaluate(inputJson) {
+    if (this.busy) {
+      clearTimeout(this.busy.timer);
+      this.busy = null;
+      this.#stop(); // cancel: a running evaluation can't be interrupted otherwise
+    }
+    this.pending = JSON.parse(inputJson);
+    this.onStatus('running', '');
+    if (!this.worker) this.#spawn();
+    this.#send();
+  }
+}
+
+let evaluator = null;
+
+function startEvaluator(workerUrl, onResult, onStatus) {
+  evaluator = new Evaluator(workerUrl, onResult, onStatus);
+}
+
+function evaluate(inputJson) {
+  evaluator.evaluate(inputJson);
+}
+
+// ---- share links: the state, deflated and base64url-encoded ----
+
+async function pipe(bytes, stream) {
+  const out = new Response(new Blob([bytes]).stream().pipeThrough(stream));
+  return new Uint8Array(await out.arrayBuffer());
+}
+
+function toBase64Url(bytes) {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function fromBase64Url(text) {
+  const b = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+  return Uint8Array.from(b, (c) => c.charCodeAt(0));
+}
+
+/** Compress a JSON string for the URL hash. */
+async function encodeState(jsonText) {
+  return toBase64Url(await pipe(new TextEncoder().encode(jsonText), new CompressionStream('deflate-raw')));
+}
+
+/** The JSON string of a share-link state, or null when it can't be read. */
+async function decodeState(encoded) {
+  try {
+    return new TextDecoder().decode(await pipe(fromBase64Url(encoded), new DecompressionStream('deflate-raw')));
+  } catch {
+    return null;
+  }
+}
+
+/** Copy text to the clipboard; resolves to true when it worked. */
+async function copy(text) {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    const area = document.createElement('textarea');
+    area.value = text;
+    document.body.append(area);
+    area.select();
+    const ok = document.execCommand('copy');
+    area.remove();
+    return ok;
+  }
+}
+
+/** Offer a download of `files` (`[{name, text}]`) as a zip archive. */
+function download(name, filesJson) {
+  const blob = new Blob([zip(JSON.parse(filesJson))], { type: 'application/zip' });
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+}
+
+globalThis.HookmapBridge = { createEditor, setText, showDiagnostics, reveal, startEvaluator, evaluate, encodeState, decodeState, copy, download };

@@ -1,0 +1,43 @@
+//! The browser side of the playground (`playground/js/bridge.mjs`, loaded as
+//! `globalThis.HookmapBridge`): editors, the evaluation worker, share links, clipboard, download.
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    /// Create a CodeMirror editor in `element`; returns its id.
+    #[wasm_bindgen(js_namespace = HookmapBridge, js_name = createEditor)]
+    pub fn create_editor(element: &web_sys::HtmlElement, text: &str, label: &str, on_change: &js_sys::Function) -> u32;
+    /// Replace an editor's text without reporting an edit.
+    #[wasm_bindgen(js_namespace = HookmapBridge, js_name = setText)]
+    pub fn set_text(id: u32, text: &str);
+    /// Underline diagnostics (a JS array) in an editor whose root path name is `root`.
+    #[wasm_bindgen(js_namespace = HookmapBridge, js_name = showDiagnostics)]
+    pub fn show_diagnostics(id: u32, diagnostics: &JsValue, root: &str);
+    /// Select a diagnostic's place in an editor and focus it.
+    #[wasm_bindgen(js_namespace = HookmapBridge)]
+    pub fn reveal(id: u32, diagnostic: &JsValue, root: &str);
+    /// Start the evaluation worker; results and status changes come back through the callbacks.
+    #[wasm_bindgen(js_namespace = HookmapBridge, js_name = startEvaluator)]
+    pub fn start_evaluator(worker_url: &str, on_result: &js_sys::Function, on_status: &js_sys::Function);
+    /// Evaluate (JSON of the inputs); cancels a running evaluation.
+    #[wasm_bindgen(js_namespace = HookmapBridge)]
+    pub fn evaluate(input_json: &str);
+    /// Compress a JSON text for the URL hash (a Promise of a string).
+    #[wasm_bindgen(js_namespace = HookmapBridge, js_name = encodeState)]
+    pub fn encode_state(json: &str) -> js_sys::Promise;
+    /// Decompress a URL-hash state (a Promise of a string or null).
+    #[wasm_bindgen(js_namespace = HookmapBridge, js_name = decodeState)]
+    pub fn decode_state(encoded: &str) -> js_sys::Promise;
+    /// Copy text to the clipboard (a Promise of a boolean).
+    #[wasm_bindgen(js_namespace = HookmapBridge)]
+    pub fn copy(text: &str) -> js_sys::Promise;
+    /// Download files (`[{name, text}]` as JSON) as a zip archive.
+    #[wasm_bindgen(js_namespace = HookmapBridge)]
+    pub fn download(name: &str, files_json: &str);
+}
+
+/// A Rust value as a JS value (through JSON), for the bridge.
+pub fn to_js<T: serde::Serialize>(v: &T) -> JsValue {
+    js_sys::JSON::parse(&serde_json::to_string(v).unwrap_or_else(|_| "null".into())).unwrap_or(JsValue::NULL)
+}

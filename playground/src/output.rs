@@ -1,0 +1,112 @@
+//! The output column: entities, diagnostics, blueprint validation, the per-field view, the
+//! signature panel and the exports.
+
+use crate::model::{Diagnostic, FieldTrace, Output, Pane, Status};
+use serde_json::Value;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// Properties of [`Diagnostics`].
+#[derive(Properties, PartialEq)]
+pub struct DiagnosticsProps {
+    /// Every diagnostic, with the pane it belongs to.
+    pub items: Rc<Vec<(Pane, Diagnostic)>>,
+    /// Reveal one in its editor.
+    pub on_reveal: Callback<(Pane, Diagnostic)>,
+}
+
+/// The diagnostics list; each entry selects its place in the editor.
+#[function_component(Diagnostics)]
+pub fn diagnostics(props: &DiagnosticsProps) -> Html {
+    if props.items.is_empty() {
+        return html! { <p class="muted" data-testid="diagnostics">{ "No diagnostics: Port would store exactly this." }</p> };
+    }
+    html! {
+        <ul class="diagnostics" data-testid="diagnostics">
+            { for props.items.iter().cloned().map(|(pane, d)| {
+                let on_reveal = props.on_reveal.clone();
+                let item = d.item.map(|i| format!(" (item {i})")).unwrap_or_default();
+                let sev = d.severity.clone();
+                let (d_field, d_message) = (d.field.clone(), d.message.clone());
+                let onclick = Callback::from(move |_| on_reveal.emit((pane, d.clone())));
+                html! {
+                    <li class={classes!("diag", sev.clone())}>
+                        <button type="button" {onclick} title="Show in the editor">
+                            <span class="sev">{ sev }</span>
+                            <code class="field">{ format!("{}{item}", d_field) }</code>
+                            <span class="msg">{ d_message }</span>
+                        </button>
+                    </li>
+                }
+            }) }
+        </ul>
+    }
+}
+
+/// One row of the per-field view.
+#[derive(Properties, PartialEq)]
+pub struct FieldsProps {
+    /// The evaluated fields.
+    pub fields: Rc<Vec<FieldTrace>>,
+    /// Diagnostics, matched to rows by field and item.
+    pub diagnostics: Rc<Vec<(Pane, Diagnostic)>>,
+}
+
+/// The per-field view: field, expression, value, diagnostic.
+#[function_component(Fields)]
+pub fn fields(props: &FieldsProps) -> Html {
+    if props.fields.is_empty() {
+        return html! { <p class="muted">{ "No field was evaluated." }</p> };
+    }
+    html! {
+        <div class="table-wrap">
+        <table class="fields" data-testid="fields">
+            <thead><tr><th>{ "field" }</th><th>{ "expression" }</th><th>{ "value" }</th><th>{ "diagnostic" }</th></tr></thead>
+            <tbody>
+            { for props.fields.iter().map(|f| {
+                let notes: Vec<&Diagnostic> = props.diagnostics.iter().map(|(_, d)| d).filter(|d| d.field == f.field && d.item == f.item).collect();
+                let value = match (&f.value, &f.error) {
+                    (Some(v), _) => html! { <code>{ compact(v) }</code> },
+                    (None, Some(e)) => html! { <span class="error">{ format!("error: {e}") }</span> },
+                    (None, None) => html! { <span class="muted">{ "no output" }</span> },
+                };
+                let short = f.field.splitn(2, '.').nth(1).unwrap_or(&f.field).to_owned();
+                html! {
+                    <tr>
+                        <td><code>{ format!("{}{}", short, f.item.map(|i| format!(" [item {i}]")).unwrap_or_default()) }</code></td>
+                        <td><code>{ f.expression.clone() }</code></td>
+                        <td>{ value }</td>
+                        <td>{ for notes.iter().map(|d| html! { <div class={classes!(d.severity.clone())}>{ d.message.clone() }</div> }) }</td>
+                    </tr>
+                }
+            }) }
+            </tbody>
+        </table>
+        </div>
+    }
+}
+
+/// A value as one line of JSON.
+pub fn compact(v: &Value) -> String {
+    serde_json::to_string(v).unwrap_or_default()
+}
+
+/// The status line: running, how long the last evaluation took, or why it was stopped.
+pub fn status_line(status: &Status, output: Option<&Output>) -> Html {
+    let text = match (status, output) {
+        (Status::Idle, _) => "Loading the engine…".to_owned(),
+        (Status::Running, _) => "Evaluating…".to_owned(),
+        (Status::Stopped(msg), _) => msg.clone(),
+        (Status::Done, Some(o)) => match &o.fatal {
+            Some(f) => format!("The engine failed: {f}"),
+            None => format!("Evaluated in {:.1} ms", o.elapsed_ms),
+        },
+        (Status::Done, None) => String::new(),
+    };
+    let class = if matches!(status, Status::Stopped(_)) {
+        "status stopped"
+    } else {
+        "status"
+    };
+    html! { <p class={class} data-testid="status" role="status" aria-live="polite">{ text }</p> }
+}
