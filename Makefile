@@ -26,19 +26,21 @@ test: check-shared
 	@# The bindings in wasm: on Node, then in headless Chromium (browser tests run_in_browser).
 	wasm-pack test --node mapper-wasm
 	wasm-pack test --headless --chrome mapper-wasm
-	@# The npm package: packed, installed in a fresh project, used from ESM, CJS, workerd, TS.
+	@# The npm package (packed, installed in a fresh project: ESM, CJS, workerd, TS), then the
+	@# playground end to end in Chromium, and the playground's JS units.
 	$(MAKE) --no-print-directory package
-	node --test tests/npm/
+	node scripts/build-playground.mjs
+	node --test tests/npm/ tests/playground/ playground/js/
 
 ## make package: the npm package `hookmap` into mapper-wasm/pkg/ (prints the .wasm sizes).
 package:
 	$(TOOLS) wasm npm
 	node scripts/build-package.mjs
 
-## make playground: serve the playground on http://127.0.0.1:$(PORT).
-playground:
-	@echo "hookmap playground on http://127.0.0.1:$(PORT) (Ctrl-C stops it)"
-	python3 -m http.server $(PORT) --bind 127.0.0.1 --directory www/public
+## make playground: build the playground and serve it on http://127.0.0.1:$(PORT).
+playground: package
+	node scripts/build-playground.mjs
+	PORT=$(PORT) node scripts/serve.mjs
 
 ## make bench: performance figures (criterion per event, the NDJSON stream through the CLI, and
 ## the npm package's cold start in Node).
@@ -46,6 +48,8 @@ bench: check-shared package
 	$(CARGO) bench -p mapper-core --bench spacelift -- --warm-up-time 1 --measurement-time 5
 	$(CARGO) bench -p mapper-core --bench ndjson
 	node scripts/cold-start.mjs
+	node scripts/build-playground.mjs
+	node scripts/playground-figures.mjs
 
 check-shared:
 	@test -d "$(SHARED)/conformance" || { echo "missing $(SHARED)/conformance: clone beside ../shared or set SHARED=..."; exit 1; }

@@ -1,0 +1,126 @@
+// The playground end to end, in Debian Chromium: what a person sees and does.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, example, typeInto, resultAfter, firstResult } from './harness.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await serve();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** A fresh page (its own storage), recording every request and dialog. */
+async function open(url = server.url) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const requests = [];
+  const dialogs = [];
+  const errors = [];
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss(); });
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(url);
+  await firstResult(page);
+  return { page, context, requests, dialogs, errors };
+}
+
+const entities = async (page) => JSON.parse(await page.textContent('[data-testid=result]'));
+
+test('the default example shows the Spacelift entity', async () => {
+  const { page, context, errors } = await open();
+  assert.deepEqual(await entities(page), JSON.parse(example('spacelift', 'expected.json')));
+  assert.match(await page.textContent('[data-testid=diagnostics]'), /No diagnostics/);
+  assert.match(await page.textContent('[data-testid=blueprint-validation]'), /satisfies the blueprint/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('typing a new mapping updates the result', async () => {
+  const { page, context } = await open();
+  const mapping = '[{"blueprint": "stack", "entity": {"identifier": ".body.stack.id", "properties": {"vcs": ".body.stack.vcs | ascii_downcase"}}}]';
+  const text = await resultAfter(page, () => typeInto(page, 'mapping-editor', mapping));
+  assert.deepEqual(JSON.parse(text), [{ operation: 'create', blueprint: 'stack', identifier: 'ai-agent', properties: { vcs: 'github' }, relations: {} }]);
+  await context.close();
+});
+
+test('a syntax error is underlined and explained', async () => {
+  const { page, context } = await open();
+  await resultAfter(page, () => typeInto(page, 'mapping-editor', '[{"blueprint": "b", "entity": {"identifier": ".body.stack.id |"}}]', { paste: true }));
+  const diagnostics = await page.textContent('[data-testid=diagnostics]');
+  assert.match(diagnostics, /mappings\[0\]\.entity\.identifier/);
+  assert.match(diagnostics, /expected term/);
+  await page.waitForSelector('[data-testid=mapping-editor] .cm-lintRange-error');
+  // The underline sits at the end of the expression, where the term is missing.
+  const underlined = await page.$eval('[data-testid=mapping-editor] .cm-lintRange-error', (el) => el.textContent);
+  assert.equal(underlined, '"');
+  // Clicking the diagnostic selects its place in the editor.
+  await page.click('[data-testid=diagnostics] button');
+  assert.equal(await page.evaluate(() => document.activeElement.closest('[data-testid]')?.dataset.testid), 'mapping-editor');
+  await context.close();
+});
+
+test('an endless program is stopped and the page still answers', async () => {
+  const { page, context } = await open();
+  for (const program of ['def f: f; f', '[range(1e9)] | length']) {
+    await typeInto(page, 'mapping-editor', JSON.stringify([{ blueprint: 'b', entity: { identifier: program } }]), { paste: true });
+    await page.waitForFunction(() => /Stopped after 2 s|worker failed/.test(document.querySelector('[data-testid=status]').textContent), null, { timeout: 15000 });
+    // The page is responsive while and after the worker is stopped.
+    assert.equal(await page.evaluate(() => 1 + 1), 2);
+  }
+  const text = await resultAfter(page, () => typeInto(page, 'mapping-editor', '[{"blueprint": "b", "entity": {"identifier": "\\"ok\\""}}]', { paste: true }));
+  assert.equal(JSON.parse(text)[0].identifier, 'ok');
+  await context.close();
+});
+
+test('a share link restores the state in a new page', async () => {
+  const { page, context } = await open();
+  const mapping = '[{"blueprint": "shared", "entity": {"identifier": ".body.run.id"}}]';
+  await resultAfter(page, () => typeInto(page, 'mapping-editor', mapping, { paste: true }));
+  await page.waitForFunction(() => location.hash.startsWith('#s='));
+  const link = page.url();
+  const other = await open(link);
+  await other.page.waitForFunction((m) => document.querySelector('[data-testid=mapping-editor] .cm-content').textContent === m, mapping);
+  await other.page.waitForFunction(() => document.querySelector('[data-testid=result]').textContent.includes('"shared"'));
+  assert.equal((await entities(other.page))[0].identifier, '01JSPXRQR2F3Y06HD85YYXRSZ7');
+  await other.context.close();
+  await context.close();
+});
+
+test('a blueprint violation is shown with its field', async () => {
+  const { page, context } = await open();
+  const blueprint = JSON.parse(example('spacelift', 'blueprint.json'));
+  blueprint.schema.properties.link = { type: 'number', title: 'Link' };
+  await resultAfter(page, () => typeInto(page, 'blueprint-editor', JSON.stringify(blueprint), { paste: true }));
+  const shown = await page.textContent('[data-testid=blueprint-validation]');
+  assert.match(shown, /mappings\[0\]\.entity\.properties\.link/);
+  assert.match(shown, /expected a number, found a string/);
+  assert.deepEqual(await entities(page), [], 'Port would refuse the entity');
+  await context.close();
+});
+
+test('an error message with HTML is shown as text', async () => {
+  const { page, context, dialogs } = await open();
+  const payload = '<img src=x onerror=alert(1)>';
+  await resultAfter(page, () => typeInto(page, 'mapping-editor', JSON.stringify([{ blueprint: 'b', entity: { identifier: '"x"', properties: { p: `error("${payload}")` } } }]), { paste: true }));
+  assert.ok((await page.textContent('[data-testid=diagnostics]')).includes(payload));
+  assert.equal(await page.$$eval('img', (imgs) => imgs.length), 0, 'no element was created from the message');
+  await page.waitForTimeout(300);
+  assert.deepEqual(dialogs, []);
+  await context.close();
+});
+
+test('no request leaves the page except for its own assets', async () => {
+  const { page, context, requests } = await open();
+  await page.selectOption('[data-testid=examples]', '3');
+  await page.waitForFunction(() => document.querySelector('[data-testid=result]').textContent.includes('githubPullRequest'));
+  const origin = new URL(server.url).origin;
+  const foreign = requests.filter((u) => !u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:'));
+  assert.deepEqual(foreign, []);
+  assert.ok(requests.some((u) => u.endsWith('hookmap_bg.wasm')), 'the engine module was loaded from the page origin');
+  await context.close();
+});
