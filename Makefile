@@ -13,7 +13,7 @@ PORT ?= 8080
 TOOLS := scripts/ensure-tools.sh
 TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 
-.PHONY: test playground package bench check-shared
+.PHONY: test playground package bench check-shared worker
 
 ## make test: every test of the repository.
 test: check-shared
@@ -30,7 +30,8 @@ test: check-shared
 	@# playground end to end in Chromium, and the playground's JS units.
 	$(MAKE) --no-print-directory package
 	node scripts/build-playground.mjs
-	node --test tests/npm/ tests/playground/ playground/js/
+	@# The node test runner runs last, so its summary closes the run.
+	node --test tests/npm/ tests/playground/ playground/js/ tests/worker/
 
 ## make package: the npm package `hookmap` into mapper-wasm/pkg/ (prints the .wasm sizes).
 package:
@@ -41,6 +42,14 @@ package:
 playground: package
 	node scripts/build-playground.mjs
 	PORT=$(PORT) node scripts/serve.mjs
+
+## make worker: the Cloudflare Worker on http://127.0.0.1:8787 with `wrangler dev` (local D1, the
+## built-in catalog, webhook `spacelift` with secret dev-secret or $$WEBHOOK_SECRET); prints a signed curl.
+worker:
+	$(TOOLS) npm
+	@test -f mapper-wasm/pkg/index.workerd.mjs || $(MAKE) --no-print-directory package
+	@test -f www/public/pkg/playground.js || node scripts/build-playground.mjs
+	WRANGLER_SEND_METRICS=false CLOUDFLARE_CF_FETCH_ENABLED=false node scripts/worker-dev.mjs --port 8787
 
 ## make bench: performance figures (criterion per event, the NDJSON stream through the CLI, and
 ## the npm package's cold start in Node).

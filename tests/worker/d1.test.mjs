@@ -1,0 +1,253 @@
+// The worker with its built-in catalog (D1), in workerd (miniflare): ingestion, refusals,
+// duplicates, jq errors, merge semantics, the audit log and the read endpoints.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { bundle, cleanup, example, readJson, sign, start } from './harness.mjs';
+
+const SECRET = 'test-secret-d1';
+const config = readJson(join(example, 'config.json'));
+const expected = readJson(join(example, 'expected.json'));
+const seed = readJson(join(example, 'request.json'));
+const security = { signatureHeaderName: 'x-signature-256', signatureAlgorithm: 'sha256', signaturePrefix: 'sha256=' };
+const stateOnly = { blueprint: 'space_lift_stack', entity: { identifier: '.body.stack.id', properties: { state: '.body.state' } } };
+
+const webhooks = {
+  spacelift: { ...config, security },
+  dedupe: { ...config, security: { ...security, requestIdentifierPath: '.headers["x-request-id"]' } },
+  off: { ...config, enabled: false, security },
+  'state-only': { mappings: [stateOnly], security },
+  jqerror: {
+    mappings: [{ ...config.mappings[0], blueprint: 'jq_error', entity: { ...config.mappings[0].entity, properties: { ...config.mappings[0].entity.properties, state: '.body.state | tonumber' } } }],
+    security,
+  },
+  remove: { mappings: [{ blueprint: 'space_lift_stack', operation: { type: 'delete', deleteDependents: true }, entity: { identifier: '.body.stack.id' } }], security },
+};
+
+let dist;
+let worker;
+before(async () => {
+  dist = bundle();
+  worker = await start(dist, { WEBHOOKS: JSON.stringify(webhooks), WEBHOOK_SECRET: SECRET });
+});
+after(async () => {
+  await worker?.mf.dispose();
+  cleanup(dist);
+});
+
+/** POST a body to a webhook, signed with `secret` unless `signature` is given (null: none). */
+function deliver(id, body, { secret = SECRET, signature, headers = {} } = {}) {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  const h = { 'content-type': 'application/json', ...headers };
+  const sig = signature === undefined ? sign(text, secret) : signature;
+  if (sig !== null) h['x-signature-256'] = sig;
+  return worker.fetch(`/webhooks/${id}`, { method: 'POST', body: text, headers: h });
+}
+
+const withStack = (id, changes = {}) => ({ ...seed.body, ...changes, stack: { ...seed.body.stack, id, name: id } });
+const getEntity = async (bp, id) => worker.fetch(`/entities/${encodeURIComponent(bp)}/${encodeURIComponent(id)}`);
+const deliveries = async () => (await (await worker.fetch('/deliveries?limit=500')).json()).deliveries;
+
+test('a signed Spacelift delivery answers 202 and its entity is readable with the expected properties', async () => {
+  const res = await deliver('spacelift', seed.body);
+  const summary = await res.json();
+  assert.equal(res.status, 202, JSON.stringify(summary));
+  assert.equal(summary.ok, true);
+  assert.equal(summary.target, 'd1');
+  assert.equal(summary.applied, expected.length);
+  assert.deepEqual(summary.entities.map((e) => [e.operation, e.blueprint, e.identifier, e.status]),
+    expected.map((e) => [e.operation, e.blueprint, e.identifier, 'applied']));
+  assert.deepEqual(summary.diagnostics, []);
+
+  for (const want of expected) {
+    const got = await getEntity(want.blueprint, want.identifier);
+    assert.equal(got.status, 200);
+    const { entity } = await got.json();
+    assert.equal(entity.identifier, want.identifier);
+    assert.equal(entity.title, want.title);
+    assert.deepEqual(entity.properties, want.properties);
+    assert.deepEqual(entity.relations, want.relations);
+    assert.ok(!Number.isNaN(Date.parse(entity.createdAt)) && entity.updatedAt >= entity.createdAt);
+  }
+  const list = await (await worker.fetch(`/entities/${expected[0].blueprint}`)).json();
+  assert.ok(list.entities.some((e) => e.identifier === expected[0].identifier));
+  const [latest] = await deliveries();
+  assert.equal(latest.webhook, 'spacelift');
+  assert.equal(latest.outcome, 'applied');
+  assert.equal(latest.status, 202);
+});
+
+test('an absent entity is 404', async () => {
+  const res = await getEntity('space_lift_stack', 'never-sent');
+  assert.equal(res.status, 404);
+  assert.equal((await res.json()).error, 'not_found');
+});
+
+test('a bad signature is 401 and nothing is stored', async () => {
+  const before = (await deliveries()).length;
+  const res = await deliver('spacelift', withStack('forged'), { secret: 'not-the-secret' });
+  assert.equal(res.status, 401);
+  const body = await res.json();
+  assert.equal(body.error, 'invalid_signature');
+  assert.equal((await getEntity('space_lift_stack', 'forged')).status, 404);
+  assert.equal((await deliveries()).length, before);
+});
+
+test('a body altered after signing is 401 (the signature covers the raw bytes)', async () => {
+  const text = JSON.stringify(withStack('altered'));
+  const res = await deliver('spacelift', text.replace('"altered"', '"altered" '), { signature: sign(text, SECRET) });
+  assert.equal(res.status, 401);
+  assert.equal((await getEntity('space_lift_stack', 'altered')).status, 404);
+});
+
+test('a missing signature is 401 naming the header, and nothing is stored', async () => {
+  const before = (await deliveries()).length;
+  const res = await deliver('spacelift', withStack('unsigned'), { signature: null });
+  assert.equal(res.status, 401);
+  assert.match((await res.json()).message, /x-signature-256/);
+  assert.equal((await getEntity('space_lift_stack', 'unsigned')).status, 404);
+  assert.equal((await deliveries()).length, before);
+});
+
+test('a body over 512 KiB is 413; exactly 512 KiB is accepted', async () => {
+  const sized = (bytes) => {
+    const base = JSON.stringify({ ...withStack('sized'), padding: '' });
+    return base.replace('"padding":""', `"padding":"${'x'.repeat(bytes - base.length)}"`);
+  };
+  const over = sized(512 * 1024 + 1);
+  assert.equal(over.length, 512 * 1024 + 1);
+  const res = await deliver('spacelift', over);
+  assert.equal(res.status, 413);
+  assert.equal((await res.json()).error, 'payload_too_large');
+  assert.equal((await getEntity('space_lift_stack', 'sized')).status, 404);
+  const exact = sized(512 * 1024);
+  assert.equal((await deliver('spacelift', exact)).status, 202);
+  assert.equal((await getEntity('space_lift_stack', 'sized')).status, 200);
+});
+
+test('invalid JSON is 400 naming the line and column', async () => {
+  const lines = ['{', '  "stack": {', '    "id": "broken",', '    "name": }', '}'];
+  const text = lines.join('\n');
+  const res = await deliver('spacelift', text);
+  assert.equal(res.status, 400);
+  const body = await res.json();
+  assert.equal(body.error, 'invalid_json');
+  // The offending character: the `}` where a value was expected, 1-based.
+  assert.equal(body.line, 4);
+  assert.equal(body.column, lines[3].indexOf('}') + 1);
+  assert.match(body.message, new RegExp(`line 4, column ${lines[3].indexOf('}') + 1}`));
+  assert.equal((await getEntity('space_lift_stack', 'broken')).status, 404);
+});
+
+test('a disabled webhook refuses the delivery and says so', async () => {
+  const res = await deliver('off', withStack('disabled-hook'));
+  assert.equal(res.status, 404);
+  const body = await res.json();
+  assert.equal(body.error, 'webhook_disabled');
+  assert.match(body.message, /disabled/);
+  assert.equal((await getEntity('space_lift_stack', 'disabled-hook')).status, 404);
+});
+
+test('an unknown webhook is 404', async () => {
+  const res = await deliver('nope', withStack('x'));
+  assert.equal(res.status, 404);
+  assert.equal((await res.json()).error, 'unknown_webhook');
+});
+
+test('a duplicate delivery (same requestIdentifierPath) answers 200 and is not processed again', async () => {
+  const requestId = `delivery-${Date.now()}`;
+  const first = await deliver('dedupe', withStack('dup-stack', { state: 'QUEUED' }), { headers: { 'x-request-id': requestId } });
+  assert.equal(first.status, 202);
+  const again = await deliver('dedupe', withStack('dup-stack', { state: 'FAILED' }), { headers: { 'x-request-id': requestId } });
+  assert.equal(again.status, 200);
+  const body = await again.json();
+  assert.equal(body.duplicate, true);
+  assert.equal(body.requestId, requestId);
+  const { entity } = await (await getEntity('space_lift_stack', 'dup-stack')).json();
+  assert.equal(entity.properties.state, 'QUEUED');
+  const other = await deliver('dedupe', withStack('dup-stack', { state: 'FINISHED' }), { headers: { 'x-request-id': `${requestId}-2` } });
+  assert.equal(other.status, 202);
+  assert.equal((await (await getEntity('space_lift_stack', 'dup-stack')).json()).entity.properties.state, 'FINISHED');
+  const outcomes = (await deliveries()).filter((d) => d.webhook === 'dedupe').map((d) => d.outcome);
+  assert.deepEqual(outcomes.slice(0, 3), ['applied', 'duplicate', 'applied']);
+});
+
+test('a jq error gives the entity with null and a diagnostic in the summary', async () => {
+  const res = await deliver('jqerror', seed.body);
+  const summary = await res.json();
+  assert.equal(res.status, 202);
+  const diagnostic = summary.diagnostics.find((d) => d.field === 'mappings[0].entity.properties.state');
+  assert.ok(diagnostic, JSON.stringify(summary.diagnostics));
+  assert.match(diagnostic.message, /jq error/);
+  const { entity } = await (await getEntity('jq_error', expected[0].identifier)).json();
+  assert.equal(entity.properties.state, null);
+  assert.ok(Object.hasOwn(entity.properties, 'state'));
+  assert.deepEqual({ ...entity.properties, state: undefined }, { ...expected[0].properties, state: undefined });
+  const [latest] = await deliveries();
+  assert.equal(latest.webhook, 'jqerror');
+  assert.ok(latest.diagnostics.some((d) => d.field === 'mappings[0].entity.properties.state'));
+});
+
+test('an upsert merges properties like merge=true (others kept, createdAt kept)', async () => {
+  assert.equal((await deliver('spacelift', withStack('merge-me'))).status, 202);
+  const before = (await (await getEntity('space_lift_stack', 'merge-me')).json()).entity;
+  await new Promise((r) => setTimeout(r, 5));
+  assert.equal((await deliver('state-only', withStack('merge-me', { state: 'UNCONFIRMED' }))).status, 202);
+  const after = (await (await getEntity('space_lift_stack', 'merge-me')).json()).entity;
+  assert.deepEqual(after.properties, { ...before.properties, state: 'UNCONFIRMED' });
+  assert.equal(after.title, before.title);
+  assert.equal(after.createdAt, before.createdAt);
+  assert.ok(after.updatedAt > before.updatedAt);
+});
+
+test('a delete mapping removes the entity', async () => {
+  assert.equal((await deliver('spacelift', withStack('short-lived'))).status, 202);
+  assert.equal((await getEntity('space_lift_stack', 'short-lived')).status, 200);
+  const res = await deliver('remove', withStack('short-lived'));
+  assert.equal(res.status, 202);
+  assert.deepEqual((await res.json()).entities.map((e) => [e.operation, e.status]), [['delete', 'applied']]);
+  assert.equal((await getEntity('space_lift_stack', 'short-lived')).status, 404);
+});
+
+test('the audit log lists deliveries newest first with time, webhook, outcome, diagnostics', async () => {
+  const rows = await deliveries();
+  assert.ok(rows.length >= 5);
+  for (let i = 1; i < rows.length; i++) assert.ok(rows[i - 1].id > rows[i].id && rows[i - 1].time >= rows[i].time);
+  for (const r of rows) {
+    assert.ok(typeof r.time === 'string' && typeof r.webhook === 'string' && typeof r.outcome === 'string' && Array.isArray(r.diagnostics));
+  }
+  assert.ok(rows.some((r) => r.outcome === 'rejected' && r.status === 400));
+});
+
+test('when D1 fails the delivery answers 503, is recorded, and its retry is processed', async () => {
+  await worker.db.exec('ALTER TABLE entities RENAME TO entities_away');
+  try {
+    const res = await deliver('dedupe', withStack('d1-down'), { headers: { 'x-request-id': 'd1-down-1' } });
+    assert.equal(res.status, 503);
+    const body = await res.json();
+    assert.equal(body.outcome, 'retry');
+    assert.match(body.entities[0].error, /D1/);
+    const [latest] = await deliveries();
+    assert.equal(latest.outcome, 'retry');
+    assert.equal(latest.status, 503);
+  } finally {
+    await worker.db.exec('ALTER TABLE entities_away RENAME TO entities');
+  }
+  const retry = await deliver('dedupe', withStack('d1-down'), { headers: { 'x-request-id': 'd1-down-1' } });
+  assert.equal(retry.status, 202);
+  assert.equal((await getEntity('space_lift_stack', 'd1-down')).status, 200);
+});
+
+test('READ_TOKEN protects the read endpoints', async () => {
+  const guarded = await start(dist, { WEBHOOKS: JSON.stringify(webhooks), WEBHOOK_SECRET: SECRET, READ_TOKEN: 'reader-token' });
+  try {
+    for (const path of ['/deliveries', '/entities/space_lift_stack', '/entities/space_lift_stack/ai-agent']) {
+      assert.equal((await guarded.fetch(path)).status, 401, path);
+      assert.equal((await guarded.fetch(path, { headers: { authorization: 'Bearer wrong' } })).status, 401, path);
+    }
+    assert.equal((await guarded.fetch('/deliveries', { headers: { authorization: 'Bearer reader-token' } })).status, 200);
+    assert.equal((await guarded.fetch('/entities/space_lift_stack', { headers: { authorization: 'Bearer reader-token' } })).status, 200);
+  } finally {
+    await guarded.mf.dispose();
+  }
+});

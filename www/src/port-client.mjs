@@ -1,0 +1,157 @@
+// A client for Port's API: an access token cached per isolate until shortly before it
+// expires, and requests retried on 429/5xx/network errors with backoff, within a deadline.
+
+/** Port's API in the EU region (the default); the US region is https://api.us.getport.io. */
+export const DEFAULT_PORT_API_URL = 'https://api.getport.io';
+
+/** @type {Map<string, {promise: Promise<{authorization: string, expiresAt: number}>}>} */
+const tokens = new Map();
+
+/** A Port API failure; `transient` says whether a later retry may succeed. */
+export class PortError extends Error {
+  /**
+   * @param {string} message
+   * @param {{status?: number, transient: boolean}} details
+   */
+  constructor(message, { status, transient }) {
+    super(message);
+    this.name = 'PortError';
+    this.status = status;
+    this.transient = transient;
+  }
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const retryable = (status) => status === 429 || status >= 500;
+
+/**
+ * fetch() with retries on network errors, 429 and 5xx: exponential backoff with jitter (or the
+ * answer's Retry-After), never waiting past `deadline`. Returns the last response (which may
+ * still be a 429/5xx when the budget ran out).
+ * @param {string} url
+ * @param {RequestInit} init
+ * @param {{deadline: number, attemptTimeoutMs?: number, baseDelayMs?: number}} budget `deadline` in ms since the epoch.
+ * @returns {Promise<Response>}
+ * @throws {PortError} When no answer came at all within the budget.
+ */
+export async function fetchWithRetry(url, init, { deadline, attemptTimeoutMs = 10_000, baseDelayMs = 200 }) {
+  let lastError = null;
+  for (let attempt = 0; ; attempt++) {
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) break;
+    let response = null;
+    try {
+      response = await fetch(url, { ...init, signal: AbortSignal.timeout(Math.min(remaining, attemptTimeoutMs)) });
+      if (!retryable(response.status)) return response;
+    } catch (e) {
+      lastError = e;
+    }
+    const retryAfter = response ? Number(response.headers.get('retry-after')) : NaN;
+    const backoff = Number.isFinite(retryAfter) && retryAfter >= 0
+      ? retryAfter * 1000
+      : Math.min(baseDelayMs * 2 ** attempt, 5_000) * (0.5 + Math.random() / 2);
+    if (Date.now() + backoff >= deadline) {
+      if (response) return response;
+      break;
+    }
+    if (response) await response.body?.cancel();
+    await sleep(backoff);
+  }
+  const why = lastError ? `${lastError.name}: ${lastError.message}` : 'the time budget ran out';
+  throw new PortError(`no answer from ${new URL(url).origin} (${why})`, { transient: true });
+}
+
+async function describe(response) {
+  const text = await response.text().catch(() => '');
+  try {
+    const body = JSON.parse(text);
+    return body.message ?? body.error ?? text;
+  } catch {
+    return text.slice(0, 300) || response.statusText;
+  }
+}
+
+/**
+ * The Authorization header value for Port, from the per-isolate cache or a new token
+ * (`POST {api}/v1/auth/access_token`). Refreshed 60 s before it expires.
+ * @param {{apiUrl: string, clientId: string, clientSecret: string}} port
+ * @param {{deadline: number}} budget
+ * @returns {Promise<string>}
+ * @throws {PortError}
+ */
+export async function authorization(port, budget) {
+  const key = `${port.apiUrl}\n${port.clientId}\n${port.clientSecret}`;
+  const cached = tokens.get(key);
+  if (cached) {
+    try {
+      const token = await cached.promise;
+      if (Date.now() < token.expiresAt) return token.authorization;
+    } catch {
+      // a failed fetch: fetch again below
+    }
+    if (tokens.get(key) === cached) tokens.delete(key);
+  }
+  const entry = { promise: fetchToken(port, budget) };
+  tokens.set(key, entry);
+  try {
+    return (await entry.promise).authorization;
+  } catch (e) {
+    if (tokens.get(key) === entry) tokens.delete(key);
+    throw e;
+  }
+}
+
+async function fetchToken(port, budget) {
+  const response = await fetchWithRetry(`${port.apiUrl}/v1/auth/access_token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ clientId: port.clientId, clientSecret: port.clientSecret }),
+  }, budget);
+  if (!response.ok) {
+    const transient = retryable(response.status);
+    throw new PortError(`Port refused the access token request (${response.status}: ${await describe(response)})${transient ? '' : '; check PORT_CLIENT_ID and PORT_CLIENT_SECRET'}`, { status: response.status, transient });
+  }
+  const body = await response.json();
+  if (typeof body.accessToken !== 'string') throw new PortError('Port answered the access token request without accessToken', { status: response.status, transient: true });
+  const lifetimeMs = (Number(body.expiresIn) || 3600) * 1000;
+  const skew = Math.min(60_000, lifetimeMs / 2);
+  return { authorization: `${body.tokenType ?? 'Bearer'} ${body.accessToken}`, expiresAt: Date.now() + lifetimeMs - skew };
+}
+
+/** Forget the cached token (Port said 401: it was revoked or expired early). */
+function forget(port) {
+  tokens.delete(`${port.apiUrl}\n${port.clientId}\n${port.clientSecret}`);
+}
+
+/**
+ * An authenticated call to Port's API, retried per fetchWithRetry; a 401 gets one new token.
+ * @param {{apiUrl: string, clientId: string, clientSecret: string}} port
+ * @param {string} method
+ * @param {string} path Path and query, e.g. `/v1/blueprints/b/entities?upsert=true`.
+ * @param {unknown} body JSON body, or undefined.
+ * @param {{deadline: number}} budget
+ * @returns {Promise<{status: number, body: unknown, message: string}>} The final answer (any status).
+ * @throws {PortError} When Port could not be reached within the budget.
+ */
+export async function portRequest(port, method, path, body, budget) {
+  for (let attempt = 0; ; attempt++) {
+    const auth = await authorization(port, budget);
+    const headers = { authorization: auth };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetchWithRetry(`${port.apiUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }, budget);
+    if (response.status === 401 && attempt === 0) {
+      forget(port);
+      await response.body?.cancel();
+      continue;
+    }
+    const text = await response.text();
+    let parsed = null;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // not JSON
+    }
+    const message = parsed?.message ?? parsed?.error ?? (text.slice(0, 300) || response.statusText);
+    return { status: response.status, body: parsed, message };
+  }
+}
