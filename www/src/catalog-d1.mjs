@@ -28,9 +28,13 @@ const jsonOrNull = (entity, key) => (present(entity, key) ? JSON.stringify(entit
  * Apply mapped entities to the D1 catalog, in one transaction.
  * @param {D1Database} db
  * @param {import('hookmap').Entity[]} entities
- * @returns {Promise<object[]>} One result per entity: `{operation, blueprint, identifier, status: 'applied'|'failed', error?, transient?}`.
+ * @param {(results: object[]) => D1PreparedStatement[]} [alongside] Statements to run in the same
+ *   transaction (the audit row), built from the results as they are when the batch succeeds.
+ * @returns {Promise<{results: object[], alongsideDone: boolean}>} One result per entity:
+ *   `{operation, blueprint, identifier, status: 'applied'|'failed', error?, transient?}`;
+ *   `alongsideDone` when the extra statements were committed.
  */
-export async function applyD1(db, entities) {
+export async function applyD1(db, entities, alongside = () => []) {
   const now = new Date().toISOString();
   const results = [];
   const statements = [];
@@ -58,14 +62,15 @@ export async function applyD1(db, entities) {
       });
     }
   }
-  if (statements.length === 0) return results;
+  for (const s of statements) s.result.status = 'applied';
+  const extra = alongside(results.map((r) => ({ ...r })));
   try {
-    await db.batch(statements.map((s) => s.stmt));
-    for (const s of statements) s.result.status = 'applied';
+    await db.batch([...statements.map((s) => s.stmt), ...extra]);
+    return { results, alongsideDone: extra.length > 0 };
   } catch (e) {
     for (const s of statements) Object.assign(s.result, { status: 'failed', transient: true, error: `D1: ${e.message}` });
+    return { results, alongsideDone: false };
   }
-  return results;
 }
 
 function entityFromRow(r) {

@@ -168,35 +168,50 @@ async function mapAndApply(env, hook, { id, requestId, text, headers, query, sta
   }
 
   const target = catalogTarget(env);
-  const budget = { deadline: started + number(env.PORT_BUDGET_MS, DEFAULT_BUDGET_MS) };
-  const results = target.kind === 'port'
-    ? await applyPort(target.port, result.entities, budget)
-    : await applyD1(env.DB, result.entities);
+  const retention = number(env.AUDIT_RETENTION_DAYS, audit.DEFAULT_RETENTION_DAYS);
+  if (target.kind === 'port') {
+    const budget = { deadline: started + number(env.PORT_BUDGET_MS, DEFAULT_BUDGET_MS) };
+    const { status, outcome, applied, failed, summary } = summarize(id, requestId, target, await applyPort(target.port, result.entities, budget), result.diagnostics);
+    if (outcome === 'retry') await forget(env, id, requestId);
+    return answerAndRecord(env, { webhook: id, requestId, status, outcome, applied, failed, body: summary, headers: retryHeaders(outcome) });
+  }
+  // D1: the entities and their audit row in one transaction.
+  const { results, alongsideDone } = await applyD1(env.DB, result.entities, (optimistic) => {
+    const s = summarize(id, requestId, target, optimistic, result.diagnostics);
+    return audit.recordStatements(env.DB, { ...auditRow(s.summary), webhook: id, requestId, status: s.status, outcome: s.outcome, applied: s.applied, failed: s.failed }, retention);
+  });
+  const { status, outcome, applied, failed, summary } = summarize(id, requestId, target, results, result.diagnostics);
+  if (outcome === 'retry') await forget(env, id, requestId);
+  if (alongsideDone) return json(status, summary, retryHeaders(outcome));
+  return answerAndRecord(env, { webhook: id, requestId, status, outcome, applied, failed, body: summary, headers: retryHeaders(outcome) });
+}
+
+const retryHeaders = (outcome) => (outcome === 'retry' ? { 'retry-after': '30' } : {});
+
+/** Forget a delivery that could not be applied, so that the sender's retry is processed. */
+async function forget(env, id, requestId) {
+  if (requestId === null) return;
+  await dedupe.release(env.DB, id, requestId).catch((e) => {
+    console.error(`hookmap: could not forget delivery ${id}/${requestId} after a failure (D1: ${e.message}); its retry will be taken for a duplicate`);
+  });
+}
+
+/** The answer for a delivery's per-entity results: status, outcome and the summary body. */
+function summarize(id, requestId, target, results, diagnostics) {
   const applied = results.filter((r) => r.status === 'applied').length;
   const failed = results.length - applied;
   const retry = results.some((r) => r.status === 'failed' && r.transient);
   const outcome = retry ? 'retry' : failed === 0 ? 'applied' : applied === 0 ? 'failed' : 'partial';
-  const status = retry ? 503 : 202;
-  const summary = {
-    ok: !retry,
-    webhook: id,
-    requestId,
-    target: target.kind,
-    outcome,
-    applied,
-    failed,
-    entities: results,
-    diagnostics: result.diagnostics,
-  };
+  const summary = { ok: !retry, webhook: id, requestId, target: target.kind, outcome, applied, failed, entities: results, diagnostics };
   if (retry) {
     summary.message = 'some entities could not be applied for now (see entities[].error); the delivery was not remembered, so the sender\'s retry will be processed';
-    if (requestId !== null) {
-      await dedupe.release(env.DB, id, requestId).catch((e) => {
-        console.error(`hookmap: could not forget delivery ${id}/${requestId} after a failure (D1: ${e.message}); its retry will be taken for a duplicate`);
-      });
-    }
   }
-  return answerAndRecord(env, { webhook: id, requestId, status, outcome, applied, failed, body: summary, headers: retry ? { 'retry-after': '30' } : {} });
+  return { status: retry ? 503 : 202, outcome, applied, failed, summary };
+}
+
+/** What the audit log keeps of an answer's body. */
+function auditRow(body) {
+  return { summary: { message: body.message, entities: body.entities, diagnostics: (body.diagnostics ?? []).slice(0, AUDIT_DIAGNOSTICS) } };
 }
 
 /**
@@ -204,11 +219,7 @@ async function mapAndApply(env, hook, { id, requestId, text, headers, query, sta
  * outcome goes to the worker's log (console.error) and the answer says so.
  */
 async function answerAndRecord(env, { webhook: id, requestId = null, status, outcome, applied = 0, failed = 0, body, headers = {} }) {
-  const summary = {
-    message: body.message,
-    entities: body.entities,
-    diagnostics: (body.diagnostics ?? []).slice(0, AUDIT_DIAGNOSTICS),
-  };
+  const { summary } = auditRow(body);
   try {
     await audit.record(env.DB, { webhook: id, requestId, outcome, status, applied, failed, summary }, number(env.AUDIT_RETENTION_DAYS, audit.DEFAULT_RETENTION_DAYS));
   } catch (e) {
