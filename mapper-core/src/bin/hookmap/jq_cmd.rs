@@ -3,7 +3,6 @@
 use crate::input::read;
 use jaq_json::Val;
 use mapper_core::jq::{Dialect, Evaluation, Output, Program, RunContext};
-use mapper_core::value::from_val;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
@@ -40,7 +39,8 @@ fn env_object() -> Val {
 fn print(out: &mut impl Write, v: &Val, raw: bool) -> std::io::Result<()> {
     match v {
         Val::TStr(s) if raw => out.write_all(s)?,
-        _ => serde_json::to_writer(&mut *out, &from_val(v))?,
+        // Numbers exactly as jq 1.7 prints them (1e1000 -> 1.7976931348623157e+308, 1e-05).
+        _ => out.write_all(mapper_core::value::to_jq_text(v).as_bytes())?,
     }
     out.write_all(b"\n")
 }
