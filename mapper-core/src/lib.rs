@@ -10,6 +10,7 @@
 //! ```
 
 pub mod blueprint;
+pub mod clock;
 pub mod config;
 pub mod diagnostic;
 pub mod diff;

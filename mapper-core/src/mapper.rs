@@ -5,7 +5,7 @@ use crate::config::{EntityConfig, FieldSpec, MappingConfig, Operation, WebhookCo
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::entity::{CreateEntity, DeleteEntity, Entity, FieldTrace, MapResult};
 use crate::error::Error;
-use crate::jq::{Dialect, Evaluation, Program, RunContext, Span};
+use crate::jq::{Dialect, Evaluation, Limits, Program, RunContext, Span};
 use crate::path::JsonPath;
 use crate::request::{jq_type, Request};
 use crate::value::from_val;
@@ -13,44 +13,10 @@ use jaq_json::{Num, Val};
 use serde_json::Value;
 use std::sync::Arc;
 
+pub use crate::clock::{Clock, FixedClock, SystemClock};
+
 /// Port processes at most this many `itemsToParse` items per mapping.
 pub const MAX_ITEMS: usize = 500;
-
-/// A source of the current time, in seconds since the Unix epoch (what jq's `now` returns).
-/// The host supplies it: WebAssembly has no system clock.
-pub trait Clock: Send + Sync {
-    /// Seconds since the Unix epoch.
-    fn now(&self) -> f64;
-}
-
-/// The operating system's clock.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> f64 {
-        #[cfg(not(target_family = "wasm"))]
-        {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0.0, |d| d.as_secs_f64())
-        }
-        #[cfg(target_family = "wasm")]
-        {
-            0.0
-        }
-    }
-}
-
-/// A clock that always answers the same time (for tests and reproducible runs).
-#[derive(Debug, Clone, Copy)]
-pub struct FixedClock(pub f64);
-
-impl Clock for FixedClock {
-    fn now(&self) -> f64 {
-        self.0
-    }
-}
 
 /// How a mapper behaves.
 #[derive(Clone)]
@@ -60,8 +26,10 @@ pub struct MapperOptions {
     pub strict: bool,
     /// Blueprints to validate entities against (matched by identifier).
     pub blueprints: Vec<Blueprint>,
-    /// Where `now` takes its time from.
+    /// Where `now` and the request deadline take their time from.
     pub clock: Arc<dyn Clock>,
+    /// Stack, time and size limits for every request (see [`Limits`]).
+    pub limits: Limits,
 }
 
 impl Default for MapperOptions {
@@ -70,6 +38,7 @@ impl Default for MapperOptions {
             strict: false,
             blueprints: Vec::new(),
             clock: Arc::new(SystemClock),
+            limits: Limits::default(),
         }
     }
 }
@@ -128,6 +97,7 @@ pub struct Mapper {
     blueprints: Vec<Blueprint>,
     strict: bool,
     clock: Arc<dyn Clock>,
+    limits: Limits,
 }
 
 impl std::fmt::Debug for Mapper {
@@ -337,6 +307,7 @@ impl Mapper {
             blueprints,
             strict: options.strict,
             clock: options.clock,
+            limits: options.limits,
         })
     }
 
@@ -373,10 +344,7 @@ impl Mapper {
     }
 
     fn run(&self, request: &Request, trace: bool) -> Sink {
-        let run = RunContext {
-            now: self.clock.now(),
-            ..RunContext::default()
-        };
+        let run = RunContext::start(self.clock.clone(), self.limits);
         let mut out = Sink {
             result: MapResult::default(),
             traces: trace.then(Vec::new),
@@ -398,7 +366,14 @@ impl Mapper {
     /// deduplication (`None` when not configured or when it yields nothing or `null`).
     pub fn request_identifier(&self, request: &Request) -> Option<Value> {
         let expr = self.request_identifier.as_ref()?;
-        match expr.program.first(request.val().clone(), &RunContext::default()).0 {
+        match expr
+            .program
+            .first(
+                request.val().clone(),
+                &RunContext::start(self.clock.clone(), self.limits),
+            )
+            .0
+        {
             Evaluation::Value { value: Val::Null, .. } => None,
             Evaluation::Value { value, .. } => Some(from_val(&value)),
             _ => None,
@@ -522,6 +497,7 @@ impl Mapper {
             Field::Jq(e) => e,
         };
         match cx.eval(expr, input, run) {
+            None if cx.limited => None,
             None => {
                 cx.error(
                     expr,
@@ -596,6 +572,8 @@ struct Cx {
     item: Option<usize>,
     diagnostics: Vec<Diagnostic>,
     failed: bool,
+    /// A resource limit ended an expression (its diagnostic says so; nothing more to add).
+    limited: bool,
     traces: Option<Vec<FieldTrace>>,
 }
 
@@ -607,6 +585,7 @@ impl Cx {
             item,
             diagnostics: Vec::new(),
             failed: false,
+            limited: false,
             traces: trace.then(Vec::new),
         }
     }
@@ -660,7 +639,7 @@ impl Cx {
         match &evaluation {
             Evaluation::Value { value, .. } => self.record(e, Some(value), None),
             Evaluation::NoOutput => self.record(e, None, None),
-            Evaluation::Error(msg) => self.record(e, None, Some(msg)),
+            Evaluation::Error(msg) | Evaluation::LimitExceeded(msg) => self.record(e, None, Some(msg)),
         }
         match evaluation {
             Evaluation::Value { value, dropped_outputs } => {
@@ -676,6 +655,12 @@ impl Cx {
             Evaluation::Error(msg) => {
                 self.warn(e, format!("jq error: {msg}; Port stores null"));
                 Some(Val::Null)
+            }
+            Evaluation::LimitExceeded(msg) => {
+                // Port would hang or crash here: always an error, and the entity is dropped.
+                self.error(e, msg);
+                self.limited = true;
+                None
             }
         }
     }

@@ -14,7 +14,7 @@ fn run(dialect: Dialect, code: &str, input: &str) -> Vec<String> {
     program.run(input, &RunContext::default(), None, |o| {
         out.push(match o {
             Output::Value(v) => to_jq_text(&v),
-            Output::Error(e) => format!("error: {e}"),
+            Output::Error(e) | Output::LimitExceeded(e) => format!("error: {e}"),
             Output::Halt(c) => format!("halt {c}"),
         });
         true

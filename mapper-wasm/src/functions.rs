@@ -59,10 +59,10 @@ pub fn evaluate(filter: &str, input: JsValue, options: JsValue) -> Result<JsValu
             }));
         }
     };
-    let ctx = RunContext {
-        now: js_sys::Date::now() / 1000.0,
-        ..RunContext::default()
-    };
+    let ctx = RunContext::start(
+        std::sync::Arc::new(crate::mapper::DateClock),
+        mapper_core::jq::Limits::default(),
+    );
     let result = if options.port {
         match program.first(input, &ctx).0 {
             Evaluation::Value { value, .. } => Evaluated {
@@ -77,6 +77,10 @@ pub fn evaluate(filter: &str, input: JsValue, options: JsValue) -> Result<JsValu
                 outputs: vec![serde_json::Value::Null],
                 error: Some(e),
             },
+            Evaluation::LimitExceeded(e) => Evaluated {
+                outputs: Vec::new(),
+                error: Some(e),
+            },
         }
     } else {
         let mut r = Evaluated {
@@ -88,7 +92,7 @@ pub fn evaluate(filter: &str, input: JsValue, options: JsValue) -> Result<JsValu
                 r.outputs.push(from_val(&v));
                 true
             }
-            Output::Error(e) => {
+            Output::Error(e) | Output::LimitExceeded(e) => {
                 r.error = Some(e);
                 false
             }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use wasm_bindgen::prelude::*;
 
 /// `Date.now()`, in seconds: jq's `now` inside the module.
-struct DateClock;
+pub(crate) struct DateClock;
 
 impl Clock for DateClock {
     fn now(&self) -> f64 {
@@ -23,6 +23,9 @@ struct Options {
     strict: bool,
     #[serde(default)]
     blueprints: Vec<serde_json::Value>,
+    /// Wall-clock limit per request in milliseconds (default 1000; 0: none).
+    #[serde(default, rename = "timeLimitMs")]
+    time_limit_ms: Option<f64>,
 }
 
 /// A webhook configuration compiled once, ready to map requests.
@@ -57,10 +60,15 @@ impl JsMapper {
                 }
             }
         }
+        let mut limits = mapper_core::jq::Limits::default();
+        if let Some(ms) = options.time_limit_ms {
+            limits.time_limit_ms = (ms > 0.0).then_some(ms);
+        }
         let options = MapperOptions {
             strict: options.strict,
             blueprints,
             clock: Arc::new(DateClock),
+            limits,
         };
         let inner = match config.as_string() {
             Some(text) => Mapper::from_json(&text, options),

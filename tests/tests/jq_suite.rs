@@ -162,6 +162,7 @@ fn run_case(case: &Case) -> Result<(), String> {
     let ctx = RunContext {
         now: 0.0,
         env: parse_val(r#"{"PAGER":"less"}"#).expect("an object"),
+        ..RunContext::default()
     };
     program.run(input, &ctx, None, |out| match out {
         Output::Value(v) => {
@@ -175,7 +176,7 @@ fn run_case(case: &Case) -> Result<(), String> {
             n += 1;
             problem.is_none()
         }
-        Output::Error(e) => {
+        Output::Error(e) | Output::LimitExceeded(e) => {
             got.push(format!("error: {e}"));
             false
         }

@@ -26,6 +26,20 @@ pub struct RunData<'a> {
     pub inputs: Inputs<'a, Val>,
     /// Set when the program read `env` or `$ENV` (Port replaces them with `{}`).
     pub env_used: Cell<bool>,
+    /// The limits in force.
+    pub limits: &'a super::limits::Limits,
+    /// When the request must be done (seconds since the epoch, on `clock`).
+    pub deadline: Option<f64>,
+    /// The host clock the deadline is checked against.
+    pub clock: Option<&'a dyn crate::clock::Clock>,
+    /// Definition calls so far (the deadline is checked every few hundred).
+    pub ticks: Cell<u32>,
+    /// The stack position when the evaluation started.
+    pub stack_base: usize,
+    /// Values `range` made so far.
+    pub range_values: Cell<u64>,
+    /// The limit that was hit, as the message reported for it.
+    pub limit: core::cell::RefCell<Option<String>>,
 }
 
 impl<'a> HasLut<'a, Data> for &'a RunData<'a> {

@@ -8,6 +8,7 @@ mod checks;
 pub mod data;
 mod dialect;
 mod grammar;
+pub mod limits;
 mod literals;
 mod messages;
 mod natives;
@@ -19,4 +20,5 @@ mod reach;
 mod regex;
 
 pub use dialect::{rewrite_single_quotes, Rewrite};
+pub use limits::Limits;
 pub use program::{CompileError, Dialect, Evaluation, Output, Program, RunContext, Span};

@@ -12,7 +12,7 @@ use jaq_json::Val;
 /// (jaq's regex natives `matches`, `split_matches` and `split_` stay, as jaq's own definitions
 /// refer to them, but the prelude shadows every definition that uses them with jq's, built on
 /// our `_match_impl`.)
-const REPLACED: &[&str] = &["now", "env", "input", "inputs"];
+const REPLACED: &[&str] = &["now", "env", "input", "inputs", "range"];
 
 /// Every native filter a hookmap program can call.
 pub fn all() -> Vec<Fun<Data>> {
@@ -24,6 +24,7 @@ pub fn all() -> Vec<Fun<Data>> {
         .collect();
     funs.extend(jaq_std::input::funs::<Data>().into_vec().into_iter().map(run::<Data>));
     funs.extend(ours().into_vec().into_iter().map(run::<Data>));
+    funs.extend(super::limits::natives());
     funs
 }
 

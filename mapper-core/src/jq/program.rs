@@ -1,6 +1,7 @@
 //! Compiling a jq program once and running it on many inputs.
 
 use super::data::{no_inputs, Data, RunData};
+use super::limits::{self, Limits};
 use super::{alternatives, catch, checks, dialect, grammar, literals, messages, natives, prelude, reach};
 use core::cell::Cell;
 use jaq_core::load::{lex, parse, Arena, File, Loader};
@@ -38,13 +39,29 @@ pub struct CompileError {
     pub span: Span,
 }
 
-/// Host-supplied facts a running program can observe.
-#[derive(Debug, Clone)]
+/// Host-supplied facts a running program can observe, and the limits it runs under.
+#[derive(Clone)]
 pub struct RunContext {
     /// Seconds since the Unix epoch: what `now` returns.
     pub now: f64,
     /// What `env` and `$ENV` return (`{}` in Port's dialect).
     pub env: Val,
+    /// Stack, time and size limits.
+    pub limits: Limits,
+    /// When the whole request must be done, in seconds on `clock` (see [`RunContext::start`]).
+    pub deadline: Option<f64>,
+    /// The clock deadlines are checked against (`None`: no deadline).
+    pub clock: Option<std::sync::Arc<dyn crate::clock::Clock>>,
+}
+
+impl std::fmt::Debug for RunContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunContext")
+            .field("now", &self.now)
+            .field("limits", &self.limits)
+            .field("deadline", &self.deadline)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for RunContext {
@@ -52,6 +69,23 @@ impl Default for RunContext {
         Self {
             now: 0.0,
             env: Val::obj(Default::default()),
+            limits: Limits::default(),
+            deadline: None,
+            clock: None,
+        }
+    }
+}
+
+impl RunContext {
+    /// A context for one request starting now on `clock`: `now` and the deadline from it.
+    pub fn start(clock: std::sync::Arc<dyn crate::clock::Clock>, limits: Limits) -> Self {
+        let now = clock.now();
+        Self {
+            now,
+            env: Val::obj(Default::default()),
+            limits,
+            deadline: limits.time_limit_ms.map(|ms| now + ms / 1000.0),
+            clock: Some(clock),
         }
     }
 }
@@ -70,6 +104,8 @@ pub enum Evaluation {
     NoOutput,
     /// The program failed before its first output (Port stores `null`); the jq error message.
     Error(String),
+    /// A resource limit ended the program (see [`Limits`]); the message names the limit.
+    LimitExceeded(String),
 }
 
 /// A compiled jq program.
@@ -97,9 +133,14 @@ fn prelude_defs(dialect: Dialect) -> &'static reach::Prelude {
     static PORT: OnceLock<reach::Prelude> = OnceLock::new();
     static STANDARD: OnceLock<reach::Prelude> = OnceLock::new();
     match dialect {
-        Dialect::Port => PORT.get_or_init(|| reach::Prelude::new(prelude::defs(true))),
-        Dialect::Standard => STANDARD.get_or_init(|| reach::Prelude::new(prelude::defs(false))),
+        Dialect::Port => PORT.get_or_init(|| reach::Prelude::new(instrumented(prelude::defs(true)))),
+        Dialect::Standard => STANDARD.get_or_init(|| reach::Prelude::new(instrumented(prelude::defs(false)))),
     }
+}
+
+/// The prelude with every definition body starting with the limits' tick.
+fn instrumented(defs: Vec<parse::Def<&'static str>>) -> Vec<parse::Def<&'static str>> {
+    defs.into_iter().map(limits::instrument_def).collect()
 }
 
 /// Load and compile `code` on top of the given prelude definitions.
@@ -158,6 +199,17 @@ impl Program {
             Some(Ok(filter)) => filter,
             _ => compile_with(code, prelude.all().to_vec())?,
         };
+        // The program's own definitions get the limits' tick too. It compiled as written, so
+        // errors keep their spans; the instrumented text is compiled only when it has `def`s.
+        let filter = match limits::instrument_program(code) {
+            Some(instrumented) => {
+                let defs = prelude
+                    .for_program(&instrumented)
+                    .unwrap_or_else(|| prelude.all().to_vec());
+                compile_with(&instrumented, defs).unwrap_or(filter)
+            }
+            None => filter,
+        };
         Ok(Self {
             filter,
             dialect,
@@ -199,6 +251,13 @@ impl Program {
             env: &ctx.env,
             inputs: inputs.unwrap_or(&empty),
             env_used: Cell::new(false),
+            limits: &ctx.limits,
+            deadline: ctx.deadline,
+            clock: ctx.clock.as_deref(),
+            ticks: Cell::new(0),
+            stack_base: limits::stack_position(),
+            range_values: Cell::new(0),
+            limit: Default::default(),
         };
         let run_ctx = Ctx::<Data>::new(&data, Vars::new([ctx.env.clone(), self.loc.clone()]));
         for out in self.filter.id.run((run_ctx, input)) {
@@ -211,12 +270,15 @@ impl Program {
                         Output::Error(messages::translate(&msg, jq_18).unwrap_or(msg))
                     }
                     Err(exn) => match exn.get_halt() {
+                        Ok(limits::LIMIT_HALT) if data.limit.borrow().is_some() => {
+                            Output::LimitExceeded(data.limit.take().unwrap_or_default())
+                        }
                         Ok(code) => Output::Halt(code),
                         Err(_) => Output::Error("internal control flow escaped".into()),
                     },
                 },
             };
-            let stop = matches!(out, Output::Halt(_));
+            let stop = matches!(out, Output::Halt(_) | Output::LimitExceeded(_));
             if !sink(out) || stop {
                 break;
             }
@@ -230,6 +292,10 @@ impl Program {
         let mut result = Evaluation::NoOutput;
         let env_used = self.run(input, ctx, None, |out| match (&mut result, out) {
             (Evaluation::NoOutput, Output::Value(value)) => {
+                if limits::exceeds(&value, ctx.limits.max_value_bytes) {
+                    result = Evaluation::LimitExceeded(limits::value_message(&ctx.limits));
+                    return false;
+                }
                 result = Evaluation::Value {
                     value,
                     dropped_outputs: false,
@@ -238,6 +304,10 @@ impl Program {
             }
             (Evaluation::NoOutput, Output::Error(e)) => {
                 result = Evaluation::Error(e);
+                false
+            }
+            (_, Output::LimitExceeded(msg)) => {
+                result = Evaluation::LimitExceeded(msg);
                 false
             }
             (Evaluation::NoOutput, Output::Halt(code)) => {
@@ -263,6 +333,8 @@ pub enum Output {
     Error(String),
     /// `halt` or `halt_error` was called with this exit code.
     Halt(i32),
+    /// A resource limit ended the program; the message names the limit.
+    LimitExceeded(String),
 }
 
 /// The message of a jq error: the string itself for `error("...")`, else the value as JSON.

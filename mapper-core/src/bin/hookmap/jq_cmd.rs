@@ -2,7 +2,7 @@
 
 use crate::input::read;
 use jaq_json::Val;
-use mapper_core::jq::{Dialect, Evaluation, Output, Program, RunContext};
+use mapper_core::jq::{Dialect, Evaluation, Limits, Output, Program, RunContext};
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
@@ -19,6 +19,10 @@ pub struct JqArgs {
     /// Print string outputs without quotes, like `jq -r`.
     #[arg(short = 'r', long = "raw-output")]
     raw: bool,
+    /// Stop a run (per input) after this many milliseconds, reporting the limit (default: none,
+    /// like jq). Recursion too deep for the stack is always stopped.
+    #[arg(long = "time-limit", value_name = "MS")]
+    time_limit_ms: Option<f64>,
     /// Use `null` as the single input instead of reading any, like `jq -n`.
     #[arg(short = 'n', long = "null-input")]
     null_input: bool,
@@ -92,15 +96,22 @@ pub fn run(args: JqArgs) -> u8 {
     let mut out = BufWriter::new(stdout.lock());
     let mut failed = false;
     let mut halted = None;
-    let ctx = RunContext {
-        now: mapper_core::Clock::now(&mapper_core::SystemClock),
-        env: if args.port {
-            RunContext::default().env
-        } else {
-            env_object()
-        },
+    let limits = Limits {
+        time_limit_ms: args.time_limit_ms,
+        ..Limits::default()
+    };
+    let env = if args.port {
+        RunContext::default().env
+    } else {
+        env_object()
+    };
+    // Each input gets its own deadline, as each is its own run of the program.
+    let context = || RunContext {
+        env: env.clone(),
+        ..RunContext::start(std::sync::Arc::new(mapper_core::SystemClock), limits)
     };
     for (n, value) in inputs.enumerate() {
+        let ctx = context();
         let value = match value {
             Ok(v) => v,
             Err(e) => {
@@ -121,13 +132,17 @@ pub fn run(args: JqArgs) -> u8 {
                     eprintln!("jq: error (Port stores null): {e}");
                     let _ = out.write_all(b"null\n");
                 }
+                Evaluation::LimitExceeded(e) => {
+                    eprintln!("jq: error: {e}");
+                    failed = true;
+                }
                 Evaluation::NoOutput => {}
             }
             continue;
         }
         program.run(value, &ctx, Some(inputs), |o| match o {
             Output::Value(v) => print(&mut out, &v, args.raw).is_ok(),
-            Output::Error(e) => {
+            Output::Error(e) | Output::LimitExceeded(e) => {
                 let _ = out.flush();
                 eprintln!("jq: error (at {name}:{}): {e}", n);
                 failed = true;
@@ -149,7 +164,7 @@ pub fn run(args: JqArgs) -> u8 {
     }
     match halted {
         Some(code) => code.clamp(0, 255) as u8,
-        None if failed && !args.port => 5,
+        None if failed => 5,
         None => 0,
     }
 }
