@@ -225,3 +225,49 @@ fn bad_files_and_arguments_get_clear_errors() {
     let out = hookmap(&["test", "/nonexistent"], b"");
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn hostile_mappings_end_with_a_diagnostic_and_the_process_survives() {
+    let programs = [
+        ("def f: 1 + f; f", "recursion limit"),
+        ("def f: f; f", "time limit"),
+        ("[range(1e9)] | length", "limit"),
+        ("\"x\" * 1000000000", "size limit"),
+        ("input", "No more inputs"),
+    ];
+    let properties: serde_json::Map<String, Value> = programs
+        .iter()
+        .enumerate()
+        .map(|(i, (p, _))| (format!("p{i}"), json!(p)))
+        .collect();
+    let config = tmp(
+        "hostile.json",
+        json!([{"blueprint": "b", "entity": {"identifier": "\"id\"", "properties": properties}}])
+            .to_string()
+            .as_bytes(),
+    );
+    let out = hookmap(&["map", "--config", &s(config), "--body", "-"], b"{}");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let result: Value = serde_json::from_slice(&out.stdout).unwrap();
+    for (i, (program, want)) in programs.iter().enumerate() {
+        let field = format!("mappings[0].entity.properties.p{i}");
+        let found = result["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["field"] == field.as_str() && d["message"].as_str().unwrap().contains(want));
+        assert!(found, "{program}: {}", result["diagnostics"]);
+    }
+}
+
+#[test]
+fn a_config_that_is_not_utf8_is_refused_by_name() {
+    let bad = tmp("latin1.json", b"[{\"blueprint\": \"caf\xe9\"}]");
+    let out = hookmap(&["map", "--config", &s(bad)], b"{}");
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        text(&out.stderr).contains("is not UTF-8 text: invalid byte at offset 19"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -369,3 +369,13 @@ fn tracing_reports_each_field_with_its_value_even_when_the_entity_is_dropped() {
     );
     assert_eq!(traces[2].expression, ".body.a");
 }
+
+#[test]
+fn invalid_utf8_in_a_request_is_refused_with_its_place() {
+    let m = mapper(one(json!({})));
+    let e = m.map_json(b"{\"body\": {\"a\": \"\xff\xfe\"}}").unwrap_err();
+    let d = &e.diagnostics()[0];
+    assert_eq!(d.field, "request");
+    assert_eq!(d.line, Some(1));
+    assert!(d.message.contains("invalid"), "{}", d.message);
+}

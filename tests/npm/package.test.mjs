@@ -134,3 +134,23 @@ export { id, d, outputs, ok, v };
   const r = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stdout + r.stderr);
 });
+
+test('hostile programs end with a diagnostic naming the limit, and the next call works', () => {
+  const out = node('hostile.mjs', `
+import { Mapper, evaluate } from 'hookmap';
+const programs = ['def f: 1 + f; f', 'def f: f; f', '[range(1e9)] | length', '"x" * 1000000000', 'input'];
+const results = programs.map((p) => {
+  const mapper = new Mapper([{ blueprint: 'b', entity: { identifier: '"id"', properties: { p } } }], { timeLimitMs: 300 });
+  const r = mapper.map({ body: {} });
+  const next = mapper.map({ body: {} }).diagnostics.length >= 0 && new Mapper([{ blueprint: 'b', entity: { identifier: '.body.id' } }]).map({ body: { id: 'next' } }).entities[0].identifier;
+  return { p, messages: r.diagnostics.map((d) => d.message), next };
+});
+const standalone = evaluate('def f: 1 + f; f', null);
+console.log(JSON.stringify({ results, standalone }));`);
+  const want = [/recursion limit/, /time limit/, /time limit|size limit/, /size limit|time limit/, /No more inputs/];
+  out.results.forEach((r, i) => {
+    assert.ok(r.messages.some((m) => want[i].test(m)), `${r.p}: ${JSON.stringify(r.messages)}`);
+    assert.equal(r.next, 'next', `${r.p}: the next call works`);
+  });
+  assert.match(out.standalone.error, /recursion limit/);
+});

@@ -23,6 +23,17 @@ const webhooks = {
   },
   remove: { mappings: [{ blueprint: 'space_lift_stack', operation: { type: 'delete', deleteDependents: true }, entity: { identifier: '.body.stack.id' } }], security },
 };
+// Hostile mappings: each must end in a diagnostic naming the limit, not a crash or a hang.
+const HOSTILE = {
+  recursion: ['def f: 1 + f; f', /recursion limit/],
+  loop: ['def f: f; f', /time limit/],
+  range: ['[range(1e9)] | length', /time limit|size limit/],
+  bigstring: ['"x" * 1000000000', /size limit|time limit/],
+  input: ['input', /No more inputs/],
+};
+for (const [name, [program]] of Object.entries(HOSTILE)) {
+  webhooks[`hostile-${name}`] = { mappings: [{ blueprint: 'hostile', entity: { identifier: '.body.stack.id', properties: { p: program } } }], security };
+}
 
 let dist;
 let worker;
@@ -186,6 +197,17 @@ test('a jq error gives the entity with null and a diagnostic in the summary', as
   const [latest] = await deliveries();
   assert.equal(latest.webhook, 'jqerror');
   assert.ok(latest.diagnostics.some((d) => d.field === 'mappings[0].entity.properties.state'));
+});
+
+test('hostile mappings answer with a diagnostic naming the limit, and the next delivery works', async () => {
+  for (const [name, [, pattern]] of Object.entries(HOSTILE)) {
+    const res = await deliver(`hostile-${name}`, withStack(`hostile-${name}`));
+    const summary = await res.json();
+    assert.equal(res.status, 202, `${name}: ${JSON.stringify(summary)}`);
+    const d = summary.diagnostics.find((x) => x.field === 'mappings[0].entity.properties.p');
+    assert.ok(d && pattern.test(d.message), `${name}: ${JSON.stringify(summary.diagnostics)}`);
+    assert.equal((await deliver('spacelift', withStack(`after-${name}`))).status, 202, `${name}: the next delivery works`);
+  }
 });
 
 test('an upsert merges properties like merge=true (others kept, createdAt kept)', async () => {
