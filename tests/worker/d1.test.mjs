@@ -23,6 +23,8 @@ const webhooks = {
   },
   remove: { mappings: [{ blueprint: 'space_lift_stack', operation: { type: 'delete', deleteDependents: true }, entity: { identifier: '.body.stack.id' } }], security },
 };
+// An invalid configuration: refused with every problem at its path, not a crash.
+webhooks.badconfig = { mappings: [{ blueprint: 5, entity: { identifier: '.a |' }, filtr: 'true' }], security };
 // Hostile mappings: each must end in a diagnostic naming the limit, not a crash or a hang.
 const HOSTILE = {
   recursion: ['def f: 1 + f; f', /recursion limit/],
@@ -148,6 +150,24 @@ test('invalid JSON is 400 naming the line and column', async () => {
   assert.equal(body.column, lines[3].indexOf('}') + 1);
   assert.match(body.message, new RegExp(`line 4, column ${lines[3].indexOf('}') + 1}`));
   assert.equal((await getEntity('space_lift_stack', 'broken')).status, 404);
+});
+
+test('an invalid configuration answers 500 with every problem at its path', async () => {
+  const res = await deliver('badconfig', seed.body);
+  assert.equal(res.status, 500);
+  const body = await res.json();
+  assert.equal(body.error, 'configuration_error');
+  const fields = body.diagnostics.map((d) => d.field);
+  assert.deepEqual(fields, ['mappings[0].filtr', 'mappings[0].blueprint']);
+});
+
+test('a body that is not UTF-8 is 400 and nothing is stored', async () => {
+  const bytes = Buffer.concat([Buffer.from('{"stack": {"id": "caf'), Buffer.from([0xe9]), Buffer.from('"}}')]);
+  const res = await worker.fetch('/webhooks/spacelift', {
+    method: 'POST', body: bytes, headers: { 'content-type': 'application/json', 'x-signature-256': sign(bytes, SECRET) },
+  });
+  assert.equal(res.status, 400);
+  assert.equal((await res.json()).error, 'invalid_utf8');
 });
 
 test('a disabled webhook refuses the delivery and says so', async () => {
