@@ -271,3 +271,19 @@ fn a_config_that_is_not_utf8_is_refused_by_name() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn jq_reads_numbers_as_jq_does() {
+    let out = hookmap(&["jq", "."], b"1e1000 100000000000000000000 0.00001");
+    assert_eq!(
+        text(&out.stdout),
+        "1.7976931348623157e+308\n100000000000000000000\n1e-05\n"
+    );
+    let out = hookmap(&["jq", "."], b"{\n \"a\": ,\n}");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("at line 2, column 7"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -32,6 +32,19 @@ pub struct JqArgs {
     file: Option<PathBuf>,
 }
 
+/// "Cannot parse FILE at line L, column C: what" from jaq's "byte offset N: what".
+fn parse_message(name: &str, bytes: &[u8], error: &str) -> String {
+    let (offset, what) = error
+        .strip_prefix("byte offset ")
+        .and_then(|rest| rest.split_once(": "))
+        .and_then(|(n, what)| Some((n.parse::<usize>().ok()?, what)))
+        .unwrap_or((0, error));
+    let before = &bytes[..offset.min(bytes.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let column = before.len() - before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1) + 1;
+    format!("Cannot parse {name} at line {line}, column {column}: {what}")
+}
+
 fn env_object() -> Val {
     Val::obj(
         std::env::vars()
@@ -87,9 +100,9 @@ pub fn run(args: JqArgs) -> u8 {
     };
     let name = file.display().to_string();
     let mut parse_error = None;
-    let values = serde_json::Deserializer::from_slice(&bytes)
-        .into_iter::<Val>()
-        .map(|r| r.map_err(|e| format!("Cannot parse {name} at line {}, column {}: {}", e.line(), e.column(), e)));
+    // jaq's reader, like jq's: numbers beyond f64 (1e1000) and big integers are read as jq reads them.
+    let values =
+        jaq_json::read::parse_many(&bytes).map(|r| r.map_err(|e| parse_message(&name, &bytes, &e.to_string())));
     let stream = jaq_std::input::RcIter::new(values);
     let inputs: jaq_std::input::Inputs<'_, Val> = &stream;
     let stdout = std::io::stdout();
