@@ -12,6 +12,7 @@ pub mod limits;
 mod literals;
 mod messages;
 mod natives;
+mod nesting;
 mod numbers;
 mod paths;
 mod prelude;

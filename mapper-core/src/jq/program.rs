@@ -2,7 +2,7 @@
 
 use super::data::{no_inputs, Data, RunData};
 use super::limits::{self, Limits};
-use super::{alternatives, catch, checks, dialect, grammar, literals, messages, natives, prelude, reach};
+use super::{alternatives, catch, checks, dialect, grammar, literals, messages, natives, nesting, prelude, reach};
 use core::cell::Cell;
 use jaq_core::load::{lex, parse, Arena, File, Loader};
 use jaq_core::{compile, Ctx, Vars};
@@ -179,6 +179,16 @@ impl Program {
             }
             Dialect::Standard => (code.to_owned(), Vec::new()),
         };
+        // Before anything parses it: jaq recurses once per level (issue 8, found by fuzzing).
+        if let Some(message) = nesting::check(&code) {
+            return Err(vec![CompileError {
+                message,
+                span: Span {
+                    start: 0,
+                    end: code.len(),
+                },
+            }]);
+        }
         let code = alternatives::rewrite(&code).unwrap_or(code);
         let code = literals::rewrite(&code).unwrap_or(code);
         let code = grammar::rewrite(&code).unwrap_or(code);
