@@ -13,7 +13,7 @@ PORT ?= 8080
 TOOLS := scripts/ensure-tools.sh
 TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 
-.PHONY: test playground package bench check-shared worker
+.PHONY: test playground package bench check-shared worker fuzz
 
 ## make test: every test of the repository.
 test: check-shared
@@ -59,6 +59,12 @@ bench: check-shared package
 	node scripts/cold-start.mjs
 	node scripts/build-playground.mjs
 	node scripts/playground-figures.mjs
+
+## make fuzz: every cargo-fuzz target for FUZZ_SECONDS each (60 by default; nightly), seeded from
+## $(SHARED)/conformance; findings in fuzz/artifacts/. Not part of `make test`.
+fuzz: check-shared
+	$(TOOLS) fuzz
+	FUZZ_SECONDS=$(or $(FUZZ_SECONDS),60) fuzz/run.sh
 
 check-shared:
 	@test -d "$(SHARED)/conformance" || { echo "missing $(SHARED)/conformance: clone beside ../shared or set SHARED=..."; exit 1; }

@@ -7,6 +7,7 @@
 #   scripts/ensure-tools.sh wasm-pack   wasm-pack (uses the wasm-bindgen on PATH)
 #   scripts/ensure-tools.sh chromium    Debian chromium + chromium-driver
 #   scripts/ensure-tools.sh npm         the repository's npm dev tools (npm ci)
+#   scripts/ensure-tools.sh fuzz        cargo-fuzz, and the nightly toolchain it builds with
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -61,12 +62,24 @@ ensure_npm() {
   fi
 }
 
+ensure_fuzz() {
+  if ! rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
+    echo "ensure-tools: installing the nightly toolchain (cargo fuzz needs it)"
+    rustup toolchain install nightly --profile minimal
+  fi
+  if ! command -v cargo-fuzz >/dev/null; then
+    echo "ensure-tools: installing cargo-fuzz (about 3 minutes)"
+    cargo install cargo-fuzz --locked
+  fi
+}
+
 for what in "$@"; do
   case "$what" in
     wasm) ensure_wasm ;;
     wasm-pack) ensure_wasm_pack ;;
     chromium) ensure_chromium ;;
     npm) ensure_npm ;;
+    fuzz) ensure_fuzz ;;
     *) echo "ensure-tools: unknown tool set '$what'" >&2; exit 2 ;;
   esac
 done

@@ -1,0 +1,161 @@
+//! Property tests (issue 8): mapping never panics, Port mode never refuses a well-shaped
+//! request, the three ways of handing a request in agree, and Port's single-quote rewrite
+//! keeps its invariants. Few cases each, so `make test` stays quick; `fuzz/` goes further.
+
+use mapper_core::jq::{rewrite_single_quotes, Dialect, Limits, Program};
+use mapper_core::{MapResult, Mapper, MapperOptions, Request};
+use proptest::prelude::*;
+use serde_json::{json, Map, Value};
+
+const SPACELIFT: &str = include_str!("../../examples/spacelift/config.json");
+
+fn options() -> MapperOptions {
+    MapperOptions {
+        limits: Limits {
+            time_limit_ms: Some(20.0),
+            ..Limits::default()
+        },
+        ..MapperOptions::default()
+    }
+}
+
+/// Any JSON value, a few levels deep, with keys the expressions below read.
+fn json_value() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>().prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+        "\\PC{0,12}".prop_map(Value::String),
+        prop_oneof![Just("FINISHED"), Just("2025-04-25T16:51:28Z"), Just("'"), Just("")].prop_map(Value::from),
+    ];
+    leaf.prop_recursive(4, 32, 5, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
+            prop::collection::vec(
+                (
+                    prop_oneof![Just("id".to_owned()), Just("stack".to_owned()), "\\PC{0,6}"],
+                    inner
+                ),
+                0..5
+            )
+            .prop_map(|kvs| Value::Object(kvs.into_iter().collect::<Map<_, _>>())),
+        ]
+    })
+}
+
+/// A request of the right shape: any body, string headers and query parameters.
+fn request() -> impl Strategy<Value = Value> {
+    let strings = prop::collection::btree_map("[A-Za-z-]{1,8}", "\\PC{0,8}", 0..3);
+    (json_value(), strings.clone(), strings)
+        .prop_map(|(body, headers, query)| json!({"body": body, "headers": headers, "queryParams": query}))
+}
+
+/// A jq expression from a small grammar of what mappings write (and some they shouldn't).
+fn expression() -> impl Strategy<Value = String> {
+    let atom = prop_oneof![
+        Just(".body".to_owned()),
+        Just(".body.id".to_owned()),
+        Just(".body.stack.id".to_owned()),
+        Just(".body[]?".to_owned()),
+        Just(".headers".to_owned()),
+        Just("'quoted'".to_owned()),
+        Just("null".to_owned()),
+        Just("1e1000".to_owned()),
+        Just("env".to_owned()),
+        Just("input".to_owned()),
+        Just("error".to_owned()),
+        Just("def f: f; f".to_owned()),
+        Just("[range(1e9)]".to_owned()),
+    ];
+    atom.prop_recursive(3, 12, 2, |inner| {
+        prop_oneof![
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("{a} | {b}")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("{a} // {b}")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("{a} + {b}")),
+            inner.clone().prop_map(|a| format!("[{a}] | tostring")),
+            inner.clone().prop_map(|a| format!("select({a})")),
+            inner.clone().prop_map(|a| format!("try ({a}) catch \"c\"")),
+            (inner.clone(), inner).prop_map(|(a, b)| format!("if {a} then {b} else \"x\" end")),
+        ]
+    })
+}
+
+/// A mapping array with generated identifier, title, property, filter and items.
+fn config() -> impl Strategy<Value = Value> {
+    (expression(), expression(), expression(), prop::option::of(expression()), any::<bool>()).prop_map(
+        |(identifier, title, prop, filter, items)| {
+            let mut m = json!({"blueprint": "b", "entity": {"identifier": identifier, "title": title, "properties": {"p": prop}}});
+            if let Some(f) = filter {
+                m["filter"] = f.into();
+            }
+            if items {
+                m["itemsToParse"] = ".body | arrays".into();
+            }
+            json!([m])
+        },
+    )
+}
+
+fn timing_dependent(r: &MapResult) -> bool {
+    r.diagnostics.iter().any(|d| d.message.starts_with("time limit"))
+}
+
+/// Map one request every way the API offers; `map_json`, `map_value` and `map` must agree.
+fn map_all_ways(m: &Mapper, request: &Value) -> Result<(), TestCaseError> {
+    let bytes = serde_json::to_vec(request).unwrap();
+    let via_json = m.map_json(&bytes);
+    let via_value = m.map_value(request);
+    prop_assert!(
+        via_json.is_ok(),
+        "Port mode refused a well-shaped request: {via_json:?}"
+    );
+    prop_assert!(
+        via_value.is_ok(),
+        "Port mode refused a well-shaped request: {via_value:?}"
+    );
+    let (via_json, via_value) = (via_json.unwrap(), via_value.unwrap());
+    let direct = m.map(&Request::from_json(&bytes).unwrap());
+    if ![&via_json, &via_value, &direct].into_iter().any(timing_dependent) {
+        prop_assert_eq!(&via_json, &via_value);
+        prop_assert_eq!(&via_json, &direct);
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// (a, b, c) The Spacelift example on any well-shaped request: no panic, no `Err`, and
+    /// the three entry points agree.
+    #[test]
+    fn spacelift_maps_any_request(request in request()) {
+        let m = Mapper::from_json(SPACELIFT, options()).unwrap();
+        map_all_ways(&m, &request)?;
+    }
+
+    /// (a, b, c) Generated configurations: those that compile map any well-shaped request
+    /// without panicking or refusing it, the same way through every entry point.
+    #[test]
+    fn generated_configs_map_any_request(config in config(), request in request()) {
+        if let Ok(m) = Mapper::new(&config, options()) {
+            map_all_ways(&m, &request)?;
+        }
+    }
+
+    /// (d) The rewrite keeps byte offsets, changes only `'` into `"` at the reported offsets,
+    /// and compiling the text in either dialect never panics.
+    #[test]
+    fn dialect_rewrite_invariants(code in prop_oneof!["[ '\"a-z.|()\\\\\t\n]{0,40}", "\\PC{0,40}"]) {
+        let r = rewrite_single_quotes(&code);
+        prop_assert_eq!(r.code.len(), code.len());
+        let changed: Vec<usize> = code.bytes().zip(r.code.bytes()).enumerate()
+            .filter(|(_, (a, b))| a != b).map(|(i, _)| i).collect();
+        for &i in &changed {
+            prop_assert_eq!((code.as_bytes()[i], r.code.as_bytes()[i]), (b'\'', b'"'));
+        }
+        prop_assert_eq!(changed, r.rewritten);
+        let _ = Program::compile(&code, Dialect::Port);
+        let _ = Program::compile(&code, Dialect::Standard);
+    }
+}
