@@ -16,6 +16,7 @@ pub mod diagnostic;
 pub mod diff;
 pub mod entity;
 pub mod error;
+pub mod fast_path;
 pub mod identifier;
 pub mod jq;
 pub mod mapper;

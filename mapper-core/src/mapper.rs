@@ -5,6 +5,7 @@ use crate::config::{EntityConfig, FieldSpec, MappingConfig, Operation, WebhookCo
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::entity::{CreateEntity, DeleteEntity, Entity, FieldTrace, MapResult};
 use crate::error::Error;
+use crate::fast_path::FastPath;
 use crate::jq::{Dialect, Evaluation, Limits, Program, RunContext, Span};
 use crate::path::JsonPath;
 use crate::request::{jq_type, Request};
@@ -55,6 +56,8 @@ impl std::fmt::Debug for MapperOptions {
 /// A compiled jq expression and the place it came from.
 struct Expr {
     program: Program,
+    /// The same expression evaluated without the interpreter, when it is a plain field path.
+    fast: Option<FastPath>,
     source: String,
     field: String,
 }
@@ -129,6 +132,7 @@ impl Compiler {
                 }
                 Some(Expr {
                     program,
+                    fast: FastPath::detect(source),
                     source: source.to_owned(),
                     field,
                 })
@@ -266,6 +270,7 @@ impl Mapper {
                 match Program::compile(src, Dialect::Port) {
                     Ok(program) => Some(Expr {
                         program,
+                        fast: FastPath::detect(src),
                         source: src.to_owned(),
                         field: path.to_string(),
                     }),
@@ -632,7 +637,17 @@ impl Cx {
 
     /// Evaluate with Port's rules: first output, `None` for no output, `null` for an error.
     fn eval(&mut self, e: &Expr, input: &Val, run: &RunContext) -> Option<Val> {
-        let (evaluation, env_used) = e.program.first(input.clone(), run);
+        let fast = e.fast.as_ref().and_then(|f| f.eval(input));
+        let (evaluation, env_used) = match fast {
+            Some(value) => (
+                Evaluation::Value {
+                    value,
+                    dropped_outputs: false,
+                },
+                false,
+            ),
+            None => e.program.first(input.clone(), run),
+        };
         if env_used || e.program.reads_env_var() {
             self.warn(e, "reads `env`/`$ENV`, which Port replaces with {}");
         }

@@ -64,7 +64,9 @@ impl Request {
                 )));
             }
         }
-        let get = |k: &str| o.get(&Val::utf8_str(k.to_owned())).cloned();
+        // Take the parts out of the request (no copy when nothing else holds the object).
+        let mut o = std::rc::Rc::try_unwrap(o).unwrap_or_else(|shared| (*shared).clone());
+        let mut get = |k: &str| o.shift_remove(&Val::utf8_str(k.to_owned()));
         let body = match get("body") {
             Some(b) => b,
             None => {
@@ -130,7 +132,7 @@ fn string_map(v: Option<Val>, path: &JsonPath, what: &str, errs: &mut Vec<Diagno
                     ));
                 }
             }
-            (*o).clone()
+            unshare(o)
         }
         Some(other) => {
             errs.push(Diagnostic::error(
@@ -162,7 +164,7 @@ fn query_map(v: Option<Val>, path: &JsonPath, errs: &mut Vec<Diagnostic>) -> Map
                     ));
                 }
             }
-            (*o).clone()
+            unshare(o)
         }
         Some(other) => {
             errs.push(Diagnostic::error(
@@ -174,11 +176,22 @@ fn query_map(v: Option<Val>, path: &JsonPath, errs: &mut Vec<Diagnostic>) -> Map
     }
 }
 
+/// The map itself when nothing else holds it, else a copy.
+fn unshare(o: std::rc::Rc<Map>) -> Map {
+    std::rc::Rc::try_unwrap(o).unwrap_or_else(|shared| (*shared).clone())
+}
+
 /// Add a lowercase alias for every header present only in another case.
 fn with_lowercase_headers(mut headers: Map) -> Map {
     let missing: Vec<(Val, Val)> = headers
         .iter()
         .filter_map(|(k, v)| {
+            // Most names are lowercase already: look before allocating.
+            if let Val::TStr(b) = k {
+                if !b.iter().any(u8::is_ascii_uppercase) {
+                    return None;
+                }
+            }
             let name = key_string(k);
             let lower = name.to_ascii_lowercase();
             (lower != name).then(|| (Val::utf8_str(lower), v.clone()))
