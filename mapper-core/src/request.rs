@@ -183,15 +183,21 @@ fn unshare(o: std::rc::Rc<Map>) -> Map {
 
 /// Add a lowercase alias for every header present only in another case.
 fn with_lowercase_headers(mut headers: Map) -> Map {
+    // Most names are lowercase already, and captures usually carry the lowercase twin of the
+    // others: compare bytes before allocating a lowercase key.
+    let lowercase = |k: &Val| matches!(k, Val::TStr(b) if !b.iter().any(u8::is_ascii_uppercase));
+    // (Quadratic: only for the usual few dozen headers; beyond that, hashing below decides.)
+    let few = headers.len() <= 64;
+    let has_twin = |k: &Val| match k {
+        Val::TStr(b) if few => headers
+            .keys()
+            .any(|other| matches!(other, Val::TStr(o) if lowercase(other) && o.eq_ignore_ascii_case(b))),
+        _ => false,
+    };
     let missing: Vec<(Val, Val)> = headers
         .iter()
+        .filter(|(k, _)| !lowercase(k) && !has_twin(k))
         .filter_map(|(k, v)| {
-            // Most names are lowercase already: look before allocating.
-            if let Val::TStr(b) = k {
-                if !b.iter().any(u8::is_ascii_uppercase) {
-                    return None;
-                }
-            }
             let name = key_string(k);
             let lower = name.to_ascii_lowercase();
             (lower != name).then(|| (Val::utf8_str(lower), v.clone()))
