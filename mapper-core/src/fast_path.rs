@@ -423,4 +423,23 @@ mod tests {
             other => panic!("{other:?}"),
         }
     }
+
+    /// Through the mapper: a deferred program is compiled when the fast path declines, and the
+    /// entity gets the interpreter's value or its error (as Port's null plus a warning).
+    #[test]
+    fn the_mapper_falls_back_to_the_interpreter_with_its_wording() {
+        let config = r#"[{"blueprint": "b", "filter": "true", "entity": {"identifier": ".body.id | tostring",
+            "properties": {"bad": ".body.n.x", "num": ".body.n | tostring", "ok": ".body.s", "miss": ".body.none.deeper"}}}]"#;
+        let mapper = crate::Mapper::from_json(config, crate::MapperOptions::default()).unwrap();
+        let result = mapper.map_json(br#"{"body": {"id": 7, "n": 1, "s": "x"}}"#).unwrap();
+        let json = serde_json::to_value(&result).unwrap();
+        let entity = &json["entities"][0];
+        assert_eq!(entity["identifier"], "7");
+        assert_eq!(
+            entity["properties"],
+            serde_json::json!({"bad": null, "num": "1", "ok": "x", "miss": null})
+        );
+        let messages: Vec<_> = result.diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages, ["jq error: Cannot index number with \"x\"; Port stores null"]);
+    }
 }

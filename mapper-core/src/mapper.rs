@@ -12,6 +12,7 @@ use crate::request::{jq_type, Request};
 use crate::value::from_val;
 use jaq_json::{Num, Val};
 use serde_json::Value;
+use std::cell::OnceCell;
 use std::sync::Arc;
 
 pub use crate::clock::{Clock, FixedClock, SystemClock};
@@ -55,11 +56,52 @@ impl std::fmt::Debug for MapperOptions {
 
 /// A compiled jq expression and the place it came from.
 struct Expr {
-    program: Program,
+    /// The compiled program. A fast-path expression (which always compiles) is compiled only
+    /// when the fast path first declines: most mappings never need the interpreter at all,
+    /// which keeps `Mapper::new` (and a cold start) short.
+    program: OnceCell<Result<Program, String>>,
     /// The same expression evaluated without the interpreter, when it is a plain field path.
     fast: Option<FastPath>,
     source: String,
     field: String,
+}
+
+impl Expr {
+    /// An expression whose program is compiled (eagerly unless it is on the fast path).
+    fn new(source: &str, field: String, program: Option<Program>) -> Self {
+        Self {
+            program: program.map(|p| OnceCell::from(Ok(p))).unwrap_or_default(),
+            fast: FastPath::detect(source),
+            source: source.to_owned(),
+            field,
+        }
+    }
+
+    /// The interpreter's program (compiled now if it was deferred).
+    fn program(&self) -> Result<&Program, &str> {
+        self.program
+            .get_or_init(|| {
+                Program::compile(&self.source, Dialect::Port).map_err(|e| {
+                    e.first()
+                        .map_or_else(|| "does not compile".to_owned(), |e| e.message.clone())
+                })
+            })
+            .as_ref()
+            .map_err(String::as_str)
+    }
+
+    /// Run the interpreter with Port's first-output rule (and whether `env` was called).
+    fn first(&self, input: &Val, run: &RunContext) -> (Evaluation, bool) {
+        match self.program() {
+            Ok(p) => p.first(input.clone(), run),
+            Err(msg) => (Evaluation::Error(msg.to_owned()), false),
+        }
+    }
+
+    /// True when the program reads `$ENV` (a fast-path expression never does).
+    fn reads_env_var(&self) -> bool {
+        self.fast.is_none() && self.program().is_ok_and(Program::reads_env_var)
+    }
 }
 
 /// A compiled entity field: a jq expression, or a search query with jq leaves.
@@ -122,6 +164,10 @@ struct Compiler {
 impl Compiler {
     fn expr(&mut self, source: &str, path: &JsonPath) -> Option<Expr> {
         let field = path.to_string();
+        if FastPath::detect(source).is_some() {
+            // A field path or literal: valid jq, no single quotes; compiled only if ever needed.
+            return Some(Expr::new(source, field, None));
+        }
         match Program::compile(source, Dialect::Port) {
             Ok(program) => {
                 if let Some(&at) = program.rewritten_quotes().first() {
@@ -130,12 +176,7 @@ impl Compiler {
                     d.mapping = self.mapping;
                     self.warnings.push(d);
                 }
-                Some(Expr {
-                    program,
-                    fast: FastPath::detect(source),
-                    source: source.to_owned(),
-                    field,
-                })
+                Some(Expr::new(source, field, Some(program)))
             }
             Err(errs) => {
                 for e in errs {
@@ -268,12 +309,7 @@ impl Mapper {
             .and_then(|src| {
                 let path = JsonPath::root("").key("security").key("requestIdentifierPath");
                 match Program::compile(src, Dialect::Port) {
-                    Ok(program) => Some(Expr {
-                        program,
-                        fast: FastPath::detect(src),
-                        source: src.to_owned(),
-                        field: path.to_string(),
-                    }),
+                    Ok(program) => Some(Expr::new(src, path.to_string(), Some(program))),
                     Err(errs) => {
                         // Port evaluates it to null, so deliveries are never deduplicated.
                         for e in errs {
@@ -371,14 +407,15 @@ impl Mapper {
     /// deduplication (`None` when not configured or when it yields nothing or `null`).
     pub fn request_identifier(&self, request: &Request) -> Option<Value> {
         let expr = self.request_identifier.as_ref()?;
-        match expr
-            .program
-            .first(
-                request.val().clone(),
-                &RunContext::start(self.clock.clone(), self.limits),
-            )
-            .0
-        {
+        let fast = expr.fast.as_ref().and_then(|f| f.eval(request.val()));
+        let evaluation = match fast {
+            Some(value) => Evaluation::Value {
+                value,
+                dropped_outputs: false,
+            },
+            None => expr.first(request.val(), &RunContext::start(self.clock.clone(), self.limits)).0,
+        };
+        match evaluation {
             Evaluation::Value { value: Val::Null, .. } => None,
             Evaluation::Value { value, .. } => Some(from_val(&value)),
             _ => None,
@@ -646,9 +683,9 @@ impl Cx {
                 },
                 false,
             ),
-            None => e.program.first(input.clone(), run),
+            None => e.first(input, run),
         };
-        if env_used || e.program.reads_env_var() {
+        if env_used || e.reads_env_var() {
             self.warn(e, "reads `env`/`$ENV`, which Port replaces with {}");
         }
         match &evaluation {
