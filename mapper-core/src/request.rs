@@ -185,18 +185,30 @@ fn unshare(o: std::rc::Rc<Map>) -> Map {
 fn with_lowercase_headers(mut headers: Map) -> Map {
     // Most names are lowercase already, and captures usually carry the lowercase twin of the
     // others: compare bytes before allocating a lowercase key.
-    let lowercase = |k: &Val| matches!(k, Val::TStr(b) if !b.iter().any(u8::is_ascii_uppercase));
-    // (Quadratic: only for the usual few dozen headers; beyond that, hashing below decides.)
-    let few = headers.len() <= 64;
-    let has_twin = |k: &Val| match k {
-        Val::TStr(b) if few => headers
+    fn is_lowercase(k: &Val) -> bool {
+        matches!(k, Val::TStr(b) if !b.iter().any(u8::is_ascii_uppercase))
+    }
+    // (A linear scan per name: for the usual few dozen headers; beyond that, hashing decides.)
+    let lowercase: Vec<&[u8]> = if headers.len() <= 64 {
+        headers
             .keys()
-            .any(|other| matches!(other, Val::TStr(o) if lowercase(other) && o.eq_ignore_ascii_case(b))),
+            .filter_map(|k| match k {
+                Val::TStr(b) if is_lowercase(k) => Some(&b[..]),
+                _ => None,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let has_twin = |k: &Val| match k {
+        Val::TStr(b) => lowercase
+            .iter()
+            .any(|o| o.len() == b.len() && o.eq_ignore_ascii_case(b)),
         _ => false,
     };
     let missing: Vec<(Val, Val)> = headers
         .iter()
-        .filter(|(k, _)| !lowercase(k) && !has_twin(k))
+        .filter(|(k, _)| !is_lowercase(k) && !has_twin(k))
         .filter_map(|(k, v)| {
             let name = key_string(k);
             let lower = name.to_ascii_lowercase();
