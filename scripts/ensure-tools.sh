@@ -8,10 +8,15 @@
 #   scripts/ensure-tools.sh chromium    Debian chromium + chromium-driver
 #   scripts/ensure-tools.sh npm         the repository's npm dev tools (npm ci)
 #   scripts/ensure-tools.sh fuzz        cargo-fuzz, and the nightly toolchain it builds with
+#   scripts/ensure-tools.sh bench       what `make bench` compares against: Debian jq, jaq from
+#                                       crates.io, Port's engine (npm, built natively from the
+#                                       jq sources it vendors: needs autoconf automake libtool)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 WASM_PACK_VERSION=0.15.1
+# jaq's release on jaq-core 3.1 (the engine's jaq), for `make bench`.
+JAQ_VERSION=3.1.2
 CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
 export PATH="$CARGO_BIN:$PATH"
 
@@ -73,6 +78,36 @@ ensure_fuzz() {
   fi
 }
 
+ensure_bench() {
+  local missing=()
+  for p in jq autoconf automake libtool; do
+    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "ensure-tools: installing Debian ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+  if [ "$(jaq --version 2>/dev/null | awk '{print $2}')" != "$JAQ_VERSION" ]; then
+    echo "ensure-tools: installing jaq $JAQ_VERSION (about 2 minutes)"
+    cargo install jaq --version "$JAQ_VERSION" --locked --force
+  fi
+  ensure_npm
+  # An optional dependency: `npm ci` skips it when its native build fails (e.g. before
+  # autoconf was installed); build it now. Its sources (libjq 1.7, oniguruma) come in the
+  # npm tarball, Node's headers from /usr/include/node: nothing is downloaded.
+  if ! node -e "require('@port-labs/jq-node-bindings')" >/dev/null 2>&1; then
+    echo "ensure-tools: building @port-labs/jq-node-bindings (about 1 minute)"
+    if [ -d node_modules/@port-labs/jq-node-bindings ]; then
+      npm rebuild @port-labs/jq-node-bindings --foreground-scripts --loglevel=error >/dev/null
+    else
+      npm install --no-save --no-audit --no-fund --loglevel=error \
+        "@port-labs/jq-node-bindings@$(node -p "require('./package.json').optionalDependencies['@port-labs/jq-node-bindings']")"
+    fi
+  fi
+}
+
 for what in "$@"; do
   case "$what" in
     wasm) ensure_wasm ;;
@@ -80,6 +115,7 @@ for what in "$@"; do
     chromium) ensure_chromium ;;
     npm) ensure_npm ;;
     fuzz) ensure_fuzz ;;
+    bench) ensure_bench ;;
     *) echo "ensure-tools: unknown tool set '$what'" >&2; exit 2 ;;
   esac
 done
