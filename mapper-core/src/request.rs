@@ -17,15 +17,12 @@ pub struct Request {
 impl Request {
     /// Parse request JSON (`{body, headers, queryParams}`); errors carry line and column.
     pub fn from_json(bytes: &[u8]) -> Result<Self, Error> {
-        let val: Val =
-            serde_json::from_slice(bytes).map_err(|e| Error::Request(vec![Diagnostic::json_syntax("request", &e)]))?;
-        Self::from_val(val)
+        Self::from_val(parse_json(bytes).map_err(|e| Error::Request(vec![Diagnostic::json_syntax("request", &e)]))?)
     }
 
     /// A request whose body is the given JSON (no headers, no query parameters).
     pub fn from_body_json(bytes: &[u8]) -> Result<Self, Error> {
-        let body: Val =
-            serde_json::from_slice(bytes).map_err(|e| Error::Request(vec![Diagnostic::json_syntax("body", &e)]))?;
+        let body = parse_json(bytes).map_err(|e| Error::Request(vec![Diagnostic::json_syntax("body", &e)]))?;
         Ok(Self::from_parts(body, Map::default(), Map::default()))
     }
 
@@ -104,6 +101,16 @@ impl Request {
                 Val::TStr(s) => Some(String::from_utf8_lossy(s).into_owned()),
                 _ => None,
             })
+    }
+}
+
+/// Parse JSON bytes into a jq value. Valid UTF-8 (nearly always) is checked once for the whole
+/// text, so the parser need not check every string again; otherwise the byte parser reports the
+/// error (with its line and column) as before.
+fn parse_json(bytes: &[u8]) -> Result<Val, serde_json::Error> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => serde_json::from_str(text),
+        Err(_) => serde_json::from_slice(bytes),
     }
 }
 
@@ -248,6 +255,17 @@ mod tests {
         let e = Request::from_json(b"{\n  \"body\": [1,\n}").unwrap_err();
         let d = &e.diagnostics()[0];
         assert_eq!((d.line, d.column), (Some(3), Some(1)));
+    }
+
+    #[test]
+    fn invalid_utf8_is_reported_by_the_byte_parser_with_its_place() {
+        let e = Request::from_json(b"{\"body\": \"a\xff\"}").unwrap_err();
+        let d = &e.diagnostics()[0];
+        assert_eq!((d.line, d.column), (Some(1), Some(12)), "{}", d.message);
+        assert!(d.message.contains("invalid unicode code point"), "{}", d.message);
+        // Valid text parses the same either way.
+        let r = Request::from_json("{\"body\": {\"s\": \"é\"}}".as_bytes()).unwrap();
+        assert_eq!(crate::value::from_val(r.val())["body"]["s"], "é");
     }
 
     #[test]
