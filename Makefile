@@ -51,14 +51,14 @@ worker:
 	@test -f www/public/pkg/playground.js || node scripts/build-playground.mjs
 	WRANGLER_SEND_METRICS=false CLOUDFLARE_CF_FETCH_ENABLED=false node scripts/worker-dev.mjs --port 8787
 
-## make bench: the performance table (scripts/bench.mjs: the npm package vs Port's engine in Node,
-## the CLI vs jq and jaq, cold starts in Node and workerd, growth), then criterion's native
-## per-event micro-benchmarks. Installs jq, jaq and Port's engine first (ensure-tools.sh bench).
+## make bench: one performance table (scripts/bench.mjs: the npm package vs Port's engine in Node,
+## the CLI vs jq and jaq, criterion's native micro-benchmarks, cold starts in Node and workerd,
+## growth). Installs jq, jaq and Port's engine first (ensure-tools.sh bench).
 bench: check-shared package
 	$(TOOLS) bench
 	$(CARGO) build --release -p mapper-core --bin hookmap
+	$(CARGO) bench -p mapper-core --bench spacelift --no-run
 	HOOKMAP_BIN=$(TARGET_DIR)/release/hookmap node scripts/bench.mjs
-	$(CARGO) bench -p mapper-core --bench spacelift -- --warm-up-time 1 --measurement-time 5
 
 ## make fuzz: every cargo-fuzz target for FUZZ_SECONDS each (60 by default; nightly), seeded from
 ## $(SHARED)/conformance; findings in fuzz/artifacts/. Not part of `make test`.

@@ -178,9 +178,28 @@ for (const [name, { rate: r, version: v }] of Object.entries(native)) {
     : `${v}`;
   row(`Native (${events.toLocaleString('en-US')} Spacelift requests, NDJSON)`, name, `${fmtRate(r)} (${fmtUs(r)})`, note);
 }
+// The library in process (criterion, the system allocator): medians of its samples.
+const criterion = {};
+if (process.env.HOOKMAP_BENCH_CRITERION !== '0') {
+  log('native: criterion (cargo bench --bench spacelift)');
+  const out = execFileSync('cargo', ['bench', '-p', 'mapper-core', '--bench', 'spacelift', '--', '--warm-up-time', '1',
+    '--measurement-time', quick ? '1' : '4'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 26 });
+  const unit = { ns: 1e-3, 'µs': 1, us: 1, ms: 1e3 };
+  for (const m of out.matchAll(/^spacelift\/(.+)\n\s+time:\s+\[\S+ \S+ (\S+) (\S+)/gm)) {
+    criterion[m[1].trim()] = Number(m[2]) * unit[m[3]];
+  }
+  for (const [name, us] of Object.entries(criterion)) {
+    row('Native library (criterion, in process, system allocator)', name, `${us.toFixed(1)} µs`, `${Math.round(1e6 / us).toLocaleString('en-US')} per second`);
+  }
+}
+const inProcess = criterion['map_json + serialize result'];
+if (inProcess) {
+  row('wasm vs native', '`mapJson` in Node ÷ native `map_json + serialize result` (both in process: JSON text in, result JSON out)',
+    `${((1e6 / mapJsonRate) / inProcess).toFixed(2)}× slower`, `\`map\`: ${((1e6 / mapRate) / inProcess).toFixed(2)}×`);
+}
 if (hookmapNative) {
-  row('wasm vs native', '`mapJson` in Node ÷ `hookmap map --ndjson` (both: JSON text in, result JSON out)',
-    `${(hookmapNative / mapJsonRate).toFixed(2)}× slower`, `map: ${(hookmapNative / mapRate).toFixed(2)}×`);
+  row('wasm vs native', '`mapJson` in Node ÷ `hookmap map --ndjson` (CLI, mimalloc, includes I/O)',
+    `${(hookmapNative / mapJsonRate).toFixed(2)}× slower`, `\`map\`: ${(hookmapNative / mapRate).toFixed(2)}×`);
 }
 
 // 3. Cold start.
