@@ -30,6 +30,8 @@ test: check-shared
 	@# playground end to end in Chromium, and the playground's JS units.
 	$(MAKE) --no-print-directory package
 	node scripts/build-playground.mjs
+	@# The `make bench` script once, quickly, without criterion (figures come from `make bench`).
+	HOOKMAP_BENCH_QUICK=1 HOOKMAP_BENCH_CRITERION=0 HOOKMAP_BIN=$(TARGET_DIR)/debug/hookmap node scripts/bench.mjs >/dev/null
 	@# The node test runner runs last, so its summary closes the run.
 	node --test tests/npm/ tests/playground/ playground/js/ tests/worker/
 
