@@ -149,7 +149,8 @@ impl<'a> Parser<'a> {
         std::str::from_utf8(&self.s[start..self.i]).ok()
     }
 
-    /// A double-quoted string without escapes or interpolation.
+    /// A double-quoted string without escapes, interpolation or single quotes (Port's dialect
+    /// may rewrite a `'` inside a string, e.g. `"a 'b c' d"`, into a double quote).
     fn string(&mut self) -> Option<&'a str> {
         self.eat(b'"')?;
         let start = self.i;
@@ -160,7 +161,7 @@ impl<'a> Parser<'a> {
                     self.i += 1;
                     return Some(s);
                 }
-                b'\\' => return None,
+                b'\\' | b'\'' => return None,
                 _ => self.i += 1,
             }
         }
@@ -300,6 +301,10 @@ mod tests {
             ".a.b.",
             ".a[0:2]",
             ".__loc__",
+            // Port's single-quote rewrite may change these: left to the interpreter.
+            "\"a 'b c' d\"",
+            ".[\"it's\"]",
+            ".\"x 'y' z\"",
         ] {
             assert_eq!(FastPath::detect(src), None, "{src}");
         }
