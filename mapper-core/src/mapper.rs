@@ -13,6 +13,7 @@ use crate::value::from_val;
 use jaq_json::{Num, Val};
 use serde_json::Value;
 use std::cell::OnceCell;
+use std::rc::Rc;
 use std::sync::Arc;
 
 pub use crate::clock::{Clock, FixedClock, SystemClock};
@@ -463,10 +464,13 @@ impl Mapper {
         }
         out.absorb(&mut cx);
         let Val::Obj(base) = request else { return };
+        // One input object for all items: the request's parts (shared, not copied) and `item`,
+        // whose value is replaced in place for each item (copied only if an output still holds it).
+        let key = Val::utf8_str("item");
+        let mut input = Rc::new((**base).clone());
         for (n, item) in items.iter().take(MAX_ITEMS).enumerate() {
-            let mut with_item = (**base).clone();
-            with_item.insert(Val::utf8_str("item"), item.clone());
-            let input = Val::obj(with_item);
+            Rc::make_mut(&mut input).insert(key.clone(), item.clone());
+            let input = Val::Obj(Rc::clone(&input));
             let mut cx = Cx::new(self.strict, out.traces.is_some(), i, Some(n));
             if let Some(entity) = self.entity_if_selected(m, &input, run, &mut cx) {
                 out.result.entities.push(entity);

@@ -181,6 +181,33 @@ fn items_to_parse_maps_each_item_with_its_own_filter_and_index() {
 }
 
 #[test]
+fn items_to_parse_gives_each_item_the_whole_request_and_only_its_own_item() {
+    // The input object is shared between items and its `item` replaced in place: an output
+    // holding the input (`.`) must not see a later item.
+    let m = mapper(json!([{"blueprint": "n", "itemsToParse": ".body.list",
+        "entity": {"identifier": ".item.id", "properties": {"all": ".", "keys": "keys_unsorted", "n": ".item.n"}}}]));
+    let r = map(
+        &m,
+        json!({"list": [{"id": "a", "n": 1}, {"id": "b", "n": 2}, {"id": "c"}]}),
+    );
+    assert_eq!(r.entities.len(), 3);
+    for (e, (id, n)) in r
+        .entities
+        .iter()
+        .zip([("a", json!(1)), ("b", json!(2)), ("c", Value::Null)])
+    {
+        let Entity::Create(e) = e else {
+            panic!("a create entity")
+        };
+        assert_eq!(e.identifier, json!(id));
+        assert_eq!(e.properties["n"], n);
+        assert_eq!(e.properties["all"]["item"]["id"], json!(id));
+        assert_eq!(e.properties["all"]["headers"]["X-Thing"], "v");
+        assert_eq!(e.properties["keys"], json!(["body", "headers", "queryParams", "item"]));
+    }
+}
+
+#[test]
 fn items_to_parse_stops_at_500() {
     let m = mapper(
         json!([{"blueprint": "n", "itemsToParse": "[range(600)]", "entity": {"identifier": ".item | tostring"}}]),
