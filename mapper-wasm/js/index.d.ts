@@ -67,6 +67,9 @@ export interface MapperOptions {
   strict?: boolean;
   /** Blueprints to validate entities against, matched by identifier. */
   blueprints?: Blueprint[];
+  /** Wall-clock limit per request in milliseconds (default 500; 0: none). A program still
+   * running then ends with a "time limit" diagnostic. */
+  timeLimitMs?: number;
 }
 
 /** Thrown for an invalid configuration, blueprint, request or argument. */

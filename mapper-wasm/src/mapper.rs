@@ -23,7 +23,7 @@ struct Options {
     strict: bool,
     #[serde(default)]
     blueprints: Vec<serde_json::Value>,
-    /// Wall-clock limit per request in milliseconds (default 1000; 0: none).
+    /// Wall-clock limit per request in milliseconds (default 500; 0: none).
     #[serde(default, rename = "timeLimitMs")]
     time_limit_ms: Option<f64>,
 }

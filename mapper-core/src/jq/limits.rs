@@ -35,7 +35,7 @@ impl Default for Limits {
         Self {
             // Most of the wasm build's 1 MiB shadow stack.
             max_stack_bytes: 768 * 1024,
-            time_limit_ms: Some(1000.0),
+            time_limit_ms: Some(500.0),
             max_range_values: 10_000_000,
             max_value_bytes: 8 * 1024 * 1024,
         }
