@@ -38,7 +38,9 @@ const log = (msg) => process.stderr.write(`bench: ${msg}\n`);
 const { Mapper } = await import(pathToFileURL(join(root, 'mapper-wasm', 'pkg', 'index.node.mjs')).href);
 let port = null;
 try {
-  port = require('@port-labs/jq-node-bindings');
+  // Installed by `scripts/ensure-tools.sh bench` into target/bench-tools (not a dependency of
+  // the repository: its native build would slow every `npm ci`).
+  port = createRequire(join(root, 'target', 'bench-tools', 'package.json'))('@port-labs/jq-node-bindings');
 } catch (e) {
   log(`Port's engine is not installed (scripts/ensure-tools.sh bench): ${e.message.split('\n')[0]}`);
 }

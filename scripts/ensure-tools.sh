@@ -15,6 +15,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 WASM_PACK_VERSION=0.15.1
+# What `make bench` compares against: Port's own engine.
+PORT_ENGINE_VERSION=0.0.12
 # jaq's release on jaq-core 3.1 (the engine's jaq), for `make bench`.
 JAQ_VERSION=3.1.2
 CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
@@ -94,17 +96,15 @@ ensure_bench() {
     cargo install jaq --version "$JAQ_VERSION" --locked --force
   fi
   ensure_npm
-  # An optional dependency: `npm ci` skips it when its native build fails (e.g. before
-  # autoconf was installed); build it now. Its sources (libjq 1.7, oniguruma) come in the
-  # npm tarball, Node's headers from /usr/include/node: nothing is downloaded.
-  if ! node -e "require('@port-labs/jq-node-bindings')" >/dev/null 2>&1; then
-    echo "ensure-tools: building @port-labs/jq-node-bindings (about 1 minute)"
-    if [ -d node_modules/@port-labs/jq-node-bindings ]; then
-      npm rebuild @port-labs/jq-node-bindings --foreground-scripts --loglevel=error >/dev/null
-    else
-      npm install --no-save --no-audit --no-fund --loglevel=error \
-        "@port-labs/jq-node-bindings@$(node -p "require('./package.json').optionalDependencies['@port-labs/jq-node-bindings']")"
-    fi
+  # Port's engine, in its own folder (its native build would slow every `npm ci` of the
+  # repository). Its sources (libjq 1.7, oniguruma) come in the npm tarball, Node's headers
+  # from /usr/include/node: nothing is downloaded but the tarball.
+  local dir=target/bench-tools
+  if ! (cd "$dir" 2>/dev/null && node -e "require('@port-labs/jq-node-bindings')") >/dev/null 2>&1; then
+    echo "ensure-tools: building @port-labs/jq-node-bindings $PORT_ENGINE_VERSION (about 2 minutes)"
+    mkdir -p "$dir"
+    [ -f "$dir/package.json" ] || echo '{"name": "hookmap-bench-tools", "private": true}' > "$dir/package.json"
+    npm install --prefix "$dir" --no-audit --no-fund --loglevel=error "@port-labs/jq-node-bindings@$PORT_ENGINE_VERSION"
   fi
 }
 
