@@ -414,7 +414,10 @@ impl Mapper {
                 value,
                 dropped_outputs: false,
             },
-            None => expr.first(request.val(), &RunContext::start(self.clock.clone(), self.limits)).0,
+            None => {
+                expr.first(request.val(), &RunContext::start(self.clock.clone(), self.limits))
+                    .0
+            }
         };
         match evaluation {
             Evaluation::Value { value: Val::Null, .. } => None,

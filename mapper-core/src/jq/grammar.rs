@@ -160,7 +160,8 @@ fn pattern_edits(code: &str, mut i: usize, edits: &mut Vec<(usize, usize, String
     end
 }
 
-fn apply(code: &str, mut inserts: Vec<(usize, &str)>) -> Option<String> {
+/// Insert texts at byte positions of `code` (in any order); `None` when there is nothing to insert.
+pub(super) fn apply(code: &str, mut inserts: Vec<(usize, &str)>) -> Option<String> {
     if inserts.is_empty() {
         return None;
     }

@@ -321,19 +321,7 @@ pub fn program_edits(code: &str) -> Option<Vec<(usize, &'static str)>> {
 /// The program with every definition body prefixed by `_hookmap_tick`, or `None` when it
 /// defines nothing (or can't be lexed).
 pub fn instrument_program(code: &str) -> Option<String> {
-    let edits = program_edits(code)?;
-    if edits.is_empty() {
-        return None;
-    }
-    let mut out = String::with_capacity(code.len() + edits.len() * 20);
-    let mut last = 0;
-    for (pos, text) in edits {
-        out.push_str(&code[last..pos]);
-        out.push_str(text);
-        last = pos;
-    }
-    out.push_str(&code[last..]);
-    Some(out)
+    super::grammar::apply(code, program_edits(code)?)
 }
 
 #[cfg(test)]
