@@ -42,6 +42,14 @@ pub(super) fn skip_string(b: &[u8], mut i: usize) -> usize {
     b.len()
 }
 
+/// Index of the newline that ends the `#` comment starting at `i` (or the end).
+pub(super) fn skip_comment(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() && b[i] != b'\n' {
+        i += 1;
+    }
+    i
+}
+
 /// Index after the group whose opener (`(`, `[` or `{`) is at `i`.
 pub(super) fn skip_group(b: &[u8], mut i: usize) -> usize {
     let mut depth = 0;
@@ -52,9 +60,7 @@ pub(super) fn skip_group(b: &[u8], mut i: usize) -> usize {
                 continue;
             }
             b'#' => {
-                while i < b.len() && b[i] != b'\n' {
-                    i += 1;
-                }
+                i = skip_comment(b, i);
                 continue;
             }
             b'(' | b'[' | b'{' => depth += 1,
@@ -85,9 +91,7 @@ fn find_alt(b: &[u8]) -> Option<usize> {
                 continue;
             }
             b'#' => {
-                while i < b.len() && b[i] != b'\n' {
-                    i += 1;
-                }
+                i = skip_comment(b, i);
                 continue;
             }
             b'?' if b[i..].starts_with(b"?//") => return Some(i),

@@ -4,7 +4,7 @@
 //! program is left as it is. Byte offsets of later compile errors shift in programs that use
 //! `catch`.
 
-use super::alternatives::{skip_group, skip_string};
+use super::alternatives::{skip_comment, skip_group, skip_string};
 
 fn is_ident(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_'
@@ -110,11 +110,7 @@ pub fn rewrite(code: &str) -> Option<String> {
     while i < b.len() {
         match b[i] {
             b'"' => i = skip_string(b, i),
-            b'#' => {
-                while i < b.len() && b[i] != b'\n' {
-                    i += 1;
-                }
-            }
+            b'#' => i = skip_comment(b, i),
             c if (c.is_ascii_alphabetic() || c == b'_')
                 && !(i > 0 && (is_ident(b[i - 1]) || b[i - 1] == b'.' || b[i - 1] == b'$' || b[i - 1] == b'@')) =>
             {

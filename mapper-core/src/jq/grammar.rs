@@ -6,7 +6,7 @@
 //!
 //! Byte offsets of later compile errors shift in programs that use either.
 
-use super::alternatives::{skip_group, skip_string};
+use super::alternatives::{skip_comment, skip_group, skip_string};
 
 fn is_ident(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_'
@@ -42,11 +42,7 @@ fn fold_sources(code: &str) -> Option<String> {
     while i < b.len() {
         match b[i] {
             b'"' => i = skip_string(b, i),
-            b'#' => {
-                while i < b.len() && b[i] != b'\n' {
-                    i += 1;
-                }
-            }
+            b'#' => i = skip_comment(b, i),
             _ => match word_at(b, i) {
                 Some(w @ (b"reduce" | b"foreach")) => {
                     let start = i + w.len();
@@ -96,11 +92,7 @@ fn key_variables(code: &str) -> Option<String> {
     while i < b.len() {
         match b[i] {
             b'"' => i = skip_string(b, i),
-            b'#' => {
-                while i < b.len() && b[i] != b'\n' {
-                    i += 1;
-                }
-            }
+            b'#' => i = skip_comment(b, i),
             b'?' if b[i..].starts_with(b"?//") => {
                 i = pattern_edits(code, i + 3, &mut edits);
             }

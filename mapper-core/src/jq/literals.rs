@@ -2,7 +2,7 @@
 //! (`.5`, `select(. > .00005)`) becomes `0.5`. Byte offsets after such a literal shift by one
 //! in later compile errors.
 
-use super::alternatives::skip_string;
+use super::alternatives::{skip_comment, skip_string};
 
 /// `code` with a `0` before every `.` that starts a number, or `None` when there is none.
 pub fn rewrite(code: &str) -> Option<String> {
@@ -16,9 +16,7 @@ pub fn rewrite(code: &str) -> Option<String> {
                 continue;
             }
             b'#' => {
-                while i < b.len() && b[i] != b'\n' {
-                    i += 1;
-                }
+                i = skip_comment(b, i);
                 continue;
             }
             b'.' if b.get(i + 1).is_some_and(u8::is_ascii_digit)

@@ -4,6 +4,7 @@
 //! fuzzing, issue 8). Programs are measured before anything parses them and refused above
 //! [`MAX_NESTING`] levels with a compile error naming the limit.
 
+use super::alternatives::skip_comment;
 /// The deepest an expression may nest, as [`estimate`] counts it. Real mappings stay below
 /// 30; an unoptimised build on a 2 MiB thread overflows near 200 levels, the wasm build's
 /// 1 MiB stack near 600.
@@ -70,11 +71,7 @@ pub fn estimate(code: &str) -> usize {
         }
         match c {
             b'"' => in_string = true,
-            b'#' => {
-                while i < b.len() && b[i] != b'\n' {
-                    i += 1;
-                }
-            }
+            b'#' => i = skip_comment(b, i),
             b'(' | b'[' | b'{' => stack.push(Group::default()),
             b')' | b']' | b'}' => in_string = close(&mut stack),
             // Every operator character: `- - -1` and `---1` nest alike (`//=` counts thrice).
