@@ -95,6 +95,10 @@ pub const LIMIT_HALT: i32 = i32::MIN + 0x4c49;
 /// natives that recurse on their own, such as printing a deep value).
 pub const STACK_RESERVE: usize = 256 * 1024;
 
+/// Natively, the most stack definitions may recurse into, however big the thread's stack
+/// (the CLI runs on a 1 GiB stack so that deep values can be dropped; recursion stays bounded).
+pub const NATIVE_RECURSION_BUDGET: usize = 64 * 1024 * 1024;
+
 /// How often (in ticks) the deadline is compared with the clock.
 const CLOCK_EVERY: u32 = 256;
 
@@ -113,11 +117,12 @@ fn trip<'a>(data: &RunData<'_>, message: String) -> Exn<'a, Val> {
 
 /// Whether the recursion has gone as deep as the stack allows.
 fn stack_exhausted(data: &RunData<'_>) -> bool {
+    let used = data.stack_base.saturating_sub(stack_position());
     #[cfg(not(target_family = "wasm"))]
     if let Some(left) = stacker::remaining_stack() {
-        return left < STACK_RESERVE;
+        return left < STACK_RESERVE || used > NATIVE_RECURSION_BUDGET;
     }
-    data.stack_base.saturating_sub(stack_position()) > data.limits.max_stack_bytes
+    used > data.limits.max_stack_bytes
 }
 
 /// The checks `_hookmap_tick` runs on every definition call.

@@ -45,13 +45,29 @@ enum Command {
     },
 }
 
+/// Stack of the thread the commands run on. Only the pages used are committed; the room
+/// lets values nested a million levels deep (built at run time, e.g. by `reduce ... [.]`) be
+/// walked and dropped, and the recursion limit reads the stack actually left.
+const STACK_BYTES: usize = 1 << 30;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let code = match cli.command {
+    let run = move || match cli.command {
         Command::Map(args) => map_cmd::run(args),
         Command::Jq(args) => jq_cmd::run(args),
         Command::Verify(args) => verify_cmd::run(args),
         Command::Test { dirs } => test_cmd::run(&dirs),
     };
+    let code = std::thread::Builder::new()
+        .name("hookmap".into())
+        .stack_size(STACK_BYTES)
+        .spawn(run)
+        .map_or_else(
+            |e| {
+                eprintln!("hookmap: cannot start: {e}");
+                EXIT_BAD_INPUT
+            },
+            |t| t.join().unwrap_or(EXIT_BAD_INPUT),
+        );
     ExitCode::from(code)
 }
