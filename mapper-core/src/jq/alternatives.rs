@@ -50,19 +50,25 @@ pub(super) fn skip_comment(b: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// Where scanning resumes when a string literal or a `#` comment starts at `i` (their
+/// contents are not code); `None` anywhere else.
+pub(super) fn skip_inert(b: &[u8], i: usize) -> Option<usize> {
+    match b.get(i)? {
+        b'"' => Some(skip_string(b, i)),
+        b'#' => Some(skip_comment(b, i)),
+        _ => None,
+    }
+}
+
 /// Index after the group whose opener (`(`, `[` or `{`) is at `i`.
 pub(super) fn skip_group(b: &[u8], mut i: usize) -> usize {
     let mut depth = 0;
     while i < b.len() {
+        if let Some(next) = skip_inert(b, i) {
+            i = next;
+            continue;
+        }
         match b[i] {
-            b'"' => {
-                i = skip_string(b, i);
-                continue;
-            }
-            b'#' => {
-                i = skip_comment(b, i);
-                continue;
-            }
             b'(' | b'[' | b'{' => depth += 1,
             b')' | b']' | b'}' => {
                 depth -= 1;
@@ -85,15 +91,11 @@ fn is_ident(c: u8) -> bool {
 fn find_alt(b: &[u8]) -> Option<usize> {
     let mut i = 0;
     while i < b.len() {
+        if let Some(next) = skip_inert(b, i) {
+            i = next;
+            continue;
+        }
         match b[i] {
-            b'"' => {
-                i = skip_string(b, i);
-                continue;
-            }
-            b'#' => {
-                i = skip_comment(b, i);
-                continue;
-            }
             b'?' if b[i..].starts_with(b"?//") => return Some(i),
             _ => {}
         }

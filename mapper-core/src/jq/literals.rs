@@ -2,7 +2,7 @@
 //! (`.5`, `select(. > .00005)`) becomes `0.5`. Byte offsets after such a literal shift by one
 //! in later compile errors.
 
-use super::alternatives::{skip_comment, skip_string};
+use super::alternatives::skip_inert;
 
 /// `code` with a `0` before every `.` that starts a number, or `None` when there is none.
 pub fn rewrite(code: &str) -> Option<String> {
@@ -10,15 +10,11 @@ pub fn rewrite(code: &str) -> Option<String> {
     let mut out = String::with_capacity(code.len() + 4);
     let (mut i, mut copied, mut changed) = (0, 0, false);
     while i < b.len() {
+        if let Some(next) = skip_inert(b, i) {
+            i = next;
+            continue;
+        }
         match b[i] {
-            b'"' => {
-                i = skip_string(b, i);
-                continue;
-            }
-            b'#' => {
-                i = skip_comment(b, i);
-                continue;
-            }
             b'.' if b.get(i + 1).is_some_and(u8::is_ascii_digit)
                 && !(i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_' || b[i - 1] == b'.')) =>
             {

@@ -9,7 +9,8 @@ use std::rc::Rc;
 /// The largest array index jq lets a path create.
 const MAX_INDEX: f64 = ((i32::MAX >> 2) - 1) as f64;
 
-fn kind(v: &Val) -> &'static str {
+/// jq's name for the type of a value (`"object"`, `"null"`, ...).
+pub(super) fn kind(v: &Val) -> &'static str {
     match v {
         Val::Null => "null",
         Val::Bool(_) => "boolean",

@@ -83,17 +83,6 @@ fn compile(re: &str, flags: Flags) -> Result<Rc<Regex>, String> {
     Ok(compiled)
 }
 
-fn type_name(v: &Val) -> &'static str {
-    match v {
-        Val::Null => "null",
-        Val::Bool(_) => "boolean",
-        Val::Num(_) => "number",
-        Val::TStr(_) | Val::BStr(_) => "string",
-        Val::Arr(_) => "array",
-        Val::Obj(_) => "object",
-    }
-}
-
 /// `type (json)` as jq's `type_error` prints a value, truncated as jq 1.7 truncates it.
 pub fn describe(v: &Val) -> String {
     let json = crate::value::compact(v);
@@ -106,7 +95,7 @@ pub fn describe(v: &Val) -> String {
     } else {
         json
     };
-    format!("{} ({json})", type_name(v))
+    format!("{} ({json})", super::paths::kind(v))
 }
 
 fn as_str(v: &Val) -> Option<&str> {
