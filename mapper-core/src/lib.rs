@@ -12,6 +12,7 @@
 pub mod blueprint;
 pub mod clock;
 pub mod config;
+pub mod demand;
 pub mod diagnostic;
 pub mod diff;
 pub mod entity;

@@ -2,6 +2,7 @@
 
 use crate::blueprint::Blueprint;
 use crate::config::{EntityConfig, FieldSpec, MappingConfig, Operation, WebhookConfig};
+use crate::demand::RequestDemand;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::entity::{CreateEntity, DeleteEntity, Entity, FieldTrace, MapResult};
 use crate::error::Error;
@@ -119,6 +120,26 @@ enum QueryNode {
     Literal(Value),
 }
 
+impl Field {
+    fn demand(&self, d: &mut RequestDemand) {
+        match self {
+            Self::Jq(e) => d.add_expression(e.fast.as_ref()),
+            Self::Query(q) => q.demand(d),
+        }
+    }
+}
+
+impl QueryNode {
+    fn demand(&self, d: &mut RequestDemand) {
+        match self {
+            Self::Leaf(e) => d.add_expression(e.fast.as_ref()),
+            Self::Array(nodes) => nodes.iter().for_each(|n| n.demand(d)),
+            Self::Object(nodes) => nodes.iter().for_each(|(_, n)| n.demand(d)),
+            Self::Literal(_) => {}
+        }
+    }
+}
+
 struct CompiledMapping {
     blueprint: String,
     operation: Operation,
@@ -144,6 +165,8 @@ pub struct Mapper {
     strict: bool,
     clock: Arc<dyn Clock>,
     limits: Limits,
+    /// The parts of a request's body the mappings can read (what `map_json` builds).
+    demand: RequestDemand,
 }
 
 impl std::fmt::Debug for Mapper {
@@ -272,6 +295,27 @@ impl Compiler {
     }
 }
 
+impl CompiledMapping {
+    /// Add what this mapping's expressions can read of a request body to `d`.
+    fn demand(&self, d: &mut RequestDemand) {
+        for e in self.filter.iter().chain(&self.items) {
+            d.add_expression(e.fast.as_ref());
+        }
+        let fields = [
+            Some(&self.identifier),
+            self.title.as_ref(),
+            self.icon.as_ref(),
+            self.team.as_ref(),
+        ];
+        for f in fields.into_iter().flatten() {
+            f.demand(d);
+        }
+        for (_, f) in self.properties.iter().chain(&self.relations) {
+            f.demand(d);
+        }
+    }
+}
+
 impl Mapper {
     /// Compile configuration JSON text (webhook object, mappings array or single mapping).
     pub fn from_json(config: &str, options: MapperOptions) -> Result<Self, Error> {
@@ -341,7 +385,12 @@ impl Mapper {
             return Err(Error::Config(c.errors));
         }
         let blueprints = options.blueprints;
+        let mut demand = RequestDemand::none();
+        for m in &mappings {
+            m.demand(&mut demand);
+        }
         Ok(Self {
+            demand,
             config,
             mappings,
             request_identifier,
@@ -363,9 +412,17 @@ impl Mapper {
         &self.warnings
     }
 
-    /// Parse request JSON (`{body, headers, queryParams}`) and map it.
+    /// Parse request JSON (`{body, headers, queryParams}`) and map it. Only the parts of the
+    /// body the mappings can read are built (the rest is checked and skipped), which makes this
+    /// the fastest way to map a request.
     pub fn map_json(&self, request: &[u8]) -> Result<MapResult, Error> {
-        Ok(self.map(&Request::from_json(request)?))
+        Ok(self.map(&Request::from_json_demand(request, &self.demand)?))
+    }
+
+    /// Parse a request body's JSON (no headers, no query parameters) and map it, building only
+    /// what the mappings can read.
+    pub fn map_body_json(&self, body: &[u8]) -> Result<MapResult, Error> {
+        Ok(self.map(&Request::from_body_json_demand(body, &self.demand)?))
     }
 
     /// Map a request given as a JSON value.

@@ -1,5 +1,6 @@
 //! The request jq sees: `{body, headers, queryParams}`, checked and normalised once.
 
+use crate::demand::RequestDemand;
 use crate::diagnostic::Diagnostic;
 use crate::error::Error;
 use crate::path::JsonPath;
@@ -18,6 +19,21 @@ impl Request {
     /// Parse request JSON (`{body, headers, queryParams}`); errors carry line and column.
     pub fn from_json(bytes: &[u8]) -> Result<Self, Error> {
         Self::from_val(parse_json(bytes).map_err(|e| Error::Request(vec![Diagnostic::json_syntax("request", &e)]))?)
+    }
+
+    /// Parse request JSON building only the parts of the body and headers `demand` names (what one mapper
+    /// reads; see [`crate::demand`]). The request is only fit for that mapper.
+    pub(crate) fn from_json_demand(bytes: &[u8], demand: &RequestDemand) -> Result<Self, Error> {
+        let val = parse_with(bytes, Shape::Request(demand))
+            .map_err(|e| Error::Request(vec![Diagnostic::json_syntax("request", &e)]))?;
+        Self::from_val(val)
+    }
+
+    /// A request whose body is the given JSON, building only what `demand` names of it.
+    pub(crate) fn from_body_json_demand(bytes: &[u8], demand: &RequestDemand) -> Result<Self, Error> {
+        let body = parse_with(bytes, Shape::Body(&demand.body))
+            .map_err(|e| Error::Request(vec![Diagnostic::json_syntax("body", &e)]))?;
+        Ok(Self::from_parts(body, Map::default(), Map::default()))
     }
 
     /// A request whose body is the given JSON (no headers, no query parameters).
@@ -108,9 +124,45 @@ impl Request {
 /// text, so the parser need not check every string again; otherwise the byte parser reports the
 /// error (with its line and column) as before.
 fn parse_json(bytes: &[u8]) -> Result<Val, serde_json::Error> {
+    parse_with(bytes, Shape::Whole)
+}
+
+/// What to build of the JSON text.
+#[derive(Clone, Copy)]
+enum Shape<'a> {
+    /// The whole value.
+    Whole,
+    /// A request, with only the demanded parts of its body and headers.
+    Request(&'a RequestDemand),
+    /// A body, only its demanded parts.
+    Body(&'a crate::demand::Demand),
+}
+
+impl Shape<'_> {
+    fn parse<'de, D: serde::Deserializer<'de>>(self, d: D) -> Result<Val, D::Error> {
+        match self {
+            Self::Whole => serde::Deserialize::deserialize(d),
+            Self::Request(demand) => crate::demand::parse_request(d, demand),
+            Self::Body(body) => crate::demand::parse_value(d, body),
+        }
+    }
+}
+
+/// Parse `bytes` into the given shape; nothing but whitespace may follow the value.
+fn parse_with(bytes: &[u8], shape: Shape<'_>) -> Result<Val, serde_json::Error> {
+    fn finish<'de, R: serde_json::de::Read<'de>>(
+        mut d: serde_json::Deserializer<R>,
+        shape: Shape<'_>,
+    ) -> Result<Val, serde_json::Error> {
+        let v = shape.parse(&mut d)?;
+        d.end()?;
+        Ok(v)
+    }
     match std::str::from_utf8(bytes) {
-        Ok(text) => serde_json::from_str(text),
-        Err(_) => serde_json::from_slice(bytes),
+        Ok(text) => finish(serde_json::Deserializer::from_str(text), shape),
+        // Not UTF-8: build everything, so the parser meets (and places) the bad bytes even in
+        // the parts a demand would skip.
+        Err(_) => finish(serde_json::Deserializer::from_slice(bytes), Shape::Whole),
     }
 }
 

@@ -47,7 +47,9 @@ fn json_value() -> impl Strategy<Value = Value> {
 /// A request of the right shape: any body, string headers and query parameters.
 fn request() -> impl Strategy<Value = Value> {
     let strings = prop::collection::btree_map("[A-Za-z-]{1,8}", "\\PC{0,8}", 0..3);
-    (json_value(), strings.clone(), strings)
+    let names = prop_oneof![Just("X-Id".to_owned()), Just("x-id".to_owned()), "[A-Za-z-]{1,8}"];
+    let headers = prop::collection::btree_map(names, "\\PC{0,8}", 0..4);
+    (json_value(), headers, strings)
         .prop_map(|(body, headers, query)| json!({"body": body, "headers": headers, "queryParams": query}))
 }
 
@@ -79,6 +81,26 @@ fn expression() -> impl Strategy<Value = String> {
             (inner.clone(), inner).prop_map(|(a, b)| format!("if {a} then {b} else \"x\" end")),
         ]
     })
+}
+
+/// A field path or literal: what the fast path answers, and what `map_json` parses the request
+/// body down to (every other part of the body is skipped).
+fn field_path() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(".body.id".to_owned()),
+        Just(".body.stack.id".to_owned()),
+        Just(".body.stack.id | tostring".to_owned()),
+        Just(".body.stack".to_owned()),
+        Just(".body[0].id".to_owned()),
+        Just(".body.stack[\"id\"]".to_owned()),
+        Just(".headers.id".to_owned()),
+        Just(".headers[\"x-id\"]".to_owned()),
+        Just(".headers[\"X-Id\"]".to_owned()),
+        Just(".item.id".to_owned()),
+        Just(".item".to_owned()),
+        Just("\"literal\"".to_owned()),
+        Just("true".to_owned()),
+    ]
 }
 
 /// A mapping array with generated identifier, title, property, filter and items.
@@ -141,6 +163,26 @@ proptest! {
         if let Ok(m) = Mapper::new(&config, options()) {
             map_all_ways(&m, &request)?;
         }
+    }
+
+    /// (c) Mappings made only of field paths: `map_json` builds only the parts of the body they
+    /// read, and must still agree with the other entry points (which build the whole body).
+    #[test]
+    fn field_path_configs_map_any_request(
+        identifier in field_path(),
+        title in field_path(),
+        props in prop::collection::vec(field_path(), 2..6),
+        items in prop::option::weighted(0.2, prop_oneof![Just(".body"), Just(".body.stack"), Just(".body.id")]),
+        request in request(),
+    ) {
+        let properties: serde_json::Map<String, Value> =
+            props.into_iter().enumerate().map(|(i, p)| (format!("p{i}"), p.into())).collect();
+        let mut m = json!({"blueprint": "b", "entity": {"identifier": identifier, "title": title, "properties": properties}});
+        if let Some(items) = items {
+            m["itemsToParse"] = items.into();
+        }
+        let m = Mapper::new(&json!([m]), options()).unwrap();
+        map_all_ways(&m, &request)?;
     }
 
     /// (d) The rewrite keeps byte offsets, changes only `'` into `"` at the reported offsets,

@@ -1,6 +1,6 @@
 //! The `Mapper` class: a configuration compiled once.
 
-use crate::convert::{argument_error, error, from_js, to_js};
+use crate::convert::{argument_error, error, from_js, json_text, to_js};
 use mapper_core::{Blueprint, Clock, Mapper, MapperOptions, Request};
 use serde::Deserialize;
 use std::sync::Arc;
@@ -95,9 +95,9 @@ impl JsMapper {
 
     /// Map a request object `{body, headers, queryParams}`: `{entities, diagnostics}`.
     pub fn map(&self, request: JsValue) -> Result<JsValue, JsValue> {
-        let val: jaq_json::Val = from_js(request, "request")?;
-        let request = Request::from_val(val).map_err(|e| error(&e))?;
-        Ok(to_js(&self.inner.map(&request)))
+        let text = json_text(&request, "request")?;
+        let result = self.inner.map_json(text.as_bytes()).map_err(|e| error(&e))?;
+        Ok(to_js(&result))
     }
 
     /// Map a request and report every evaluated field: `{result, fields}` where each field is

@@ -2,7 +2,7 @@
 
 use crate::input::{read, read_text, report};
 use crate::EXIT_BAD_INPUT;
-use mapper_core::{Blueprint, Error, MapResult, Mapper, MapperOptions, Request};
+use mapper_core::{Blueprint, Error, MapResult, Mapper, MapperOptions};
 use std::io::{BufRead, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
@@ -63,11 +63,12 @@ pub fn load_mapper(config: &Path, blueprints: &[PathBuf], strict: bool) -> Resul
     }
 }
 
-fn parse_request(bytes: &[u8], body_only: bool) -> Result<Request, Error> {
+/// Parse and map one request (building only the parts of its body the mapper reads).
+fn map_request(mapper: &Mapper, bytes: &[u8], body_only: bool) -> Result<MapResult, Error> {
     if body_only {
-        Request::from_body_json(bytes)
+        mapper.map_body_json(bytes)
     } else {
-        Request::from_json(bytes)
+        mapper.map_json(bytes)
     }
 }
 
@@ -88,9 +89,8 @@ pub fn run(args: MapArgs) -> u8 {
             return EXIT_BAD_INPUT;
         }
     };
-    match parse_request(&bytes, args.body) {
-        Ok(request) => {
-            let result = mapper.map(&request);
+    match map_request(&mapper, &bytes, args.body) {
+        Ok(result) => {
             println!("{}", serde_json::to_string_pretty(&result).expect("results serialise"));
             0
         }
@@ -129,8 +129,8 @@ fn run_ndjson(mapper: &Mapper, source: &Path, body_only: bool) -> u8 {
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let result = match parse_request(&line, body_only) {
-            Ok(request) => mapper.map(&request),
+        let result = match map_request(mapper, &line, body_only) {
+            Ok(result) => result,
             Err(e) => {
                 bad = true;
                 let mut diagnostics = e.diagnostics().to_vec();
