@@ -20,6 +20,8 @@ export class MapperError extends Error {
 
 const PANIC_PREFIX = 'hookmap panicked: ';
 
+const encoder = new TextEncoder();
+
 function isHeaders(h) {
   return h != null && typeof h === 'object' && typeof h.forEach === 'function' && typeof h.get === 'function' && typeof h.entries === 'function';
 }
@@ -103,7 +105,17 @@ export function createApi(createGlue, module) {
       if (request != null && typeof request === 'object' && isHeaders(request.headers)) {
         request = { ...request, headers: plainHeaders(request.headers) };
       }
-      return call(() => raw.map(request));
+      // JSON text in and out: V8's JSON.stringify/parse and one copy of bytes beat converting
+      // objects across the boundary. What JSON can't hold (a BigInt, a cycle, undefined) goes
+      // the slow way, which names the problem.
+      let text;
+      try {
+        text = JSON.stringify(request);
+      } catch {
+        text = undefined;
+      }
+      if (typeof text !== 'string') return call(() => raw.map(request));
+      return JSON.parse(call(() => raw.mapJsonBytes(encoder.encode(text))));
     }
 
     /** Map and report every evaluated field: `{ result, fields }` (the per-field view). */
@@ -112,10 +124,22 @@ export function createApi(createGlue, module) {
       return call(() => raw.trace(request));
     }
 
-    /** Map request JSON text; returns the result as JSON text (no object conversion). */
+    /**
+     * Map request JSON, as text or as UTF-8 bytes (a `Uint8Array` or `ArrayBuffer`, e.g. a raw
+     * request body); returns the result as JSON text (no object conversion).
+     */
     mapJson(requestJson) {
       const raw = this.#current();
-      return call(() => raw.mapJson(requestJson));
+      let bytes = null;
+      if (typeof requestJson === 'string') bytes = encoder.encode(requestJson);
+      else if (requestJson instanceof Uint8Array) bytes = requestJson;
+      else if (requestJson instanceof ArrayBuffer) bytes = new Uint8Array(requestJson);
+      if (bytes === null) {
+        const got = requestJson === null ? 'null' : typeof requestJson;
+        const message = `request: mapJson takes JSON text or its UTF-8 bytes (a Uint8Array or ArrayBuffer), got ${got}; use map() for an object`;
+        throw new MapperError(message, [{ severity: 'error', mapping: null, item: null, field: 'request', message }], 'argument');
+      }
+      return call(() => raw.mapJsonBytes(bytes));
     }
 
     /** The delivery's identity per `security.requestIdentifierPath`, or undefined. */

@@ -92,8 +92,12 @@ export declare class Mapper {
   map(request: WebhookRequest): MapResult;
   /** Map and report every evaluated field (expression, value or error): the per-field view. */
   trace(request: WebhookRequest): { result: MapResult; fields: FieldTrace[] };
-  /** Map request JSON text; returns the `MapResult` as JSON text (the fast path). */
-  mapJson(requestJson: string): string;
+  /**
+   * Map request JSON, as text or as UTF-8 bytes (e.g. a raw request body); returns the
+   * `MapResult` as JSON text (the fast path). Invalid JSON or UTF-8 throws `MapperError`
+   * naming the line and column or the byte.
+   */
+  mapJson(requestJson: string | Uint8Array | ArrayBuffer): string;
   /** The delivery's identity per `security.requestIdentifierPath`, or undefined. */
   requestIdentifier(request: WebhookRequest): JsonValue | undefined;
   /** Release the module memory now rather than at garbage collection. */

@@ -154,3 +154,42 @@ console.log(JSON.stringify({ results, standalone }));`);
   });
   assert.match(out.standalone.error, /recursion limit/);
 });
+
+test('mapJson takes text or UTF-8 bytes; bad bytes, bad JSON and non-JSON requests are errors naming the place', () => {
+  const out = node('inputs.mjs', `
+import { Mapper, MapperError } from 'hookmap';
+import { readFileSync } from 'node:fs';
+const config = JSON.parse(readFileSync(${JSON.stringify(join(example, 'config.json'))}, 'utf8'));
+const text = readFileSync(${JSON.stringify(join(example, 'request.json'))}, 'utf8');
+const mapper = new Mapper(config);
+const bytes = new TextEncoder().encode(text);
+const caught = (f) => { try { f(); return null; } catch (e) { return { mapperError: e instanceof MapperError, kind: e.kind, field: e.diagnostics?.[0]?.field, message: e.diagnostics?.[0]?.message ?? e.message, line: e.diagnostics?.[0]?.line }; } };
+console.log(JSON.stringify({
+  fromText: JSON.parse(mapper.mapJson(text)).entities,
+  fromBytes: JSON.parse(mapper.mapJson(bytes)).entities,
+  fromBuffer: JSON.parse(mapper.mapJson(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length))).entities,
+  badUtf8: caught(() => mapper.mapJson(new Uint8Array([...new TextEncoder().encode('{"body": {"x": "'), 0xff, 0x22, 0x7d, 0x7d]))),
+  badJson: caught(() => mapper.mapJson('{\\n "body": [1,\\n}')),
+  // a syntax error in a part of the body the mapping never reads is still an error
+  badSkipped: caught(() => mapper.mapJson('{"body": {"stack": {"id": "a"}, "unread": [1,]}}')),
+  bigint: caught(() => mapper.map({ body: { n: 1n } })),
+  notText: caught(() => mapper.mapJson(42)),
+  after: mapper.map(JSON.parse(text)).entities,
+}));`);
+  assert.deepEqual(out.fromText, expected);
+  assert.deepEqual(out.fromBytes, expected);
+  assert.deepEqual(out.fromBuffer, expected);
+  assert.equal(out.badUtf8.mapperError, true);
+  assert.equal(out.badUtf8.kind, 'request');
+  assert.match(out.badUtf8.message, /invalid unicode|UTF-8/i);
+  assert.equal(out.badJson.kind, 'request');
+  assert.equal(out.badJson.line, 3);
+  assert.equal(out.badSkipped.kind, 'request');
+  assert.match(out.badSkipped.message, /trailing comma|expected value/i);
+  assert.equal(out.bigint.mapperError, true);
+  assert.equal(out.bigint.kind, 'argument');
+  assert.match(out.bigint.message, /BigInt/);
+  assert.equal(out.notText.mapperError, true);
+  assert.equal(out.notText.kind, 'argument');
+  assert.deepEqual(out.after, expected);
+});
