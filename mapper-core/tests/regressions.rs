@@ -2,7 +2,7 @@
 //! each reproduced as the plain test that failed before its fix. Runs of the programs happen on
 //! the test's own 2 MiB thread, the smallest stack hookmap runs on natively.
 
-use mapper_core::jq::{Dialect, Program};
+use mapper_core::jq::{Dialect, Limits, Program};
 use mapper_core::{Mapper, MapperOptions, Severity};
 use serde_json::json;
 
@@ -56,21 +56,61 @@ fn ordinary_nesting_still_compiles() {
     assert!(r.diagnostics.iter().all(|d| d.severity != Severity::Error));
 }
 
-/// Still open (reported to the lead, not fixed here): a *value* nested ~100k levels deep,
-/// built at run time, overflows the stack where it is measured, converted or printed, since
-/// jaq's values and ours are walked recursively. Run with `--ignored` to reproduce.
+/// Values nested hundreds of thousands of levels deep, built at run time, used to overflow
+/// the stack of an ordinary thread where jaq dropped or walked them (aborting the process).
+/// Programs now run on a stack region of their own (src/jq/eval_stack.rs), outputs deeper than
+/// the depth limit are refused, and paths are limited. Run on a thread with a 512 KiB stack.
 #[test]
-#[ignore = "open: deep runtime values overflow the stack (issue 8)"]
 fn deep_runtime_values_do_not_overflow() {
-    for code in [
-        "reduce range(100000) as $i (0; [.])",
-        "setpath([range(100000) | \"a\"]; 1) | \"done\"",
-        "\"\\(\"[\" * 100000)\" | fromjson",
-    ] {
-        let config = json!([{"blueprint": "b", "entity": {"identifier": code}}]);
-        let m = Mapper::new(&config, MapperOptions::default()).unwrap();
-        let r = m.map_value(&json!({"body": {}})).unwrap();
-        assert!(r.entities.is_empty(), "{code}");
+    let outcome = std::thread::Builder::new()
+        .stack_size(512 * 1024)
+        .spawn(|| {
+            let cases = [
+                // (program, the identifier stored, a diagnostic that must appear)
+                ("reduce range(100000) as $i (0; [.])", None, "depth limit"),
+                ("setpath([range(100000) | \"a\"]; 1) | \"done\"", None, "Path too deep"),
+                ("\"[\" * 100000 | fromjson", None, "jq error"),
+                // Built a million levels deep, then dropped inside jaq: no output is deep.
+                (
+                    "reduce range(1000000) as $i (0; [.]) | \"dropped\"",
+                    Some("dropped"),
+                    "",
+                ),
+                (
+                    "[reduce range(300) as $i (0; [.])] | flatten | length | tostring",
+                    Some("1"),
+                    "",
+                ),
+            ];
+            let options = MapperOptions {
+                limits: Limits {
+                    time_limit_ms: Some(30_000.0),
+                    ..Limits::default()
+                },
+                ..MapperOptions::default()
+            };
+            cases
+                .iter()
+                .map(|(code, want, diagnostic)| {
+                    let config = json!([{"blueprint": "b", "entity": {"identifier": code}}]);
+                    let m = Mapper::new(&config, options.clone()).unwrap();
+                    let r = m.map_value(&json!({"body": {}})).unwrap();
+                    let got = r.entities.first().map(|e| e.identifier().clone());
+                    let messages: Vec<String> = r.diagnostics.iter().map(|d| d.message.clone()).collect();
+                    (
+                        code.to_string(),
+                        got == want.map(|w| json!(w)),
+                        diagnostic.is_empty() || messages.iter().any(|m| m.contains(diagnostic)),
+                        messages,
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+        .unwrap()
+        .join()
+        .expect("the mapping thread survives");
+    for (code, identifier_ok, diagnostic_ok, messages) in outcome {
+        assert!(identifier_ok && diagnostic_ok, "{code}: {messages:?}");
     }
 }
 

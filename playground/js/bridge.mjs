@@ -150,8 +150,18 @@ class Evaluator {
 
 let evaluator = null;
 
+/**
+ * The watchdog's limit: 2 s, or `?watchdog=MS` in the page's address (from 100 ms to 60 s), for
+ * a longer-running mapping or to see the watchdog stop one that the engine's own 500 ms
+ * deadline would otherwise answer first.
+ */
+function watchdogMs() {
+  const asked = Number(new URLSearchParams(location.search).get('watchdog'));
+  return Number.isFinite(asked) && asked >= 100 && asked <= 60000 ? asked : 2000;
+}
+
 function startEvaluator(workerUrl, onResult, onStatus) {
-  evaluator = new Evaluator(workerUrl, onResult, onStatus);
+  evaluator = new Evaluator(workerUrl, onResult, onStatus, watchdogMs());
 }
 
 function evaluate(inputJson) {

@@ -80,6 +80,17 @@ test('an endless program is stopped and the page still answers', async () => {
   await context.close();
 });
 
+test('the watchdog stops an evaluation the engine does not answer in time, and a fresh worker takes over', async () => {
+  // A watchdog of 150 ms fires before the engine's own 500 ms deadline can answer.
+  const { page, context } = await open(`${server.url}?watchdog=150`);
+  await typeInto(page, 'mapping-editor', JSON.stringify([{ blueprint: 'b', entity: { identifier: 'def f: f; f' } }]), { paste: true });
+  await page.waitForFunction(() => /Stopped after 0.15 s/.test(document.querySelector('[data-testid=status]').textContent), null, { timeout: 15000 });
+  assert.equal(await page.evaluate(() => 1 + 1), 2);
+  const text = await resultAfter(page, () => typeInto(page, 'mapping-editor', '[{"blueprint": "b", "entity": {"identifier": "\\"after\\""}}]', { paste: true }));
+  assert.equal(JSON.parse(text)[0].identifier, 'after');
+  await context.close();
+});
+
 test('a share link restores the state in a new page', async () => {
   const { page, context } = await open();
   const mapping = '[{"blueprint": "shared", "entity": {"identifier": ".body.run.id"}}]';

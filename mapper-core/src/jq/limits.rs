@@ -28,6 +28,10 @@ pub struct Limits {
     /// Size of the value an expression may yield (about its JSON length), in bytes: bounds
     /// `"x" * 1e9` and friends before they reach an entity, a response or a log.
     pub max_value_bytes: usize,
+    /// Nesting depth of any value an expression yields: deeper values (which jq programs can
+    /// build, `reduce range(1e5) as $i (0; [.])`) would overflow the recursive walks that
+    /// print, compare or drop them in the host.
+    pub max_value_depth: usize,
 }
 
 impl Default for Limits {
@@ -38,6 +42,7 @@ impl Default for Limits {
             time_limit_ms: Some(500.0),
             max_range_values: 10_000_000,
             max_value_bytes: 8 * 1024 * 1024,
+            max_value_depth: 512,
         }
     }
 }
@@ -79,6 +84,24 @@ pub fn exceeds(v: &Val, limit: usize) -> bool {
     budget < 0
 }
 
+/// Whether `v` nests deeper than `limit` levels (a scalar is level 0); stops at the limit, so
+/// the walk itself never recurses deeper than that.
+pub fn too_deep(v: &Val, limit: usize) -> bool {
+    match v {
+        Val::Arr(a) => limit == 0 || a.iter().any(|x| too_deep(x, limit - 1)),
+        Val::Obj(o) => limit == 0 || o.values().any(|x| too_deep(x, limit - 1)),
+        _ => false,
+    }
+}
+
+/// The message for a value over [`Limits::max_value_depth`].
+pub fn depth_message(limits: &Limits) -> String {
+    format!(
+        "depth limit: the expression yielded a value nested more than {} levels deep",
+        limits.max_value_depth
+    )
+}
+
 /// The message for a value over [`Limits::max_value_bytes`].
 pub fn value_message(limits: &Limits) -> String {
     format!(
@@ -95,8 +118,9 @@ pub const LIMIT_HALT: i32 = i32::MIN + 0x4c49;
 /// natives that recurse on their own, such as printing a deep value).
 pub const STACK_RESERVE: usize = 256 * 1024;
 
-/// Natively, the most stack definitions may recurse into, however big the thread's stack
-/// (the CLI runs on a 1 GiB stack so that deep values can be dropped; recursion stays bounded).
+/// Natively, the most stack definitions may recurse into, however big the stack: programs run
+/// on a region of several GiB (`eval_stack`) so that deep values can be walked and dropped, and
+/// recursion stays bounded well inside it.
 pub const NATIVE_RECURSION_BUDGET: usize = 64 * 1024 * 1024;
 
 /// How often (in ticks) the deadline is compared with the clock.
@@ -117,9 +141,10 @@ fn trip<'a>(data: &RunData<'_>, message: String) -> Exn<'a, Val> {
 
 /// Whether the recursion has gone as deep as the stack allows.
 fn stack_exhausted(data: &RunData<'_>) -> bool {
-    let used = data.stack_base.saturating_sub(stack_position());
+    let position = stack_position();
+    let used = data.stack_base.saturating_sub(position);
     #[cfg(not(target_family = "wasm"))]
-    if let Some(left) = stacker::remaining_stack() {
+    if let Some(left) = super::eval_stack::remaining(position).or_else(stacker::remaining_stack) {
         return left < STACK_RESERVE || used > NATIVE_RECURSION_BUDGET;
     }
     used > data.limits.max_stack_bytes

@@ -7,6 +7,7 @@ mod catch;
 mod checks;
 pub mod data;
 mod dialect;
+pub mod eval_stack;
 mod grammar;
 pub mod limits;
 mod literals;

@@ -72,10 +72,21 @@ fn ours() -> Box<[Filter<RunPtr<Data>>]> {
             let path = cv.0.pop_var();
             bome(paths::setpath(cv.1, &path, value, jq_18).map_err(err))
         }),
-        ("_delpaths", v(2), |mut cv| {
-            let jq_18 = matches!(cv.0.pop_var(), Val::Bool(true));
+        ("_delpaths", v(1), |mut cv| {
             let ps = cv.0.pop_var();
-            bome(paths::delpaths(cv.1, &ps, jq_18).map_err(err))
+            bome(paths::delpaths(cv.1, &ps).map_err(err))
+        }),
+        ("_json_nesting_ok", v(0), |cv| {
+            // jq's parser stops at 10000 levels; jaq's recurses without a limit.
+            let ok = match &cv.1 {
+                Val::TStr(s) | Val::BStr(s) => json_nesting(s) <= MAX_JSON_NESTING,
+                _ => true,
+            };
+            if ok {
+                bome(Ok(cv.1))
+            } else {
+                bome(Err(err("Exceeds depth limit for parsing".to_owned())))
+            }
         }),
         ("_encode_base32", v(0), |cv| bome(base32::encode(&cv.1).map_err(err))),
         ("_decode_base32", v(0), |cv| bome(base32::decode(&cv.1).map_err(err))),
@@ -100,4 +111,33 @@ fn ours() -> Box<[Filter<RunPtr<Data>>]> {
             box_once(Ok(builtin_names().iter().map(|n| Val::utf8_str(n.clone())).collect()))
         }),
     ])
+}
+
+/// The deepest JSON text `fromjson` parses, as jq's parser.
+const MAX_JSON_NESTING: usize = 10_000;
+
+/// How deeply `text` nests `[`/`{` outside strings (an upper bound for invalid JSON).
+fn json_nesting(text: &[u8]) -> usize {
+    let (mut depth, mut deepest, mut in_string, mut escaped) = (0usize, 0usize, false, false);
+    for &b in text {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
 }

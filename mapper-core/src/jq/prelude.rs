@@ -40,7 +40,7 @@ def JOIN($idx; idx_expr): [.[] | [., $idx[idx_expr]]];
 def JOIN($idx; stream; idx_expr): stream | [., $idx[idx_expr]];
 def JOIN($idx; stream; idx_expr; join_expr): stream | [., $idx[idx_expr]] | join_expr;
 def ascii: [.] | implode;
-def fromjson: if . == "nan" or . == "NaN" or . == "-nan" or . == "-NaN" then nan else _jaq_fromjson end;
+def fromjson: if . == "nan" or . == "NaN" or . == "-nan" or . == "-NaN" then nan else _json_nesting_ok | _jaq_fromjson end;
 def _jq_message: _jq_translate(_jq_18);
 def have_literal_numbers: true;
 def have_decnum: true;
@@ -61,7 +61,7 @@ def rtrim: if type == "string" then _jaq_rtrim else error("trim input must be a 
 def flatten($d): if $d < 0 then error("flatten depth must not be negative") else _jaq_flatten($d) end;
 
 def setpath($p; $v): _setpath($p; $v; _jq_18);
-def delpaths($ps): _delpaths($ps; _jq_18);
+def delpaths($ps): _delpaths($ps);
 def del(f): delpaths([path(f)]);
 def to_entries: [keys_unsorted[] as $k | {key: $k, value: .[$k]}];
 def paths: path(..) | select(length > 0);

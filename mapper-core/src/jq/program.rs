@@ -252,6 +252,17 @@ impl Program {
         input: Val,
         ctx: &RunContext,
         inputs: Option<jaq_std::input::Inputs<'_, Val>>,
+        sink: impl FnMut(Output) -> bool,
+    ) -> bool {
+        // Natively on a stack region of its own: deep values are dropped there (eval_stack.rs).
+        super::eval_stack::run(|| self.run_here(input, ctx, inputs, sink))
+    }
+
+    fn run_here(
+        &self,
+        input: Val,
+        ctx: &RunContext,
+        inputs: Option<jaq_std::input::Inputs<'_, Val>>,
         mut sink: impl FnMut(Output) -> bool,
     ) -> bool {
         let empty = no_inputs();
@@ -272,6 +283,9 @@ impl Program {
         let run_ctx = Ctx::<Data>::new(&data, Vars::new([ctx.env.clone(), self.loc.clone()]));
         for out in self.filter.id.run((run_ctx, input)) {
             let out = match out {
+                Ok(v) if limits::too_deep(&v, ctx.limits.max_value_depth) => {
+                    Output::LimitExceeded(limits::depth_message(&ctx.limits))
+                }
                 Ok(v) => Output::Value(v),
                 Err(exn) => match exn.get_err() {
                     Ok(err) => {
