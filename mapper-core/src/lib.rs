@@ -33,7 +33,7 @@ pub use config::WebhookConfig;
 pub use diagnostic::{Diagnostic, Severity};
 pub use entity::{CreateEntity, DeleteEntity, Entity, FieldTrace, MapResult};
 pub use error::Error;
-pub use mapper::{Clock, FixedClock, Mapper, MapperOptions, SystemClock, MAX_ITEMS};
+pub use mapper::{interrupted_field, Clock, FixedClock, Mapper, MapperOptions, SystemClock, MAX_ITEMS};
 pub use request::Request;
 #[cfg(test)]
 mod ts_types;

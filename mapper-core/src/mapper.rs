@@ -56,6 +56,18 @@ impl std::fmt::Debug for MapperOptions {
     }
 }
 
+thread_local! {
+    /// The field whose expression the interpreter is running on this thread ("" between runs).
+    static INTERPRETING: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// The field (e.g. `mappings[0].entity.properties.p`) whose expression the interpreter was
+/// running on this thread when a call never returned: a host that recovers from a trap (wasm's
+/// stack overflow) names the field with it. Empty when no expression was running.
+pub fn interrupted_field() -> String {
+    INTERPRETING.with(|f| f.borrow().clone())
+}
+
 /// A compiled jq expression and the place it came from.
 struct Expr {
     /// The compiled program. A fast-path expression (which always compiles) is compiled only
@@ -747,7 +759,16 @@ impl Cx {
                 },
                 false,
             ),
-            None => e.first(input, run),
+            None => {
+                INTERPRETING.with(|f| {
+                    let mut f = f.borrow_mut();
+                    f.clear();
+                    f.push_str(&e.field);
+                });
+                let out = e.first(input, run);
+                INTERPRETING.with(|f| f.borrow_mut().clear());
+                out
+            }
         };
         if env_used || e.reads_env_var() {
             self.warn(e, "reads `env`/`$ENV`, which Port replaces with {}");

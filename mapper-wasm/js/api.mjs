@@ -13,7 +13,7 @@ export class MapperError extends Error {
     this.name = 'MapperError';
     /** Every problem, each with `field` (its path), `message`, and `span`/`line`/`column` where known. */
     this.diagnostics = diagnostics;
-    /** What was invalid: "config", "blueprint", "request" or "argument". */
+    /** What was invalid: "config", "blueprint", "request" or "argument"; "limit" when a program overflowed the stack. */
     this.kind = kind;
   }
 }
@@ -46,6 +46,21 @@ export function createApi(createGlue, module) {
   function translate(e) {
     if (e != null && typeof e === 'object' && typeof e.hookmapError === 'string') {
       return new MapperError(e.message, e.diagnostics, e.hookmapError);
+    }
+    if (e instanceof RangeError && /call stack/i.test(e.message) && glue !== null) {
+      // The engine's stack overflowed (a value nested hundreds of thousands of levels deep):
+      // name the field that was running, from the old instance, then start a fresh one.
+      let field = '';
+      try {
+        field = glue.interruptedField();
+      } catch {
+        // the old instance can't answer: the error names no field
+      }
+      glue = null;
+      generation += 1;
+      const where = field || '(engine)';
+      const message = `stack limit: evaluating ${field ? `\`${field}\`` : 'the mapping'} overflowed the engine's stack (a value nested too deeply, such as one built by \`reduce range(1e5) as $i (0; [.])\`); no result was produced, and the engine was restarted`;
+      return new MapperError(message, [{ severity: 'error', mapping: null, item: null, field: where, message }], 'limit');
     }
     // Anything else is a panic (an Error whose message starts with PANIC_PREFIX) or a trap
     // (WebAssembly.RuntimeError): drop the instance so the next call gets a clean one.

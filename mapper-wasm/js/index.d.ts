@@ -72,12 +72,16 @@ export interface MapperOptions {
   timeLimitMs?: number;
 }
 
-/** Thrown for an invalid configuration, blueprint, request or argument. */
+/**
+ * Thrown for an invalid configuration, blueprint, request or argument; or, with kind `limit`,
+ * when a program overflowed the engine's stack (a value nested too deeply): the diagnostic
+ * names the field, and the next call runs on a fresh engine.
+ */
 export declare class MapperError extends Error {
   readonly name: 'MapperError';
   /** Every problem, each naming its place (`mappings[0].entity.properties.link`) and span or line/column. */
   readonly diagnostics: Diagnostic[];
-  readonly kind: 'config' | 'blueprint' | 'request' | 'argument';
+  readonly kind: 'config' | 'blueprint' | 'request' | 'argument' | 'limit';
 }
 
 /** A webhook configuration compiled once, ready to map any number of requests. */

@@ -24,3 +24,11 @@ pub fn panic_for_tests(message: &str) {
     install();
     panic!("{message}");
 }
+
+/// The field whose expression was running when the module trapped (a stack overflow in V8
+/// unwinds wasm without returning): the JS layer reads it from the old instance to name the
+/// field in its error, then starts a fresh instance.
+#[wasm_bindgen::prelude::wasm_bindgen(js_name = "interruptedField")]
+pub fn interrupted_field() -> String {
+    mapper_core::interrupted_field()
+}

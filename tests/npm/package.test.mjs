@@ -137,7 +137,7 @@ export { id, d, outputs, ok, v };
 
 test('hostile programs end with a diagnostic naming the limit, and the next call works', () => {
   const out = node('hostile.mjs', `
-import { Mapper, evaluate } from 'hookmap';
+import { Mapper, MapperError, evaluate } from 'hookmap';
 const programs = ['def f: 1 + f; f', 'def f: f; f', '[range(1e9)] | length', '"x" * 1000000000', 'input'];
 const results = programs.map((p) => {
   const mapper = new Mapper([{ blueprint: 'b', entity: { identifier: '"id"', properties: { p } } }], { timeLimitMs: 300 });
@@ -146,13 +146,21 @@ const results = programs.map((p) => {
   return { p, messages: r.diagnostics.map((d) => d.message), next };
 });
 const standalone = evaluate('def f: 1 + f; f', null);
-console.log(JSON.stringify({ results, standalone }));`);
+// A value nested 200,000 levels deep overflows V8's stack where the engine drops it.
+const deep = new Mapper([{ blueprint: 'b', entity: { identifier: '"id"', properties: { p: 'reduce range(200000) as $i (0; [.]) | "x"' } } }]);
+let thrown;
+try { deep.map({ body: {} }); } catch (e) { thrown = { mapperError: e instanceof MapperError, kind: e.kind, field: e.diagnostics[0].field, message: e.message }; }
+const afterDeep = new Mapper([{ blueprint: 'b', entity: { identifier: '.body.id' } }]).map({ body: { id: 'next' } }).entities[0].identifier;
+console.log(JSON.stringify({ results, standalone, thrown, afterDeep }));`);
   const want = [/recursion limit/, /time limit/, /time limit|size limit/, /size limit|time limit/, /No more inputs/];
   out.results.forEach((r, i) => {
     assert.ok(r.messages.some((m) => want[i].test(m)), `${r.p}: ${JSON.stringify(r.messages)}`);
     assert.equal(r.next, 'next', `${r.p}: the next call works`);
   });
   assert.match(out.standalone.error, /recursion limit/);
+  assert.deepEqual({ ...out.thrown, message: undefined }, { mapperError: true, kind: 'limit', field: 'mappings[0].entity.properties.p', message: undefined });
+  assert.match(out.thrown.message, /stack limit: evaluating `mappings\[0\]\.entity\.properties\.p`/);
+  assert.equal(out.afterDeep, 'next');
 });
 
 test('mapJson takes text or UTF-8 bytes; bad bytes, bad JSON and non-JSON requests are errors naming the place', () => {

@@ -32,6 +32,8 @@ const HOSTILE = {
   range: ['[range(1e9)] | length', /time limit|size limit/],
   bigstring: ['"x" * 1000000000', /size limit|time limit/],
   input: ['input', /No more inputs/],
+  // Overflows V8's stack where the engine drops the value: 422 (retrying can't help).
+  deep: ['reduce range(200000) as $i (0; [.]) | "x"', /stack limit/, 422],
 };
 for (const [name, [program]] of Object.entries(HOSTILE)) {
   webhooks[`hostile-${name}`] = { mappings: [{ blueprint: 'hostile', entity: { identifier: '.body.stack.id', properties: { p: program } } }], security };
@@ -220,10 +222,10 @@ test('a jq error gives the entity with null and a diagnostic in the summary', as
 });
 
 test('hostile mappings answer with a diagnostic naming the limit, and the next delivery works', async () => {
-  for (const [name, [, pattern]] of Object.entries(HOSTILE)) {
+  for (const [name, [, pattern, status = 202]] of Object.entries(HOSTILE)) {
     const res = await deliver(`hostile-${name}`, withStack(`hostile-${name}`));
     const summary = await res.json();
-    assert.equal(res.status, 202, `${name}: ${JSON.stringify(summary)}`);
+    assert.equal(res.status, status, `${name}: ${JSON.stringify(summary)}`);
     const d = summary.diagnostics.find((x) => x.field === 'mappings[0].entity.properties.p');
     assert.ok(d && pattern.test(d.message), `${name}: ${JSON.stringify(summary.diagnostics)}`);
     assert.equal((await deliver('spacelift', withStack(`after-${name}`))).status, 202, `${name}: the next delivery works`);

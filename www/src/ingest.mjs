@@ -161,9 +161,12 @@ async function mapAndApply(env, hook, { id, requestId, text, headers, query, sta
   } catch (e) {
     if (requestId !== null) await dedupe.release(env.DB, id, requestId).catch(() => {});
     if (!(e instanceof MapperError)) throw e;
+    // A program that overflowed the engine's stack on this payload will do so again: 422, so
+    // the sender does not retry it (the delivery and the diagnostic are in the audit log).
+    const status = e.kind === 'request' ? 400 : e.kind === 'limit' ? 422 : 500;
     return answerAndRecord(env, {
-      webhook: id, requestId, status: e.kind === 'request' ? 400 : 500, outcome: 'rejected',
-      body: { ok: false, error: `invalid_${e.kind}`, message: e.message, diagnostics: e.diagnostics },
+      webhook: id, requestId, status, outcome: 'rejected',
+      body: { ok: false, error: e.kind === 'limit' ? 'limit_exceeded' : `invalid_${e.kind}`, message: e.message, diagnostics: e.diagnostics },
     });
   }
 
