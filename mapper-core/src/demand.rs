@@ -117,6 +117,20 @@ impl RequestDemand {
         }
     }
 
+    /// Demand what the expression `source` can read. Beyond field paths and literals, an
+    /// expression `PATH | REST` reads only the value at `PATH`: in jq the right side of a pipe
+    /// sees nothing but the left side's output (`|` binds loosest; `|=`, an update, reads
+    /// everything).
+    pub fn add_source(&mut self, source: &str, fast: Option<&FastPath>) {
+        if fast.is_some() {
+            return self.add_expression(fast);
+        }
+        match leading_path(source) {
+            Some(path) => self.add_expression(Some(&path)),
+            None => self.all(),
+        }
+    }
+
     fn all(&mut self) {
         self.body = Demand::All;
         self.headers = None;
@@ -126,6 +140,20 @@ impl RequestDemand {
     pub fn is_all(&self) -> bool {
         self.body.is_all() && self.headers.is_none()
     }
+}
+
+/// The field path `P` of an expression `P | REST`: the prefix before the first `|` that is a
+/// whole field path (a `|` inside a quoted key leaves an unterminated prefix, never a path).
+fn leading_path(source: &str) -> Option<FastPath> {
+    let bytes = source.as_bytes();
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'|' && bytes.get(i + 1) != Some(&b'='))
+        .find_map(|(i, _)| match FastPath::detect(&source[..i]) {
+            Some(path @ FastPath::Path { tostring: false, .. }) => Some(path),
+            _ => None,
+        })
 }
 
 /// A path step's key as bytes (`None` for an index).
@@ -394,7 +422,7 @@ mod tests {
     fn demand(exprs: &[&str]) -> RequestDemand {
         let mut d = RequestDemand::none();
         for e in exprs {
-            d.add_expression(FastPath::detect(e).as_ref());
+            d.add_source(e, FastPath::detect(e).as_ref());
         }
         d
     }
@@ -417,7 +445,7 @@ mod tests {
 
     #[test]
     fn anything_but_a_field_path_demands_the_whole_body() {
-        for e in [".body | keys", ".", ".body.a | length", ".body"] {
+        for e in [".body | keys", ".", "keys", ".body", ".body.a, .body.c"] {
             let d = demand(&[".body.a.b", e]);
             let text = r#"{"body": {"a": [{"b": 1}], "c": 2}}"#;
             assert_eq!(
@@ -436,8 +464,32 @@ mod tests {
             parse(text, &d),
             serde_json::json!({"body": {}, "headers": {"X-Sig": "a", "x-sig": "b", "Bad": 1}})
         );
-        assert!(demand(&[".headers | keys"]).is_all());
+        assert_eq!(demand(&[".headers | keys"]).headers, None);
         assert_eq!(demand(&[".headers"]).headers, None);
+        assert!(demand(&["keys"]).is_all());
+    }
+
+    #[test]
+    fn a_path_piped_into_anything_demands_the_path_only() {
+        let d = demand(&[
+            ".body.a | ascii_downcase",
+            ".body[\"b|c\"] | length",
+            ".body.d | tostring | length",
+        ]);
+        let text = r#"{"body": {"a": "X", "b|c": [1], "d": {"e": 1}, "z": 1}}"#;
+        assert_eq!(
+            parse(text, &d),
+            serde_json::json!({"body": {"a": "X", "b|c": [1], "d": {"e": 1}}})
+        );
+        for whole in [
+            ".body.a |= 1",
+            ".body.a, .body.z | f",
+            ".body.a // .body.z | f",
+            ".body.a as $x | .",
+            "\"\\(.body.a)\"",
+        ] {
+            assert!(demand(&[whole]).body.is_all(), "{whole}");
+        }
     }
 
     #[test]

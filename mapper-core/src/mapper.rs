@@ -135,7 +135,7 @@ enum QueryNode {
 impl Field {
     fn demand(&self, d: &mut RequestDemand) {
         match self {
-            Self::Jq(e) => d.add_expression(e.fast.as_ref()),
+            Self::Jq(e) => d.add_source(&e.source, e.fast.as_ref()),
             Self::Query(q) => q.demand(d),
         }
     }
@@ -144,7 +144,7 @@ impl Field {
 impl QueryNode {
     fn demand(&self, d: &mut RequestDemand) {
         match self {
-            Self::Leaf(e) => d.add_expression(e.fast.as_ref()),
+            Self::Leaf(e) => d.add_source(&e.source, e.fast.as_ref()),
             Self::Array(nodes) => nodes.iter().for_each(|n| n.demand(d)),
             Self::Object(nodes) => nodes.iter().for_each(|(_, n)| n.demand(d)),
             Self::Literal(_) => {}
@@ -311,7 +311,7 @@ impl CompiledMapping {
     /// Add what this mapping's expressions can read of a request body to `d`.
     fn demand(&self, d: &mut RequestDemand) {
         for e in self.filter.iter().chain(&self.items) {
-            d.add_expression(e.fast.as_ref());
+            d.add_source(&e.source, e.fast.as_ref());
         }
         let fields = [
             Some(&self.identifier),

@@ -100,6 +100,13 @@ fn field_path() -> impl Strategy<Value = String> {
         Just(".item".to_owned()),
         Just("\"literal\"".to_owned()),
         Just("true".to_owned()),
+        // a path piped into the interpreter: only the path's value is built
+        Just(".body.stack | tostring | length".to_owned()),
+        Just(".body.stack.id | type".to_owned()),
+        Just(".headers[\"x-id\"] | ascii_downcase".to_owned()),
+        Just(".body | keys".to_owned()),
+        // reads everything
+        Just(".body.stack |= 1 | .body.id".to_owned()),
     ]
 }
 
