@@ -120,13 +120,19 @@ impl RequestDemand {
     /// Demand what the expression `source` can read. Beyond field paths and literals, an
     /// expression `PATH | REST` reads only the value at `PATH`: in jq the right side of a pipe
     /// sees nothing but the left side's output (`|` binds loosest; `|=`, an update, reads
-    /// everything).
+    /// everything). And an expression made only of field paths, literals, comparisons,
+    /// arithmetic, `and`/`or`, `//` and `if`, as filters usually are
+    /// (`.body.event_type == "run_state_changed_event"`), reads only its paths: each of those
+    /// runs on the same input.
     pub fn add_source(&mut self, source: &str, fast: Option<&FastPath>) {
         if fast.is_some() {
             return self.add_expression(fast);
         }
-        match leading_path(source) {
-            Some(path) => self.add_expression(Some(&path)),
+        if let Some(path) = leading_path(source) {
+            return self.add_expression(Some(&path));
+        }
+        match root_paths(source) {
+            Some(paths) => paths.iter().for_each(|p| self.add_expression(Some(p))),
             None => self.all(),
         }
     }
@@ -154,6 +160,146 @@ fn leading_path(source: &str) -> Option<FastPath> {
             Some(path @ FastPath::Path { tostring: false, .. }) => Some(path),
             _ => None,
         })
+}
+
+/// The field paths of an expression built only of field paths, literals (strings without
+/// interpolation, numbers, `true`, `false`, `null`), parentheses, the operators
+/// `== != < <= > >= + - * / % //`, `,`, `and`, `or` and `if … then … elif … else … end`: every
+/// part of such an expression runs on the request itself. `None` for anything else.
+fn root_paths(source: &str) -> Option<Vec<FastPath>> {
+    const WORDS: &[&str] = &[
+        "and", "or", "true", "false", "null", "if", "then", "elif", "else", "end",
+    ];
+    let b = source.as_bytes();
+    let mut paths = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            c if c.is_ascii_whitespace() => i += 1,
+            b'"' => i = string_paths(source, i, &mut paths)?,
+            b'0'..=b'9' => {
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'.') {
+                    i += 1;
+                }
+            }
+            b'.' => {
+                let end = path_end(b, i)?;
+                match FastPath::detect(&source[i..end])? {
+                    path @ FastPath::Path { tostring: false, .. } => paths.push(path),
+                    _ => return None,
+                }
+                i = end;
+            }
+            b'=' | b'!' | b'<' | b'>' | b'+' | b'-' | b'*' | b'/' | b'%' | b'(' | b')' | b',' => {
+                // `|=`-style updates (`+=`, `//=`, ...) read everything; `==`, `!=`, `<=`, `>=` don't.
+                let update = b.get(i + 1) == Some(&b'=') && !matches!(b[i], b'=' | b'!' | b'<' | b'>')
+                    || b[i] == b'='
+                        && b.get(i + 1) != Some(&b'=')
+                        && !matches!(i.checked_sub(1).map(|j| b[j]), Some(b'=' | b'!' | b'<' | b'>'));
+                if update {
+                    return None;
+                }
+                i += 1;
+            }
+            c if c.is_ascii_alphabetic() || c == b'_' => {
+                let start = i;
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                    i += 1;
+                }
+                if !WORDS.contains(&&source[start..i]) {
+                    return None;
+                }
+            }
+            _ => return None,
+        }
+    }
+    Some(paths)
+}
+
+/// Index after the string literal starting at `i`, adding the field paths of its
+/// interpolations (`"\(.body.a)-\(.body.b)"`: each runs on the same input) to `paths`; `None`
+/// when an interpolation is not [`root_paths`]-simple, or the string has no end.
+fn string_paths(source: &str, mut i: usize, paths: &mut Vec<FastPath>) -> Option<usize> {
+    let b = source.as_bytes();
+    i += 1;
+    while i < b.len() {
+        match b[i] {
+            b'"' => return Some(i + 1),
+            b'\\' if b.get(i + 1) == Some(&b'(') => {
+                let start = i + 2;
+                let mut depth = 1;
+                i = start;
+                while depth > 0 {
+                    match b.get(i)? {
+                        b'(' => depth += 1,
+                        b')' => depth -= 1,
+                        // a string inside the interpolation: `root_paths` reads it below
+                        b'"' => {
+                            i = string_paths(source, i, &mut Vec::new())?;
+                            continue;
+                        }
+                        _ => {}
+                    }
+                    i += 1;
+                }
+                paths.extend(root_paths(&source[start..i - 1])?);
+            }
+            b'\\' => i += 2,
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// Index after the string literal starting at `i` (without interpolations: a path's key);
+/// `None` for one with an interpolation or without an end.
+fn string_end(b: &[u8], mut i: usize) -> Option<usize> {
+    i += 1;
+    while i < b.len() {
+        match b[i] {
+            b'"' => return Some(i + 1),
+            b'\\' if b.get(i + 1) == Some(&b'(') => return None,
+            b'\\' => i += 2,
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// Index after the field path starting at the `.` at `i`: `.name`, `."key"`, `["key"]`, `[n]`
+/// steps (what [`FastPath::detect`] then reads, or refuses).
+fn path_end(b: &[u8], mut i: usize) -> Option<usize> {
+    loop {
+        match b.get(i) {
+            Some(b'.') => {
+                i += 1;
+                match b.get(i) {
+                    Some(b'"') => i = string_end(b, i)?,
+                    Some(b'[') => {}
+                    _ => {
+                        while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                            i += 1;
+                        }
+                    }
+                }
+            }
+            Some(b'[') => {
+                i += 1;
+                if b.get(i) == Some(&b'"') {
+                    i = string_end(b, i)?;
+                } else {
+                    while i < b.len() && b[i].is_ascii_digit() {
+                        i += 1;
+                    }
+                }
+                if b.get(i) != Some(&b']') {
+                    return None;
+                }
+                i += 1;
+            }
+            _ => return Some(i),
+        }
+    }
 }
 
 /// A path step's key as bytes (`None` for an index).
@@ -486,7 +632,39 @@ mod tests {
             ".body.a, .body.z | f",
             ".body.a // .body.z | f",
             ".body.a as $x | .",
-            "\"\\(.body.a)\"",
+            "\"\\(keys)\"",
+        ] {
+            assert!(demand(&[whole]).body.is_all(), "{whole}");
+        }
+    }
+
+    #[test]
+    fn filters_of_paths_and_literals_demand_their_paths_only() {
+        let d = demand(&[
+            ".body.kind == \"run\" and .body.n >= 1.5e1",
+            "if .body.a != null then .body[\"b\"] elif (.body.c) then -.body.n else 0 end",
+            ".headers.x // \"none\"",
+            "\"\\(.body.kind)-\\(\"x\\(.body.n)\")\"",
+        ]);
+        let text = r#"{"body": {"kind": "run", "n": 2, "a": {"x": 1}, "b": [1], "c": true, "z": {"deep": 1}}, "headers": {"x": "1", "y": "2"}}"#;
+        assert_eq!(
+            parse(text, &d),
+            serde_json::json!({"body": {"kind": "run", "n": 2, "a": {"x": 1}, "b": [1], "c": true}, "headers": {"x": "1"}})
+        );
+        for whole in [
+            ".body.a == .",
+            ".body.a += 1",
+            ".body.a = 1",
+            ".body.a //= 1",
+            "\"\\(.body.a | keys)\" == \"x\"",
+            "\"\\(.)\"",
+            ".body.a == \"x\" | not",
+            "[.body.a] == []",
+            ".body.a == $__loc__",
+            "length > 1",
+            ".body.a? == 1",
+            ".body.a[] == 1",
+            ".. == 1",
         ] {
             assert!(demand(&[whole]).body.is_all(), "{whole}");
         }

@@ -105,8 +105,16 @@ fn field_path() -> impl Strategy<Value = String> {
         Just(".body.stack.id | type".to_owned()),
         Just(".headers[\"x-id\"] | ascii_downcase".to_owned()),
         Just(".body | keys".to_owned()),
+        // paths, literals and operators: only the paths are built
+        Just(".body.id == \"x\" or .body.stack.id != null".to_owned()),
+        Just("if .body.id then .body.stack else \"n\" end".to_owned()),
+        Just(".body.stack.id // .headers[\"x-id\"]".to_owned()),
+        Just("(.body[0].id, .body.id) == 1".to_owned()),
+        Just("\"\\(.body.id)-\\(.body.stack.id)\"".to_owned()),
         // reads everything
         Just(".body.stack |= 1 | .body.id".to_owned()),
+        Just(".body.stack.id += 1".to_owned()),
+        Just(".body.id = 1".to_owned()),
     ]
 }
 
