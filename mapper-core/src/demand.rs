@@ -12,6 +12,7 @@
 //! expression is not a field path, the whole body is demanded.
 
 use crate::fast_path::{FastPath, Step};
+use crate::jq::skip_string;
 use jaq_json::{Map, Num, Val};
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
@@ -251,30 +252,15 @@ fn string_paths(source: &str, mut i: usize, paths: &mut Vec<FastPath>) -> Option
     None
 }
 
-/// Index after the string literal starting at `i` (without interpolations: a path's key);
-/// `None` for one with an interpolation or without an end.
-fn string_end(b: &[u8], mut i: usize) -> Option<usize> {
-    i += 1;
-    while i < b.len() {
-        match b[i] {
-            b'"' => return Some(i + 1),
-            b'\\' if b.get(i + 1) == Some(&b'(') => return None,
-            b'\\' => i += 2,
-            _ => i += 1,
-        }
-    }
-    None
-}
-
 /// Index after the field path starting at the `.` at `i`: `.name`, `."key"`, `["key"]`, `[n]`
-/// steps (what [`FastPath::detect`] then reads, or refuses).
+/// steps (what [`FastPath::detect`] then reads, or refuses: an unterminated or interpolated key).
 fn path_end(b: &[u8], mut i: usize) -> Option<usize> {
     loop {
         match b.get(i) {
             Some(b'.') => {
                 i += 1;
                 match b.get(i) {
-                    Some(b'"') => i = string_end(b, i)?,
+                    Some(b'"') => i = skip_string(b, i),
                     Some(b'[') => {}
                     _ => {
                         while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
@@ -286,7 +272,7 @@ fn path_end(b: &[u8], mut i: usize) -> Option<usize> {
             Some(b'[') => {
                 i += 1;
                 if b.get(i) == Some(&b'"') {
-                    i = string_end(b, i)?;
+                    i = skip_string(b, i);
                 } else {
                     while i < b.len() && b[i].is_ascii_digit() {
                         i += 1;

@@ -2,6 +2,9 @@
 //! Port's dialect or standard jq semantics.
 
 mod alternatives;
+
+/// Skip a jq string literal (interpolations included): shared with the request demand analysis.
+pub(crate) use alternatives::skip_string;
 mod base32;
 mod catch;
 mod checks;
