@@ -290,8 +290,8 @@ fn jq_reads_numbers_as_jq_does() {
 
 #[test]
 fn values_nested_hundreds_of_thousands_deep_do_not_crash_the_cli() {
-    // Building is iterative; walking and dropping such a value recurse once per level. The CLI
-    // runs on a thread with a large stack so this ends normally instead of aborting.
+    // Building is iterative; walking and dropping such a value recurse once per level. Programs
+    // run on the engine's own stack region, so this ends normally instead of aborting.
     let out = hookmap(&["jq", "-n", "reduce range(300000) as $i (0; [.]) | length"], b"");
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(text(&out.stdout), "1\n");

@@ -45,9 +45,10 @@ enum Command {
     },
 }
 
-/// Stack of the thread the commands run on. Only the pages used are committed; the room
-/// lets values nested a million levels deep (built at run time, e.g. by `reduce ... [.]`) be
-/// walked and dropped, and the recursion limit reads the stack actually left.
+/// Stack of the thread the commands run on. Only the pages used are committed. Programs run
+/// on the engine's own stack region (`jq::eval_stack`), so this room is for what happens
+/// outside them: `hookmap jq` reads its input files with jaq's recursive reader, and an input
+/// nested a million levels deep is read instead of aborting.
 const STACK_BYTES: usize = 1 << 30;
 
 fn main() -> ExitCode {
