@@ -3,9 +3,6 @@
 
 SHELL := /bin/bash
 CARGO ?= cargo
-# The conformance corpus and reference documents live beside the repository.
-SHARED ?= $(abspath $(CURDIR)/../shared)
-export HOOKMAP_SHARED := $(SHARED)
 # Tools installed by scripts/ensure-tools.sh live in cargo's bin folder.
 export PATH := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin:$(PATH)
 PORT ?= 8080
@@ -13,16 +10,16 @@ PORT ?= 8080
 TOOLS := scripts/ensure-tools.sh
 TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 
-.PHONY: test playground package bench check-shared worker fuzz
+.PHONY: test playground package bench worker fuzz
 
 ## make test: every test of the repository.
-test: check-shared
+test:
 	$(TOOLS) wasm-pack chromium npm
 	$(CARGO) test --workspace --all-features
 	@# The benchmarks' code, run once each on a small input (figures come from `make bench`).
-	HOOKMAP_BENCH_EVENTS=2000 $(CARGO) test -p mapper-core --benches --quiet
+	HOOKMAP_BENCH_EVENTS=2000 $(CARGO) test -p mapper-core -p hookmap-cli --benches --quiet
 	@# The Must-show check of the engine issue, through the CLI as a user runs it.
-	$(TARGET_DIR)/debug/hookmap test examples $(SHARED)/conformance/spacelift
+	$(TARGET_DIR)/debug/hookmap test examples tests/data/conformance/spacelift
 	@# The bindings in wasm: on Node, then in headless Chromium (browser tests run_in_browser).
 	wasm-pack test --node mapper-wasm
 	wasm-pack test --headless --chrome mapper-wasm
@@ -56,17 +53,14 @@ worker:
 ## make bench: one performance table (scripts/bench.mjs: the npm package vs Port's engine in Node,
 ## the CLI vs jq and jaq, criterion's native micro-benchmarks, cold starts in Node and workerd,
 ## growth). Installs jq, jaq and Port's engine first (ensure-tools.sh bench).
-bench: check-shared package
+bench: package
 	$(TOOLS) bench
-	$(CARGO) build --release -p mapper-core --bin hookmap
+	$(CARGO) build --release -p hookmap-cli --bin hookmap
 	$(CARGO) bench -p mapper-core --bench spacelift --no-run
 	HOOKMAP_BIN=$(TARGET_DIR)/release/hookmap node scripts/bench.mjs
 
 ## make fuzz: every cargo-fuzz target for FUZZ_SECONDS each (60 by default; nightly), seeded from
-## $(SHARED)/conformance; findings in fuzz/artifacts/. Not part of `make test`.
-fuzz: check-shared
+## tests/data/conformance; findings in fuzz/artifacts/. Not part of `make test`.
+fuzz:
 	$(TOOLS) fuzz
 	FUZZ_SECONDS=$(or $(FUZZ_SECONDS),60) fuzz/run.sh
-
-check-shared:
-	@test -d "$(SHARED)/conformance" || { echo "missing $(SHARED)/conformance: clone beside ../shared or set SHARED=..."; exit 1; }

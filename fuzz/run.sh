@@ -1,18 +1,16 @@
 #!/usr/bin/env bash
 # Runs every fuzz target for a bounded time, one after the other, in one process each
 # (`make fuzz`; FUZZ_SECONDS per target, 60 by default; FUZZ_TARGETS to pick some).
-# Seed corpora are copied at run time from ../shared/conformance and examples/ into
-# fuzz/corpus/<target>/ (gitignored: the conformance files are not ours to commit).
+# Seed corpora are copied at run time from tests/data/conformance and examples/ into
+# fuzz/corpus/<target>/ (gitignored).
 # Findings land in fuzz/artifacts/<target>/; reproduce one with
 #   cargo +nightly fuzz run <target> fuzz/artifacts/<target>/<file>
 set -euo pipefail
 cd "$(dirname "$0")"
-SHARED=${HOOKMAP_SHARED:-$(cd .. && pwd)/../shared}
-CONFORMANCE="$SHARED/conformance"
+CONFORMANCE=../tests/data/conformance
 SECONDS_EACH=${FUZZ_SECONDS:-60}
 TARGETS=${FUZZ_TARGETS:-config request dialect mapping}
 
-[ -d "$CONFORMANCE" ] || { echo "fuzz: missing $CONFORMANCE (set HOOKMAP_SHARED)" >&2; exit 1; }
 
 # Copy every file matching the name pattern under the given folders into corpus/<target>/.
 seed() {

@@ -1,6 +1,7 @@
 //! The NDJSON stream through the CLI: `hookmap map --ndjson` over N Spacelift requests (each
 //! with its own stack id), median of 5 runs, in events/s.
 
+#[path = "../../mapper-core/benches/common.rs"]
 mod common;
 
 use std::io::Write;

@@ -155,9 +155,10 @@ pub fn run(args: JqArgs) -> u8 {
         }
         program.run(value, &ctx, Some(inputs), |o| match o {
             Output::Value(v) => print(&mut out, &v, args.raw).is_ok(),
-            Output::Error(e) | Output::LimitExceeded(e) => {
+            Output::Error(_) | Output::LimitExceeded(_) => {
+                let message = o.error_message().unwrap_or_default();
                 let _ = out.flush();
-                eprintln!("jq: error (at {name}:{}): {e}", n);
+                eprintln!("jq: error (at {name}:{}): {message}", n);
                 failed = true;
                 false // like jq, an uncaught error ends the program for this input
             }

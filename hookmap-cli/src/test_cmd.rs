@@ -1,6 +1,6 @@
 //! `hookmap test`: mapping unit tests from case folders.
 
-use mapper_core::testcase::{cases, run_case};
+use hookmap_cli::testcase::{cases, run_case};
 use std::path::PathBuf;
 
 /// Run `hookmap test`: a line per case, a JSON diff per failure, and a closing count.

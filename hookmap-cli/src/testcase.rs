@@ -1,8 +1,8 @@
 //! Mapping test cases: folders holding `config.json`, `request.json`, `expected.json` (the
 //! expected entities) and optionally `blueprint.json` -- what `hookmap test` runs.
 
-use crate::diff::diff;
-use crate::{Blueprint, Mapper, MapperOptions, Request};
+use mapper_core::diff::diff;
+use mapper_core::{Blueprint, Mapper, MapperOptions, Request};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 

@@ -22,10 +22,7 @@ fn text(b: &[u8]) -> String {
 }
 
 fn spacelift() -> PathBuf {
-    let shared = std::env::var_os("HOOKMAP_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
-    shared.join("conformance/spacelift")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/data/conformance/spacelift")
 }
 
 fn s(p: PathBuf) -> String {

@@ -2,12 +2,9 @@
 
 use std::path::PathBuf;
 
-/// `../shared/conformance/spacelift`, or `$HOOKMAP_SHARED/conformance/spacelift`.
+/// The repository's copy of the Spacelift example (`tests/data/conformance/spacelift`).
 pub fn spacelift_dir() -> PathBuf {
-    let shared = std::env::var_os("HOOKMAP_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
-    shared.join("conformance/spacelift")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/data/conformance/spacelift")
 }
 
 /// (config JSON text, request JSON bytes).

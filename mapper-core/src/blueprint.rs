@@ -3,8 +3,9 @@
 //! A focused validator of the JSON Schema subset Port's blueprints use (types, formats, enum,
 //! bounds, `required`, relations): a general JSON Schema crate would triple the wasm size.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic, Document};
 use crate::entity::CreateEntity;
+use crate::location::SourceIndex;
 use crate::path::JsonPath;
 use serde_json::Value;
 
@@ -97,24 +98,65 @@ fn kind(v: &Value) -> &'static str {
 impl Blueprint {
     /// Read a blueprint from Port's JSON, reporting every problem with its path.
     pub fn from_value(v: &Value) -> Result<Self, Vec<Diagnostic>> {
+        Self::read(v, &JsonPath::root("blueprint"))
+    }
+
+    /// Read blueprint JSON text holding one blueprint or an array of them; every problem of
+    /// every blueprint, located in `text`.
+    pub fn all_from_json(text: &str) -> Result<Vec<Self>, Vec<Diagnostic>> {
+        let v: Value = serde_json::from_str(text).map_err(|e| {
+            vec![Diagnostic::json_syntax(
+                Document::Blueprint,
+                "blueprint",
+                text.as_bytes(),
+                &e,
+            )]
+        })?;
         let root = JsonPath::root("blueprint");
+        let read: Vec<_> = match &v {
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, b)| Self::read(b, &root.index(i)))
+                .collect(),
+            one => vec![Self::read(one, &root)],
+        };
+        let mut errs: Vec<Diagnostic> = read
+            .iter()
+            .filter_map(|r| r.as_ref().err())
+            .flatten()
+            .cloned()
+            .collect();
+        if errs.is_empty() {
+            return Ok(read.into_iter().filter_map(Result::ok).collect());
+        }
+        if let Some(index) = SourceIndex::new(Document::Blueprint, text) {
+            index.resolve(&mut errs);
+        }
+        Err(errs)
+    }
+
+    fn read(v: &Value, root: &JsonPath) -> Result<Self, Vec<Diagnostic>> {
+        let root = root.clone();
         let mut errs = Vec::new();
         let Some(o) = v.as_object() else {
             return Err(vec![Diagnostic::error(
-                "blueprint",
+                Code::WrongType,
+                &root,
                 format!("a blueprint must be an object, found {}", kind(v)),
             )]);
         };
         let identifier = match o.get("identifier") {
             Some(Value::String(s)) => {
                 if let Err(m) = crate::identifier::check_blueprint_identifier(s) {
-                    errs.push(Diagnostic::error(root.key("identifier").to_string(), m));
+                    errs.push(Diagnostic::error(Code::InvalidValue, &root.key("identifier"), m));
                 }
                 s.clone()
             }
             _ => {
                 errs.push(Diagnostic::error(
-                    root.key("identifier").to_string(),
+                    Code::MissingKey,
+                    &root.key("identifier"),
                     "a blueprint needs a string `identifier`",
                 ));
                 String::new()
@@ -137,7 +179,8 @@ impl Blueprint {
                         }
                     }
                     Some(other) => errs.push(Diagnostic::error(
-                        sp.key("properties").to_string(),
+                        Code::WrongType,
+                        &sp.key("properties"),
                         format!("must be an object, found {}", kind(other)),
                     )),
                 }
@@ -148,20 +191,23 @@ impl Blueprint {
                             match r.as_str() {
                                 Some(s) => required.push(s.to_owned()),
                                 None => errs.push(Diagnostic::error(
-                                    sp.key("required").index(i).to_string(),
+                                    Code::WrongType,
+                                    &sp.key("required").index(i),
                                     format!("must be a property name, found {}", kind(r)),
                                 )),
                             }
                         }
                     }
                     Some(other) => errs.push(Diagnostic::error(
-                        sp.key("required").to_string(),
+                        Code::WrongType,
+                        &sp.key("required"),
                         format!("must be an array, found {}", kind(other)),
                     )),
                 }
             }
             Some(other) => errs.push(Diagnostic::error(
-                root.key("schema").to_string(),
+                Code::WrongType,
+                &root.key("schema"),
                 format!("must be an object, found {}", kind(other)),
             )),
         }
@@ -173,7 +219,8 @@ impl Blueprint {
                     let p = root.key("relations").key(name);
                     let Some(d) = def.as_object() else {
                         errs.push(Diagnostic::error(
-                            p.to_string(),
+                            Code::WrongType,
+                            &p,
                             format!("a relation must be an object, found {}", kind(def)),
                         ));
                         continue;
@@ -183,7 +230,8 @@ impl Blueprint {
                         Some(Value::Bool(b)) => *b,
                         Some(other) => {
                             errs.push(Diagnostic::error(
-                                p.key(k).to_string(),
+                                Code::WrongType,
+                                &p.key(k),
                                 format!("must be a boolean, found {}", kind(other)),
                             ));
                             false
@@ -192,7 +240,8 @@ impl Blueprint {
                     let (req, many) = (flag("required", &mut errs), flag("many", &mut errs));
                     if req && many {
                         errs.push(Diagnostic::error(
-                            p.to_string(),
+                            Code::InvalidValue,
+                            &p,
                             "a relation can't be both `required` and `many`",
                         ));
                     }
@@ -200,7 +249,8 @@ impl Blueprint {
                         Some(Value::String(t)) => t.clone(),
                         _ => {
                             errs.push(Diagnostic::error(
-                                p.key("target").to_string(),
+                                Code::MissingKey,
+                                &p.key("target"),
                                 "a relation needs a string `target` blueprint",
                             ));
                             String::new()
@@ -217,7 +267,8 @@ impl Blueprint {
                 }
             }
             Some(other) => errs.push(Diagnostic::error(
-                root.key("relations").to_string(),
+                Code::WrongType,
+                &root.key("relations"),
                 format!("must be an object, found {}", kind(other)),
             )),
         }
@@ -235,19 +286,32 @@ impl Blueprint {
 
     /// Parse blueprint JSON text.
     pub fn from_json(text: &str) -> Result<Self, Vec<Diagnostic>> {
-        let v: Value = serde_json::from_str(text).map_err(|e| vec![Diagnostic::json_syntax("blueprint", &e)])?;
-        Self::from_value(&v)
+        let v: Value = serde_json::from_str(text).map_err(|e| {
+            vec![Diagnostic::json_syntax(
+                Document::Blueprint,
+                "blueprint",
+                text.as_bytes(),
+                &e,
+            )]
+        })?;
+        Self::from_value(&v).map_err(|mut ds| {
+            if let Some(index) = SourceIndex::new(Document::Blueprint, text) {
+                index.resolve(&mut ds);
+            }
+            ds
+        })
     }
 
     /// Validate an entity against this blueprint. Each violation is an error whose `field` is
     /// `prefix` followed by the entity path (`properties.link`, `relations.owner`).
     pub fn validate(&self, entity: &CreateEntity, prefix: &JsonPath) -> Vec<Diagnostic> {
         let mut out = Vec::new();
-        let mut err = |p: JsonPath, msg: String| out.push(Diagnostic::error(p.to_string(), msg));
+        let mut err = |code: Code, p: JsonPath, msg: String| out.push(Diagnostic::error(code, &p, msg));
         for (name, value) in &entity.properties {
             let p = prefix.key("properties").key(name);
             match self.properties.iter().find(|(n, _)| n == name) {
                 None => err(
+                    Code::BlueprintUnknownProperty,
                     p,
                     format!(
                         "property `{name}` is not defined in blueprint `{}`; Port rejects the entity",
@@ -255,8 +319,8 @@ impl Blueprint {
                     ),
                 ),
                 Some((_, schema)) if !value.is_null() => {
-                    for msg in schema.check(value) {
-                        err(p.clone(), msg);
+                    for (code, msg) in schema.check(value) {
+                        err(code, p.clone(), msg);
                     }
                 }
                 Some(_) => {}
@@ -265,6 +329,7 @@ impl Blueprint {
         for name in &self.required {
             if entity.properties.get(name).is_none_or(Value::is_null) {
                 err(
+                    Code::BlueprintRequired,
                     prefix.key("properties").key(name),
                     format!(
                         "property `{name}` is required by blueprint `{}` but has no value",
@@ -277,6 +342,7 @@ impl Blueprint {
             let p = prefix.key("relations").key(name);
             match self.relations.iter().find(|(n, _)| n == name) {
                 None => err(
+                    Code::BlueprintUnknownProperty,
                     p,
                     format!("relation `{name}` is not defined in blueprint `{}`", self.identifier),
                 ),
@@ -287,7 +353,11 @@ impl Blueprint {
                         _ if is_query => {}
                         Value::String(s) if !rel.many => {
                             if let Err(m) = crate::identifier::check_entity_identifier(s) {
-                                err(p, format!("relation `{name}` (to `{}`): {m}", rel.target));
+                                err(
+                                    Code::IdentifierInvalid,
+                                    p,
+                                    format!("relation `{name}` (to `{}`): {m}", rel.target),
+                                );
                             }
                         }
                         Value::Array(items) if rel.many => {
@@ -295,10 +365,11 @@ impl Blueprint {
                                 match it.as_str() {
                                     Some(s) => {
                                         if let Err(m) = crate::identifier::check_entity_identifier(s) {
-                                            err(p.index(i), m);
+                                            err(Code::IdentifierInvalid, p.index(i), m);
                                         }
                                     }
                                     None => err(
+                                        Code::BlueprintRelation,
                                         p.index(i),
                                         format!("a relation target must be an identifier string, found {}", kind(it)),
                                     ),
@@ -306,6 +377,7 @@ impl Blueprint {
                             }
                         }
                         other if rel.many => err(
+                            Code::BlueprintRelation,
                             p,
                             format!(
                                 "relation `{name}` is `many`: expected an array of `{}` identifiers, found {}",
@@ -314,6 +386,7 @@ impl Blueprint {
                             ),
                         ),
                         other => err(
+                            Code::BlueprintRelation,
                             p,
                             format!(
                                 "relation `{name}` is single: expected one `{}` identifier, found {}",
@@ -328,6 +401,7 @@ impl Blueprint {
         for (name, rel) in &self.relations {
             if rel.required && entity.relations.get(name).is_none_or(Value::is_null) {
                 err(
+                    Code::BlueprintRequired,
                     prefix.key("relations").key(name),
                     format!(
                         "relation `{name}` is required by blueprint `{}` but has no value",
@@ -343,7 +417,8 @@ impl Blueprint {
 fn read_property(def: &Value, p: &JsonPath, errs: &mut Vec<Diagnostic>) -> Option<PropertySchema> {
     let Some(d) = def.as_object() else {
         errs.push(Diagnostic::error(
-            p.to_string(),
+            Code::WrongType,
+            p,
             format!("a property schema must be an object, found {}", kind(def)),
         ));
         return None;
@@ -359,7 +434,8 @@ fn read_property(def: &Value, p: &JsonPath, errs: &mut Vec<Diagnostic>) -> Optio
             "array" => Some(PropType::Array),
             other => {
                 errs.push(Diagnostic::error(
-                    p.key("type").to_string(),
+                    Code::InvalidValue,
+                    &p.key("type"),
                     format!("unknown type \"{other}\"; Port's types are string, number, boolean, object, array"),
                 ));
                 None
@@ -367,7 +443,8 @@ fn read_property(def: &Value, p: &JsonPath, errs: &mut Vec<Diagnostic>) -> Optio
         },
         Some(other) => {
             errs.push(Diagnostic::error(
-                p.key("type").to_string(),
+                Code::WrongType,
+                &p.key("type"),
                 format!("must be a string, found {}", kind(other)),
             ));
             None
@@ -378,7 +455,8 @@ fn read_property(def: &Value, p: &JsonPath, errs: &mut Vec<Diagnostic>) -> Optio
         Some(Value::Number(n)) => n.as_f64(),
         Some(other) => {
             errs.push(Diagnostic::error(
-                p.key(k).to_string(),
+                Code::WrongType,
+                &p.key(k),
                 format!("must be a number, found {}", kind(other)),
             ));
             None
@@ -390,7 +468,8 @@ fn read_property(def: &Value, p: &JsonPath, errs: &mut Vec<Diagnostic>) -> Optio
             Some(n) => Some(n),
             None => {
                 errs.push(Diagnostic::error(
-                    p.key(k).to_string(),
+                    Code::WrongType,
+                    &p.key(k),
                     format!("must be a non-negative integer, found {v}"),
                 ));
                 None
@@ -402,7 +481,8 @@ fn read_property(def: &Value, p: &JsonPath, errs: &mut Vec<Diagnostic>) -> Optio
         Some(Value::String(f)) if FORMATS.contains(&f.as_str()) => Some(f.clone()),
         Some(other) => {
             errs.push(Diagnostic::error(
-                p.key("format").to_string(),
+                Code::InvalidValue,
+                &p.key("format"),
                 format!("unknown format {other}; Port's formats are {}", FORMATS.join(", ")),
             ));
             None
@@ -413,7 +493,8 @@ fn read_property(def: &Value, p: &JsonPath, errs: &mut Vec<Diagnostic>) -> Optio
         Some(Value::Array(a)) => Some(a.clone()),
         Some(other) => {
             errs.push(Diagnostic::error(
-                p.key("enum").to_string(),
+                Code::WrongType,
+                &p.key("enum"),
                 format!("must be an array, found {}", kind(other)),
             ));
             None
@@ -425,7 +506,8 @@ fn read_property(def: &Value, p: &JsonPath, errs: &mut Vec<Diagnostic>) -> Optio
             Ok(r) => Some((re.clone(), r)),
             Err(e) => {
                 errs.push(Diagnostic::error(
-                    p.key("pattern").to_string(),
+                    Code::InvalidValue,
+                    &p.key("pattern"),
                     format!("invalid regular expression: {e}"),
                 ));
                 None
@@ -433,7 +515,8 @@ fn read_property(def: &Value, p: &JsonPath, errs: &mut Vec<Diagnostic>) -> Optio
         },
         Some(other) => {
             errs.push(Diagnostic::error(
-                p.key("pattern").to_string(),
+                Code::WrongType,
+                &p.key("pattern"),
                 format!("must be a string, found {}", kind(other)),
             ));
             None
@@ -463,8 +546,8 @@ fn read_property(def: &Value, p: &JsonPath, errs: &mut Vec<Diagnostic>) -> Optio
 }
 
 impl PropertySchema {
-    /// Every way `v` violates this schema, as messages.
-    fn check(&self, v: &Value) -> Vec<String> {
+    /// Every way `v` violates this schema, as codes and messages.
+    fn check(&self, v: &Value) -> Vec<(Code, String)> {
         let mut out = Vec::new();
         if let Some(ty) = self.ty {
             let ok = match ty {
@@ -475,15 +558,18 @@ impl PropertySchema {
                 PropType::Array => v.is_array(),
             };
             if !ok {
-                out.push(format!(
-                    "expected {} {}, found {}",
-                    if ty == PropType::Array || ty == PropType::Object {
-                        "an"
-                    } else {
-                        "a"
-                    },
-                    ty.name(),
-                    kind(v)
+                out.push((
+                    Code::BlueprintType,
+                    format!(
+                        "expected {} {}, found {}",
+                        if ty == PropType::Array || ty == PropType::Object {
+                            "an"
+                        } else {
+                            "a"
+                        },
+                        ty.name(),
+                        kind(v)
+                    ),
                 ));
                 return out;
             }
@@ -491,60 +577,72 @@ impl PropertySchema {
         if let Some(e) = &self.enumeration {
             if !e.contains(v) {
                 let allowed: Vec<String> = e.iter().map(Value::to_string).collect();
-                out.push(format!("{v} is not one of the allowed values {}", allowed.join(", ")));
+                out.push((
+                    Code::BlueprintEnum,
+                    format!("{v} is not one of the allowed values {}", allowed.join(", ")),
+                ));
             }
         }
         match v {
             Value::String(s) => {
                 let len = s.chars().count() as u64;
                 if let Some(min) = self.min_length.filter(|m| len < *m) {
-                    out.push(format!("is {len} characters long; at least {min} required"));
+                    out.push((
+                        Code::BlueprintBounds,
+                        format!("is {len} characters long; at least {min} required"),
+                    ));
                 }
                 if let Some(max) = self.max_length.filter(|m| len > *m) {
-                    out.push(format!("is {len} characters long; at most {max} allowed"));
+                    out.push((
+                        Code::BlueprintBounds,
+                        format!("is {len} characters long; at most {max} allowed"),
+                    ));
                 }
                 if let Some((src, re)) = &self.pattern {
                     if !re.is_match(s) {
-                        out.push(format!("{v} does not match the pattern {src}"));
+                        out.push((Code::BlueprintPattern, format!("{v} does not match the pattern {src}")));
                     }
                 }
                 if let Some(f) = &self.format {
                     if let Err(m) = check_format(f, s) {
-                        out.push(m);
+                        out.push((Code::BlueprintFormat, m));
                     }
                 }
             }
             Value::Number(n) => {
                 let x = n.as_f64().unwrap_or(f64::NAN);
                 if let Some(m) = self.minimum.filter(|m| x < *m) {
-                    out.push(format!("{x} is less than the minimum {m}"));
+                    out.push((Code::BlueprintBounds, format!("{x} is less than the minimum {m}")));
                 }
                 if let Some(m) = self.maximum.filter(|m| x > *m) {
-                    out.push(format!("{x} is more than the maximum {m}"));
+                    out.push((Code::BlueprintBounds, format!("{x} is more than the maximum {m}")));
                 }
                 if let Some(m) = self.exclusive_minimum.filter(|m| x <= *m) {
-                    out.push(format!("{x} must be more than {m}"));
+                    out.push((Code::BlueprintBounds, format!("{x} must be more than {m}")));
                 }
                 if let Some(m) = self.exclusive_maximum.filter(|m| x >= *m) {
-                    out.push(format!("{x} must be less than {m}"));
+                    out.push((Code::BlueprintBounds, format!("{x} must be less than {m}")));
                 }
             }
             Value::Array(items) => {
                 let len = items.len() as u64;
                 if let Some(m) = self.min_items.filter(|m| len < *m) {
-                    out.push(format!("has {len} items; at least {m} required"));
+                    out.push((Code::BlueprintBounds, format!("has {len} items; at least {m} required")));
                 }
                 if let Some(m) = self.max_items.filter(|m| len > *m) {
-                    out.push(format!("has {len} items; at most {m} allowed"));
+                    out.push((Code::BlueprintBounds, format!("has {len} items; at most {m} allowed")));
                 }
                 if self.unique_items {
                     if let Some((i, _)) = items.iter().enumerate().find(|(i, x)| items[..*i].contains(x)) {
-                        out.push(format!("item {i} repeats an earlier item; items must be unique"));
+                        out.push((
+                            Code::BlueprintBounds,
+                            format!("item {i} repeats an earlier item; items must be unique"),
+                        ));
                     }
                 }
                 if let Some(schema) = &self.items {
                     for (i, it) in items.iter().enumerate() {
-                        out.extend(schema.check(it).into_iter().map(|m| format!("item {i}: {m}")));
+                        out.extend(schema.check(it).into_iter().map(|(c, m)| (c, format!("item {i}: {m}"))));
                     }
                 }
             }

@@ -1,6 +1,7 @@
 //! The webhook configuration model (Port's JSON), read with every problem reported at its path.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic, Document};
+use crate::location::SourceIndex;
 use crate::path::JsonPath;
 use serde_json::{Map, Value};
 
@@ -78,18 +79,24 @@ pub enum FieldSpec {
     Query(Value),
 }
 
-/// Signature verification and deduplication settings.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// Signature verification and deduplication settings (serialized as Port writes them).
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SecurityConfig {
     /// The shared secret.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Header carrying the signature (matched case-insensitively).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub signature_header_name: Option<String>,
     /// How the signature is computed.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub signature_algorithm: Option<SignatureAlgorithm>,
     /// Text before the hex digest in the header (`sha256=`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub signature_prefix: Option<String>,
     /// jq over the request identifying a delivery, for deduplication.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_identifier_path: Option<String>,
 }
 
@@ -111,7 +118,8 @@ impl SecurityConfig {
 }
 
 /// Port's signature algorithms.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum SignatureAlgorithm {
     /// HMAC-SHA1, hex.
     Sha1,
@@ -143,15 +151,19 @@ fn type_name(v: &Value) -> &'static str {
 }
 
 impl Reader {
-    fn err(&mut self, path: &JsonPath, msg: impl Into<String>) {
-        self.diagnostics.push(Diagnostic::error(path.to_string(), msg));
+    fn err(&mut self, code: Code, path: &JsonPath, msg: impl Into<String>) {
+        self.diagnostics.push(Diagnostic::error(code, path, msg));
     }
 
     fn object<'v>(&mut self, v: &'v Value, path: &JsonPath, what: &str) -> Option<&'v Map<String, Value>> {
         match v {
             Value::Object(o) => Some(o),
             other => {
-                self.err(path, format!("{what} must be an object, found {}", type_name(other)));
+                self.err(
+                    Code::WrongType,
+                    path,
+                    format!("{what} must be an object, found {}", type_name(other)),
+                );
                 None
             }
         }
@@ -164,6 +176,7 @@ impl Reader {
                     .map(|s| format!(" (did you mean `{s}`?)"))
                     .unwrap_or_default();
                 self.err(
+                    Code::UnknownKey,
                     &path.key(k),
                     format!("unknown key `{k}`{hint}; allowed keys: {}", allowed.join(", ")),
                 );
@@ -176,6 +189,7 @@ impl Reader {
             Value::String(s) => Some(s.clone()),
             other => {
                 self.err(
+                    Code::WrongType,
                     &path.key(key),
                     format!("`{key}` must be a string, found {}", type_name(other)),
                 );
@@ -190,13 +204,15 @@ impl Reader {
             Value::Bool(b) => {
                 // Port's UI sometimes exports `"filter": true`; it means the jq program `true`.
                 self.warnings.push(Diagnostic::warning(
-                    path.key(key).to_string(),
+                    Code::BooleanExpression,
+                    &path.key(key),
                     format!("`{key}` is the boolean {b}; Port expects a jq string, read as \"{b}\""),
                 ));
                 Some(b.to_string())
             }
             other => {
                 self.err(
+                    Code::WrongType,
                     &path.key(key),
                     format!("`{key}` must be a jq expression (a string), found {}", type_name(other)),
                 );
@@ -240,9 +256,24 @@ pub struct ParsedConfig {
 
 impl WebhookConfig {
     /// Parse configuration text: a webhook object, a bare mappings array, or a single mapping.
+    /// Every diagnostic carries its location in `text`.
     pub fn from_json(text: &str) -> Result<ParsedConfig, Vec<Diagnostic>> {
-        let value: Value = serde_json::from_str(text).map_err(|e| vec![Diagnostic::json_syntax("config", &e)])?;
-        Self::from_value(&value)
+        let value: Value = serde_json::from_str(text)
+            .map_err(|e| vec![Diagnostic::json_syntax(Document::Config, "config", text.as_bytes(), &e)])?;
+        let index = SourceIndex::config(text);
+        let resolve = |mut ds: Vec<Diagnostic>| {
+            if let Some(index) = &index {
+                index.resolve(&mut ds);
+            }
+            ds
+        };
+        match Self::from_value(&value) {
+            Ok(parsed) => Ok(ParsedConfig {
+                warnings: resolve(parsed.warnings),
+                config: parsed.config,
+            }),
+            Err(ds) => Err(resolve(ds)),
+        }
     }
 
     /// Read a configuration from a JSON value, reporting every problem at once.
@@ -262,6 +293,7 @@ impl WebhookConfig {
             Value::Object(o) => Some(read_webhook(&mut r, o, &root)),
             other => {
                 r.err(
+                    Code::WrongType,
                     &root,
                     format!(
                         "a configuration must be a webhook object or an array of mappings, found {}",
@@ -321,6 +353,7 @@ fn read_webhook(r: &mut Reader, o: &Map<String, Value>, path: &JsonPath) -> Webh
         Some(Value::Bool(b)) => *b,
         Some(other) => {
             r.err(
+                Code::WrongType,
                 &path.key("enabled"),
                 format!("`enabled` must be a boolean, found {}", type_name(other)),
             );
@@ -331,6 +364,7 @@ fn read_webhook(r: &mut Reader, o: &Map<String, Value>, path: &JsonPath) -> Webh
         Some(Value::Array(items)) => read_mappings(r, items, &path.key("mappings")),
         Some(other) => {
             r.err(
+                Code::WrongType,
                 &path.key("mappings"),
                 format!("`mappings` must be an array, found {}", type_name(other)),
             );
@@ -338,6 +372,7 @@ fn read_webhook(r: &mut Reader, o: &Map<String, Value>, path: &JsonPath) -> Webh
         }
         None => {
             r.err(
+                Code::MissingKey,
                 path,
                 "missing `mappings`: a webhook configuration needs an array of mappings",
             );
@@ -373,6 +408,7 @@ fn read_security(r: &mut Reader, v: &Value, path: &JsonPath) -> Option<SecurityC
             "plain" => Some(SignatureAlgorithm::Plain),
             _ => {
                 r.err(
+                    Code::InvalidValue,
                     &path.key("signatureAlgorithm"),
                     format!("unsupported signatureAlgorithm \"{a}\"; use \"sha1\", \"sha256\" or \"plain\""),
                 );
@@ -401,14 +437,18 @@ fn read_mapping(r: &mut Reader, v: &Value, path: &JsonPath) -> Option<MappingCon
     r.unknown_keys(o, path, MAPPING_KEYS, &[]);
     let blueprint = match o.get("blueprint") {
         None => {
-            r.err(path, "missing `blueprint`: every mapping names its target blueprint");
+            r.err(
+                Code::MissingKey,
+                path,
+                "missing `blueprint`: every mapping names its target blueprint",
+            );
             None
         }
         Some(_) => r.string(o, "blueprint", path),
     };
     if let Some(b) = &blueprint {
         if let Err(msg) = crate::identifier::check_blueprint_identifier(b) {
-            r.err(&path.key("blueprint"), msg);
+            r.err(Code::InvalidValue, &path.key("blueprint"), msg);
         }
     }
     let operation = read_operation(r, o.get("operation"), &path.key("operation"));
@@ -416,7 +456,11 @@ fn read_mapping(r: &mut Reader, v: &Value, path: &JsonPath) -> Option<MappingCon
     let items_to_parse = r.jq(o, "itemsToParse", path);
     let entity = match o.get("entity") {
         None => {
-            r.err(path, "missing `entity`: a mapping needs at least `entity.identifier`");
+            r.err(
+                Code::MissingKey,
+                path,
+                "missing `entity`: a mapping needs at least `entity.identifier`",
+            );
             None
         }
         Some(e) => read_entity(
@@ -437,7 +481,7 @@ fn read_mapping(r: &mut Reader, v: &Value, path: &JsonPath) -> Option<MappingCon
 
 fn read_operation(r: &mut Reader, v: Option<&Value>, path: &JsonPath) -> Option<Operation> {
     let bad = |r: &mut Reader, what: &str| {
-        r.err(path, format!("`operation` must be \"create\", \"delete\", or {{\"type\": \"create\" | \"delete\", \"deleteDependents\": bool}}; found {what}"));
+        r.err(Code::InvalidValue, path, format!("`operation` must be \"create\", \"delete\", or {{\"type\": \"create\" | \"delete\", \"deleteDependents\": bool}}; found {what}"));
         None
     };
     match v {
@@ -449,7 +493,8 @@ fn read_operation(r: &mut Reader, v: Option<&Value>, path: &JsonPath) -> Option<
             }),
             "upsert" => {
                 r.warnings.push(Diagnostic::warning(
-                    path.to_string(),
+                    Code::UpsertOperation,
+                    path,
                     "\"upsert\" is not one of Port's operations; read as \"create\" (which creates or updates)",
                 ));
                 Some(Operation::Create)
@@ -463,6 +508,7 @@ fn read_operation(r: &mut Reader, v: Option<&Value>, path: &JsonPath) -> Option<
                 Some(Value::Bool(b)) => Some(*b),
                 Some(other) => {
                     r.err(
+                        Code::WrongType,
                         &path.key("deleteDependents"),
                         format!("`deleteDependents` must be a boolean, found {}", type_name(other)),
                     );
@@ -473,6 +519,7 @@ fn read_operation(r: &mut Reader, v: Option<&Value>, path: &JsonPath) -> Option<
                 Some("create") => {
                     if dd.is_some() {
                         r.err(
+                            Code::InvalidValue,
                             &path.key("deleteDependents"),
                             "`deleteDependents` only applies to `\"type\": \"delete\"`",
                         );
@@ -481,7 +528,11 @@ fn read_operation(r: &mut Reader, v: Option<&Value>, path: &JsonPath) -> Option<
                 }
                 Some("delete") => Some(Operation::Delete { delete_dependents: dd }),
                 _ => {
-                    r.err(&path.key("type"), "`operation.type` must be \"create\" or \"delete\"");
+                    r.err(
+                        Code::InvalidValue,
+                        &path.key("type"),
+                        "`operation.type` must be \"create\" or \"delete\"",
+                    );
                     None
                 }
             }
@@ -497,7 +548,8 @@ fn read_entity(r: &mut Reader, v: &Value, path: &JsonPath, is_delete: bool) -> O
         for k in ["title", "icon", "team", "properties", "relations"] {
             if o.get(k).is_some_and(|v| !is_empty_template(v)) {
                 r.warnings.push(Diagnostic::warning(
-                    path.key(k).to_string(),
+                    Code::IgnoredKey,
+                    &path.key(k),
                     format!("a delete mapping uses only `entity.identifier`; `{k}` is ignored"),
                 ));
             }
@@ -505,7 +557,7 @@ fn read_entity(r: &mut Reader, v: &Value, path: &JsonPath, is_delete: bool) -> O
     }
     let identifier = match o.get("identifier") {
         None => {
-            r.err(path, "missing `identifier`: every entity needs one");
+            r.err(Code::MissingKey, path, "missing `identifier`: every entity needs one");
             None
         }
         Some(v) => read_field(r, v, &path.key("identifier"), true),
@@ -550,7 +602,7 @@ fn read_field_map(r: &mut Reader, v: Option<&Value>, path: &JsonPath, queries: b
     for (k, v) in o {
         if !queries {
             if let Err(msg) = crate::identifier::check_property_identifier(k) {
-                r.err(&path.key(k), msg);
+                r.err(Code::InvalidValue, &path.key(k), msg);
             }
         }
         if let Some(f) = read_field(r, v, &path.key(k), queries) {
@@ -568,7 +620,7 @@ fn read_field(r: &mut Reader, v: &Value, path: &JsonPath, allow_query: bool) -> 
             Some(FieldSpec::Query(v.clone()))
         }
         Value::Object(_) if allow_query => {
-            r.err(path, "a search query needs `combinator` and `rules`");
+            r.err(Code::MissingKey, path, "a search query needs `combinator` and `rules`");
             None
         }
         other => {
@@ -579,6 +631,7 @@ fn read_field(r: &mut Reader, v: &Value, path: &JsonPath, allow_query: bool) -> 
                 _ => String::new(),
             };
             r.err(
+                Code::WrongType,
                 path,
                 format!(
                     "expected a jq expression (a string){q}, found {}{hint}",
@@ -597,6 +650,7 @@ fn check_query(r: &mut Reader, v: &Value, path: &JsonPath) {
     };
     if !matches!(o.get("combinator"), Some(Value::String(_))) {
         r.err(
+            Code::WrongType,
             &path.key("combinator"),
             "`combinator` must be a jq string such as \"'and'\" or \"'or'\"",
         );
@@ -609,6 +663,7 @@ fn check_query(r: &mut Reader, v: &Value, path: &JsonPath) {
                     Value::Object(ro) if ro.contains_key("combinator") => check_query(r, rule, &rp),
                     Value::Object(ro) => check_leaves(r, ro, &rp),
                     other => r.err(
+                        Code::WrongType,
                         &rp,
                         format!("a search rule must be an object, found {}", type_name(other)),
                     ),
@@ -616,10 +671,11 @@ fn check_query(r: &mut Reader, v: &Value, path: &JsonPath) {
             }
         }
         Some(other) => r.err(
+            Code::WrongType,
             &path.key("rules"),
             format!("`rules` must be an array, found {}", type_name(other)),
         ),
-        None => r.err(path, "a search query needs `rules`"),
+        None => r.err(Code::MissingKey, path, "a search query needs `rules`"),
     }
 }
 
@@ -631,6 +687,7 @@ fn check_leaves(r: &mut Reader, o: &Map<String, Value>, path: &JsonPath) {
                 for (i, item) in items.iter().enumerate() {
                     if !item.is_string() {
                         r.err(
+                            Code::WrongType,
                             &path.key(k).index(i),
                             format!("search rule values are jq strings, found {}", type_name(item)),
                         );
@@ -638,6 +695,7 @@ fn check_leaves(r: &mut Reader, o: &Map<String, Value>, path: &JsonPath) {
                 }
             }
             other => r.err(
+                Code::WrongType,
                 &path.key(k),
                 format!("search rule values are jq strings, found {}", type_name(other)),
             ),

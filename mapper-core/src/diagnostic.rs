@@ -1,6 +1,11 @@
-//! Diagnostics: every problem hookmap reports, with the place it happened.
+//! Diagnostics: every problem hookmap reports, with a stable [`Code`], the place it concerns
+//! and, where that place is in a document the user typed, its resolved [`Location`].
+//!
+//! Consumers (the CLI, the npm package, the playground, the worker) decide by `code` and
+//! `location`; the `message` is for people and may be reworded at any time.
 
 use crate::jq::Span;
+use crate::path::JsonPath;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -15,17 +20,286 @@ pub enum Severity {
     Warning,
 }
 
+/// Declares [`Code`] from one table: the variant, its stable kebab-case name, what it means and
+/// how to fix it. `docs/diagnostics.md` is generated from the same table.
+macro_rules! codes {
+    ($($(#[$attr:meta])* $variant:ident = $name:literal { meaning: $meaning:literal, fix: $fix:literal })*) => {
+        /// What kind of problem a diagnostic reports: stable, kebab-case in JSON
+        /// (`"jq-error"`). Decide by code, never by message text.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(test, derive(ts_rs::TS))]
+        #[serde(rename_all = "kebab-case")]
+        pub enum Code {
+            $($(#[$attr])* #[doc = $meaning] $variant,)*
+        }
+
+        impl Code {
+            /// Every code, in the order of the reference page.
+            pub const ALL: &'static [Code] = &[$(Code::$variant),*];
+
+            /// The code as it appears in JSON (`"jq-error"`).
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => $name),* }
+            }
+
+            /// What the code means, in one sentence.
+            pub fn meaning(self) -> &'static str {
+                match self { $(Code::$variant => $meaning),* }
+            }
+
+            /// What to do about it.
+            pub fn fix(self) -> &'static str {
+                match self { $(Code::$variant => $fix),* }
+            }
+        }
+    };
+}
+
+codes! {
+    // Documents that can't be read.
+    JsonSyntax = "json-syntax" {
+        meaning: "The document is not valid JSON (or is nested deeper than 128 levels).",
+        fix: "Correct the JSON at the line and column given."
+    }
+    InvalidUtf8 = "invalid-utf8" {
+        meaning: "The document is not UTF-8 text.",
+        fix: "Send or save the document as UTF-8."
+    }
+    InvalidArgument = "invalid-argument" {
+        meaning: "A function of the npm package was called with an argument of the wrong kind.",
+        fix: "Pass what the function's types say (text, bytes, an object)."
+    }
+    // The shape of a configuration, request or blueprint.
+    UnknownKey = "unknown-key" {
+        meaning: "A key that Port's schema does not allow (often a misspelling; the message suggests the closest allowed key).",
+        fix: "Rename or remove the key."
+    }
+    MissingKey = "missing-key" {
+        meaning: "A key that must be present is missing (a mapping's `blueprint`, an entity's `identifier`, a request's `body`).",
+        fix: "Add the key."
+    }
+    WrongType = "wrong-type" {
+        meaning: "A value has the wrong JSON type (an object where a string is expected, ...).",
+        fix: "Give the value the type the message names."
+    }
+    InvalidValue = "invalid-value" {
+        meaning: "A value of the right type that is not allowed (an unknown operation, blueprint type or format, a bad identifier or regular expression).",
+        fix: "Use one of the values the message lists."
+    }
+    BooleanExpression = "boolean-expression" {
+        meaning: "A jq field holds a JSON boolean (`\"filter\": true`); Port reads it as the jq program `true`/`false`.",
+        fix: "Write the expression as a string: `\"true\"`."
+    }
+    UpsertOperation = "upsert-operation" {
+        meaning: "`\"operation\": \"upsert\"` is not one of Port's operations; it is read as `create`, which creates or updates.",
+        fix: "Write `\"create\"`."
+    }
+    IgnoredKey = "ignored-key" {
+        meaning: "A key Port ignores here (a delete mapping uses only `entity.identifier`).",
+        fix: "Remove the key."
+    }
+    WebhookDisabled = "webhook-disabled" {
+        meaning: "The webhook is disabled (`\"enabled\": false`): Port drops every event.",
+        fix: "Set `\"enabled\": true` to map events."
+    }
+    // jq, when compiling.
+    JqCompile = "jq-compile" {
+        meaning: "A jq expression does not compile (syntax error, unknown function or variable). For `security.requestIdentifierPath` it is a warning: Port evaluates it to null and never deduplicates.",
+        fix: "Correct the expression at the span shown."
+    }
+    QuoteRewrite = "quote-rewrite" {
+        meaning: "Port rewrites `'single'` quotes in this expression to `\"double\"` quotes before running it; standard jq would reject the expression.",
+        fix: "Nothing, if the expression does what you mean in Port; write double quotes (`\\\"`) to make it standard jq."
+    }
+    // jq, when running: what Port does silently.
+    JqError = "jq-error" {
+        meaning: "The expression raised a jq error on this request; Port stores `null` for the key.",
+        fix: "Guard the expression (`?`, `// default`, `if ... then ... else ... end`) or correct the path."
+    }
+    NoOutput = "no-output" {
+        meaning: "The expression produced no output (`empty`, `select` that fails); Port leaves the key out of the entity.",
+        fix: "Nothing if that is intended; otherwise add a default (`// null`)."
+    }
+    ExtraOutputs = "extra-outputs" {
+        meaning: "The expression produced more than one output; Port keeps only the first.",
+        fix: "Collect the outputs (`[ ... ]`) or pick one (`first(...)`)."
+    }
+    EnvRead = "env-read" {
+        meaning: "The expression reads `env` or `$ENV`, which Port replaces with `{}`.",
+        fix: "Take the value from the request instead."
+    }
+    // Resource limits (always errors: Port would hang or crash).
+    LimitTime = "limit-time" {
+        meaning: "The expression ran longer than the time limit (500 ms per request by default).",
+        fix: "Look for an endless loop (`def f: f; f`, `repeat`) or too much work."
+    }
+    LimitRecursion = "limit-recursion" {
+        meaning: "The expression recursed deeper than the stack allows.",
+        fix: "Look for a definition that calls itself without end."
+    }
+    LimitSize = "limit-size" {
+        meaning: "The expression made a value, or `range` made values, beyond the size limit.",
+        fix: "Build smaller values."
+    }
+    LimitDepth = "limit-depth" {
+        meaning: "The expression yielded a value nested deeper than the depth limit, or a value too deep for the engine to walk.",
+        fix: "Build flatter values."
+    }
+    // Mapping results.
+    FilterNotBoolean = "filter-not-boolean" {
+        meaning: "`filter` yielded something other than `true`, `false` or `null`; the mapping is skipped.",
+        fix: "Make the filter yield a boolean."
+    }
+    ItemsNotArray = "items-not-array" {
+        meaning: "`itemsToParse` yielded something other than an array (or `null`).",
+        fix: "Make `itemsToParse` yield an array."
+    }
+    ItemsTruncated = "items-truncated" {
+        meaning: "`itemsToParse` yielded more than 500 items; Port processes only the first 500.",
+        fix: "Split the payload, or filter the items in the expression."
+    }
+    IdentifierMissing = "identifier-missing" {
+        meaning: "The identifier expression yielded no output or `null`; Port can't store the entity.",
+        fix: "Point the identifier at a value every event has."
+    }
+    IdentifierInvalid = "identifier-invalid" {
+        meaning: "An entity identifier (or relation target) is empty, too long or has characters Port refuses.",
+        fix: "Transform the value (`ascii_downcase`, `gsub(\"[^a-z0-9-]\"; \"-\")`)."
+    }
+    IdentifierType = "identifier-type" {
+        meaning: "The identifier yielded something other than a string; a number is stored as its string (a warning), anything else drops the entity.",
+        fix: "Add `| tostring`, or point at a string."
+    }
+    StringExpected = "string-expected" {
+        meaning: "A title or icon yielded something other than a string; Port's API may refuse it.",
+        fix: "Add `| tostring`."
+    }
+    ReferenceType = "reference-type" {
+        meaning: "A team or relation yielded something other than an identifier, an array of identifiers, `null` or a search query.",
+        fix: "Yield identifiers."
+    }
+    // Blueprint validation.
+    BlueprintUnknownProperty = "blueprint-unknown-property" {
+        meaning: "The entity has a property (or relation) its blueprint does not define; Port rejects the entity.",
+        fix: "Add it to the blueprint, or remove it from the mapping."
+    }
+    BlueprintRequired = "blueprint-required" {
+        meaning: "A property or relation the blueprint requires has no value.",
+        fix: "Map a value for it."
+    }
+    BlueprintType = "blueprint-type" {
+        meaning: "A property's value has another type than its blueprint declares.",
+        fix: "Convert the value (`tostring`, `tonumber`, `[ ... ]`)."
+    }
+    BlueprintFormat = "blueprint-format" {
+        meaning: "A string property does not have its declared format (date-time, url, email, ...).",
+        fix: "Produce a value in that format (`todate` for dates, ...)."
+    }
+    BlueprintEnum = "blueprint-enum" {
+        meaning: "A property's value is not one of the blueprint's `enum` values.",
+        fix: "Map the payload's values onto the allowed ones."
+    }
+    BlueprintPattern = "blueprint-pattern" {
+        meaning: "A string property does not match its blueprint's `pattern`.",
+        fix: "Transform the value to match."
+    }
+    BlueprintBounds = "blueprint-bounds" {
+        meaning: "A value is outside its blueprint's bounds (length, minimum/maximum, item count, unique items).",
+        fix: "Transform the value to fit."
+    }
+    BlueprintRelation = "blueprint-relation" {
+        meaning: "A relation's value does not fit its blueprint relation (one identifier for a single relation, an array for `many`).",
+        fix: "Yield one identifier, or an array of them for `many`."
+    }
+    // Signatures.
+    SignatureMismatch = "signature-mismatch" {
+        meaning: "The request's signature header does not match the body signed with the configured secret.",
+        fix: "Check the secret on both sides, and that the body is passed byte for byte."
+    }
+    SignatureMissing = "signature-missing" {
+        meaning: "The configuration checks a signature, and the request has no such header.",
+        fix: "Send the header named by `security.signatureHeaderName`."
+    }
+    SecurityIncomplete = "security-incomplete" {
+        meaning: "`security` checks signatures but lacks what a check needs (a secret, an algorithm, a header name).",
+        fix: "Complete `security` (see the message)."
+    }
+    // hookmap itself.
+    Internal = "internal" {
+        meaning: "hookmap itself failed (a panic in the engine, a crashed evaluation worker); the next call runs on a fresh engine.",
+        fix: "Report it with the inputs that caused it."
+    }
+}
+
+impl Code {
+    /// True for the codes of blueprint validation (a property or relation that does not fit
+    /// its blueprint).
+    pub fn is_blueprint_violation(self) -> bool {
+        matches!(
+            self,
+            Code::BlueprintUnknownProperty
+                | Code::BlueprintRequired
+                | Code::BlueprintType
+                | Code::BlueprintFormat
+                | Code::BlueprintEnum
+                | Code::BlueprintPattern
+                | Code::BlueprintBounds
+                | Code::BlueprintRelation
+        )
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Which document a [`Location`] is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "lowercase")]
+pub enum Document {
+    /// The webhook configuration.
+    Config,
+    /// The request (or the body-only payload).
+    Request,
+    /// A blueprint.
+    Blueprint,
+}
+
+/// A range in a document the user typed: 1-based lines, 1-based columns counted in UTF-16
+/// code units (what editors and JavaScript count), the end exclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct Location {
+    /// The document.
+    pub document: Document,
+    /// First line (1-based).
+    pub line: usize,
+    /// First column (1-based, UTF-16 code units).
+    pub column: usize,
+    /// Line of the end (1-based).
+    pub end_line: usize,
+    /// Column just past the end (1-based, UTF-16 code units).
+    pub end_column: usize,
+}
+
 /// One problem, and where it is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Diagnostic {
+    /// What kind of problem: decide by this, not by the message.
+    pub code: Code,
     /// Error or warning.
     pub severity: Severity,
     /// Index of the mapping it concerns, if any.
     pub mapping: Option<usize>,
     /// Index of the `itemsToParse` item it concerns, if any.
     pub item: Option<usize>,
-    /// The place, as a path: `mappings[0].entity.properties.link`, `request.headers`, `security`.
+    /// The place, as a path for people: `mappings[0].entity.properties.link`,
+    /// `request.headers`, `security`. Use `location` to point at it.
     pub field: String,
     /// What is wrong and what to do about it.
     pub message: String,
@@ -37,38 +311,50 @@ pub struct Diagnostic {
     #[serde(skip_serializing_if = "Option::is_none", default)]
     #[cfg_attr(test, ts(optional))]
     pub span: Option<Span>,
-    /// For JSON syntax errors: the 1-based line in the document.
+    /// Where it is in the document the user typed, when the engine read that document's text.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     #[cfg_attr(test, ts(optional))]
-    pub line: Option<usize>,
-    /// For JSON syntax errors: the 1-based column in the document.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    #[cfg_attr(test, ts(optional))]
-    pub column: Option<usize>,
+    pub location: Option<Location>,
+    /// The place as a structured path, for resolving `location` (not serialized).
+    #[serde(skip)]
+    #[cfg_attr(test, ts(skip))]
+    pub(crate) path: Option<JsonPath>,
 }
 
 impl Diagnostic {
-    /// An error at `field`.
-    pub fn error(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self::new(Severity::Error, field, message)
+    /// An error of kind `code` at `path`.
+    pub(crate) fn error(code: Code, path: &JsonPath, message: impl Into<String>) -> Self {
+        Self::new(code, Severity::Error, path, message)
     }
 
-    /// A warning at `field`.
-    pub fn warning(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self::new(Severity::Warning, field, message)
+    /// A warning of kind `code` at `path`.
+    pub(crate) fn warning(code: Code, path: &JsonPath, message: impl Into<String>) -> Self {
+        Self::new(code, Severity::Warning, path, message)
     }
 
-    fn new(severity: Severity, field: impl Into<String>, message: impl Into<String>) -> Self {
+    /// A diagnostic of kind `code` at `path`.
+    pub(crate) fn new(code: Code, severity: Severity, path: &JsonPath, message: impl Into<String>) -> Self {
         Self {
+            code,
             severity,
             mapping: None,
             item: None,
-            field: field.into(),
+            field: path.to_string(),
             message: message.into(),
             expression: None,
             span: None,
-            line: None,
-            column: None,
+            location: None,
+            path: Some(path.clone()),
+        }
+    }
+
+    /// A diagnostic about a whole argument or document, with no path inside it (`field` names
+    /// it, e.g. `request`).
+    pub fn about(code: Code, severity: Severity, field: &str, message: impl Into<String>) -> Self {
+        Self {
+            path: None,
+            field: field.to_owned(),
+            ..Self::new(code, severity, &JsonPath::root(""), message)
         }
     }
 
@@ -91,25 +377,39 @@ impl Diagnostic {
         self
     }
 
+    /// The same diagnostic, at a location.
+    pub fn at(mut self, location: Option<Location>) -> Self {
+        self.location = location;
+        self
+    }
+
     /// True for errors.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
 
-    /// A JSON syntax error in `what` (e.g. `config`), at a 1-based line and column.
-    pub fn json_syntax(what: &str, err: &serde_json::Error) -> Self {
+    /// A JSON syntax error in `document`, at serde_json's 1-based line and column (a
+    /// one-character range; columns converted to UTF-16 from `text`).
+    pub(crate) fn json_syntax(document: Document, field: &str, text: &[u8], err: &serde_json::Error) -> Self {
         let message = strip_position(&err.to_string());
-        let mut d = Self::error(
-            what,
+        let location = crate::location::at_line_column(text, err.line(), err.column()).map(|(line, column)| Location {
+            document,
+            line,
+            column,
+            end_line: line,
+            end_column: column + 1,
+        });
+        Self::about(
+            Code::JsonSyntax,
+            Severity::Error,
+            field,
             format!(
                 "invalid JSON: {message} at line {}, column {}",
                 err.line(),
                 err.column()
             ),
-        );
-        d.line = Some(err.line());
-        d.column = Some(err.column());
-        d
+        )
+        .at(location)
     }
 }
 
@@ -127,7 +427,7 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{sev}: {}", self.field)?;
+        write!(f, "{sev}[{}]: {}", self.code, self.field)?;
         if let Some(item) = self.item {
             write!(f, " (item {item})")?;
         }
@@ -151,4 +451,63 @@ pub fn render(diagnostics: &[Diagnostic]) -> String {
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// The reference page of every code (`docs/diagnostics.md`), generated from [`Code`].
+pub fn reference_page() -> String {
+    let mut out = String::from(
+        "# Diagnostic codes\n\n\
+         Every diagnostic hookmap reports (CLI, npm package, playground, worker) has one of these\n\
+         codes. Decide by `code` (and `location`), never by the message, which is for people.\n\
+         A code's severity depends on the place and the mode: `strict` turns every warning of a\n\
+         silent Port behaviour into an error.\n\n\
+         This page is generated from `mapper-core/src/diagnostic.rs` (`Code`); a test fails when\n\
+         they differ (`HOOKMAP_UPDATE=1 cargo test -p mapper-core` rewrites it).\n\n\
+         | code | meaning | fix |\n|---|---|---|\n",
+    );
+    for code in Code::ALL {
+        out.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            code.as_str(),
+            code.meaning(),
+            code.fix()
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_serialize_as_their_names() {
+        for code in Code::ALL {
+            assert_eq!(
+                serde_json::to_value(code).unwrap(),
+                serde_json::Value::from(code.as_str())
+            );
+            let back: Code = serde_json::from_value(serde_json::Value::from(code.as_str())).unwrap();
+            assert_eq!(back, *code);
+        }
+        let mut names: Vec<_> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Code::ALL.len(), "codes are unique");
+    }
+
+    /// docs/diagnostics.md is the generated page, so code and docs never drift.
+    #[test]
+    fn reference_page_is_current() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/diagnostics.md");
+        let page = reference_page();
+        if std::env::var_os("HOOKMAP_UPDATE").is_some() {
+            std::fs::write(&path, &page).unwrap();
+        }
+        let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            on_disk == page,
+            "docs/diagnostics.md is not the page generated from `Code`; run HOOKMAP_UPDATE=1 cargo test -p mapper-core"
+        );
+    }
 }

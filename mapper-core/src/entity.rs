@@ -100,12 +100,31 @@ pub struct FieldTrace {
     pub field: String,
     /// The jq expression.
     pub expression: String,
-    /// Its first output; absent when it produced none (or failed).
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    #[cfg_attr(test, ts(optional))]
-    pub value: Option<Value>,
-    /// The jq error, when it failed (Port stores `null`).
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    #[cfg_attr(test, ts(optional))]
-    pub error: Option<String>,
+    /// What it yielded, and so what Port does with the key.
+    pub outcome: FieldOutcome,
+}
+
+/// What one expression yielded. A `null` value is a value (Port stores `null`); no output
+/// means Port leaves the key out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum FieldOutcome {
+    /// Its first output, stored as is (`null` included).
+    Value {
+        /// The value.
+        value: Value,
+    },
+    /// No output: the key is left out.
+    NoOutput,
+    /// A jq error: Port stores `null`.
+    Error {
+        /// jq's message.
+        message: String,
+    },
+    /// A resource limit ended it: the entity is dropped.
+    Limit {
+        /// Which limit, and what happened.
+        message: String,
+    },
 }

@@ -20,18 +20,17 @@ pub mod error;
 pub mod fast_path;
 pub mod identifier;
 pub mod jq;
+mod location;
 pub mod mapper;
 pub mod path;
 pub mod request;
 pub mod signature;
-#[cfg(feature = "fs")]
-pub mod testcase;
 pub mod value;
 
 pub use blueprint::Blueprint;
 pub use config::WebhookConfig;
 pub use diagnostic::{Diagnostic, Severity};
-pub use entity::{CreateEntity, DeleteEntity, Entity, FieldTrace, MapResult};
+pub use entity::{CreateEntity, DeleteEntity, Entity, FieldOutcome, FieldTrace, MapResult};
 pub use error::Error;
 pub use mapper::{interrupted_field, Clock, FixedClock, Mapper, MapperOptions, SystemClock, MAX_ITEMS};
 pub use request::Request;

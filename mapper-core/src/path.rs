@@ -3,9 +3,11 @@
 use std::fmt;
 
 /// One step of a path.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Step {
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum Step {
+    /// An object key.
     Key(String),
+    /// An array index.
     Index(usize),
 }
 
@@ -30,6 +32,11 @@ impl JsonPath {
         let mut p = self.clone();
         p.steps.push(Step::Key(key.to_owned()));
         p
+    }
+
+    /// The steps from the document's root (the root name is not one).
+    pub(crate) fn steps(&self) -> &[Step] {
+        &self.steps
     }
 
     /// This path extended by an array index.

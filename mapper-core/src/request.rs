@@ -1,8 +1,9 @@
 //! The request jq sees: `{body, headers, queryParams}`, checked and normalised once.
 
 use crate::demand::RequestDemand;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic, Document, Location, Severity};
 use crate::error::Error;
+use crate::location::SourceIndex;
 use crate::path::JsonPath;
 use crate::value::key_string;
 use jaq_json::{Map, Val};
@@ -18,27 +19,26 @@ pub struct Request {
 impl Request {
     /// Parse request JSON (`{body, headers, queryParams}`); errors carry line and column.
     pub fn from_json(bytes: &[u8]) -> Result<Self, Error> {
-        Self::from_val(parse_json(bytes).map_err(|e| Error::Request(vec![Diagnostic::json_syntax("request", &e)]))?)
+        let val = parse_json(bytes).map_err(|e| syntax_error("request", bytes, &e))?;
+        Self::from_val(val).map_err(|e| located(e, bytes))
     }
 
     /// Parse request JSON building only the parts of the body and headers `demand` names (what one mapper
     /// reads; see [`crate::demand`]). The request is only fit for that mapper.
     pub(crate) fn from_json_demand(bytes: &[u8], demand: &RequestDemand) -> Result<Self, Error> {
-        let val = parse_with(bytes, Shape::Request(demand))
-            .map_err(|e| Error::Request(vec![Diagnostic::json_syntax("request", &e)]))?;
-        Self::from_val(val)
+        let val = parse_with(bytes, Shape::Request(demand)).map_err(|e| syntax_error("request", bytes, &e))?;
+        Self::from_val(val).map_err(|e| located(e, bytes))
     }
 
     /// A request whose body is the given JSON, building only what `demand` names of it.
     pub(crate) fn from_body_json_demand(bytes: &[u8], demand: &RequestDemand) -> Result<Self, Error> {
-        let body = parse_with(bytes, Shape::Body(&demand.body))
-            .map_err(|e| Error::Request(vec![Diagnostic::json_syntax("body", &e)]))?;
+        let body = parse_with(bytes, Shape::Body(&demand.body)).map_err(|e| syntax_error("body", bytes, &e))?;
         Ok(Self::from_parts(body, Map::default(), Map::default()))
     }
 
     /// A request whose body is the given JSON (no headers, no query parameters).
     pub fn from_body_json(bytes: &[u8]) -> Result<Self, Error> {
-        let body = parse_json(bytes).map_err(|e| Error::Request(vec![Diagnostic::json_syntax("body", &e)]))?;
+        let body = parse_json(bytes).map_err(|e| syntax_error("body", bytes, &e))?;
         Ok(Self::from_parts(body, Map::default(), Map::default()))
     }
 
@@ -62,7 +62,8 @@ impl Request {
         let mut errs = Vec::new();
         let Val::Obj(o) = val else {
             return Err(Error::Request(vec![Diagnostic::error(
-                "request",
+                Code::WrongType,
+                &root,
                 format!(
                     "a request must be an object {{\"body\", \"headers\", \"queryParams\"}}, found {}",
                     jq_type(&val)
@@ -72,7 +73,7 @@ impl Request {
         for k in o.keys() {
             let name = key_string(k);
             if !REQUEST_KEYS.contains(&name.as_str()) {
-                errs.push(Diagnostic::error(root.key(&name).to_string(), format!(
+                errs.push(Diagnostic::error(Code::UnknownKey, &root.key(&name), format!(
                     "unknown key `{name}`: a request has `body`, `headers` and `queryParams` (to map a body-only payload, wrap it or use the body-only option)"
                 )));
             }
@@ -85,7 +86,8 @@ impl Request {
             None => {
                 if errs.is_empty() {
                     errs.push(Diagnostic::error(
-                        "request",
+                        Code::MissingKey,
+                        &root,
                         "missing `body`: a request is {\"body\", \"headers\", \"queryParams\"}",
                     ));
                 }
@@ -166,6 +168,44 @@ fn parse_with(bytes: &[u8], shape: Shape<'_>) -> Result<Val, serde_json::Error> 
     }
 }
 
+/// The error for request text the parser refused: `invalid-utf8` at the first bad byte when
+/// the text is not UTF-8, else `json-syntax` at serde_json's line and column.
+fn syntax_error(field: &str, bytes: &[u8], e: &serde_json::Error) -> Error {
+    let d = match std::str::from_utf8(bytes) {
+        Ok(_) => Diagnostic::json_syntax(Document::Request, field, bytes, e),
+        Err(bad) => {
+            let at = bad.valid_up_to();
+            // The prefix is valid UTF-8, so its lines and UTF-16 columns can be counted.
+            let prefix = std::str::from_utf8(&bytes[..at]).unwrap_or_default();
+            let line = prefix.matches('\n').count() + 1;
+            let column = prefix.rsplit('\n').next().unwrap_or_default().encode_utf16().count() + 1;
+            Diagnostic::about(
+                Code::InvalidUtf8,
+                Severity::Error,
+                field,
+                format!("not UTF-8 text: invalid byte at offset {at} (line {line}, column {column})"),
+            )
+            .at(Some(Location {
+                document: Document::Request,
+                line,
+                column,
+                end_line: line,
+                end_column: column + 1,
+            }))
+        }
+    };
+    Error::Request(vec![d])
+}
+
+/// The same error with each diagnostic's location in the request text.
+fn located(mut e: Error, bytes: &[u8]) -> Error {
+    let text = std::str::from_utf8(bytes).ok();
+    if let (Error::Request(ds), Some(index)) = (&mut e, text.and_then(|t| SourceIndex::new(Document::Request, t))) {
+        index.resolve(ds);
+    }
+    e
+}
+
 /// jq's name for a value's type, with an article.
 pub(crate) fn jq_type(v: &Val) -> &'static str {
     match v {
@@ -186,7 +226,8 @@ fn string_map(v: Option<Val>, path: &JsonPath, what: &str, errs: &mut Vec<Diagno
                 if !matches!(v, Val::TStr(_)) {
                     let name = key_string(k);
                     errs.push(Diagnostic::error(
-                        path.key(&name).to_string(),
+                        Code::WrongType,
+                        &path.key(&name),
                         format!("a {what} value must be a string, found {}", jq_type(v)),
                     ));
                 }
@@ -195,7 +236,8 @@ fn string_map(v: Option<Val>, path: &JsonPath, what: &str, errs: &mut Vec<Diagno
         }
         Some(other) => {
             errs.push(Diagnostic::error(
-                path.to_string(),
+                Code::WrongType,
+                path,
                 format!("`headers` must be an object of strings, found {}", jq_type(&other)),
             ));
             Map::default()
@@ -215,7 +257,8 @@ fn query_map(v: Option<Val>, path: &JsonPath, errs: &mut Vec<Diagnostic>) -> Map
                 };
                 if !ok {
                     errs.push(Diagnostic::error(
-                        path.key(&key_string(k)).to_string(),
+                        Code::WrongType,
+                        &path.key(&key_string(k)),
                         format!(
                             "a query parameter must be a string or an array of strings, found {}",
                             jq_type(v)
@@ -227,7 +270,8 @@ fn query_map(v: Option<Val>, path: &JsonPath, errs: &mut Vec<Diagnostic>) -> Map
         }
         Some(other) => {
             errs.push(Diagnostic::error(
-                path.to_string(),
+                Code::WrongType,
+                path,
                 format!("`queryParams` must be an object, found {}", jq_type(&other)),
             ));
             Map::default()
@@ -306,15 +350,15 @@ mod tests {
     fn syntax_errors_name_line_and_column() {
         let e = Request::from_json(b"{\n  \"body\": [1,\n}").unwrap_err();
         let d = &e.diagnostics()[0];
-        assert_eq!((d.line, d.column), (Some(3), Some(1)));
+        assert_eq!(d.location.map(|l| (l.line, l.column)), Some((3, 1)));
     }
 
     #[test]
     fn invalid_utf8_is_reported_by_the_byte_parser_with_its_place() {
         let e = Request::from_json(b"{\"body\": \"a\xff\"}").unwrap_err();
         let d = &e.diagnostics()[0];
-        assert_eq!((d.line, d.column), (Some(1), Some(12)), "{}", d.message);
-        assert!(d.message.contains("invalid unicode code point"), "{}", d.message);
+        assert_eq!(d.location.map(|l| (l.line, l.column)), Some((1, 12)), "{}", d.message);
+        assert_eq!(d.code, Code::InvalidUtf8, "{}", d.message);
         // Valid text parses the same either way.
         let r = Request::from_json("{\"body\": {\"s\": \"é\"}}".as_bytes()).unwrap();
         assert_eq!(crate::value::from_val(r.val())["body"]["s"], "é");

@@ -30,6 +30,18 @@ pub enum SignatureError {
     Incomplete(&'static str),
 }
 
+impl SignatureError {
+    /// The diagnostic code of this refusal (decide by it, not by the message).
+    pub fn code(&self) -> crate::diagnostic::Code {
+        use crate::diagnostic::Code;
+        match self {
+            Self::MissingHeader(_) => Code::SignatureMissing,
+            Self::MissingPrefix { .. } | Self::Malformed(..) | Self::Mismatch(_) => Code::SignatureMismatch,
+            Self::Incomplete(_) => Code::SecurityIncomplete,
+        }
+    }
+}
+
 /// The outcome of a successful check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verified {

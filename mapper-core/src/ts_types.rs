@@ -1,10 +1,10 @@
 //! The TypeScript declarations of the result types, generated from the Rust types by `ts-rs`
 //! so the npm package's types match what the code returns. The test fails when the checked-in
-//! file (`mapper-wasm/js/types.d.ts`) is stale; `UPDATE_TS_TYPES=1 cargo test -p mapper-core
-//! ts_types` rewrites it.
+//! file (`mapper-wasm/js/types.d.ts`) is stale; `HOOKMAP_UPDATE=1 cargo test -p mapper-core`
+//! rewrites it (and every other generated file).
 
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::entity::{CreateEntity, DeleteEntity, Entity, FieldTrace, MapResult};
+use crate::diagnostic::{Code, Diagnostic, Document, Location, Severity};
+use crate::entity::{CreateEntity, DeleteEntity, Entity, FieldOutcome, FieldTrace, MapResult};
 use crate::jq::Span;
 use ts_rs::{Config, TS};
 
@@ -17,7 +17,11 @@ fn declarations() -> String {
         CreateEntity::decl(&cfg),
         DeleteEntity::decl(&cfg),
         Diagnostic::decl(&cfg),
+        Code::decl(&cfg),
+        Location::decl(&cfg),
+        Document::decl(&cfg),
         FieldTrace::decl(&cfg),
+        FieldOutcome::decl(&cfg),
         Severity::decl(&cfg),
         Span::decl(&cfg),
         "type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]?: JsonValue } | null;"
@@ -40,13 +44,13 @@ fn declarations() -> String {
 fn typescript_declarations_are_current() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../mapper-wasm/js/types.d.ts");
     let want = declarations();
-    if std::env::var_os("UPDATE_TS_TYPES").is_some() {
+    if std::env::var_os("HOOKMAP_UPDATE").is_some() {
         std::fs::write(&path, &want).unwrap();
     }
     let have = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         have == want,
-        "{} is stale: run `UPDATE_TS_TYPES=1 cargo test -p mapper-core ts_types`\n--- generated:\n{want}",
+        "{} is stale: run `HOOKMAP_UPDATE=1 cargo test -p mapper-core`\n--- generated:\n{want}",
         path.display()
     );
 }

@@ -14,7 +14,7 @@ fn run(dialect: Dialect, code: &str, input: &str) -> Vec<String> {
     program.run(input, &RunContext::default(), None, |o| {
         out.push(match o {
             Output::Value(v) => to_jq_text(&v),
-            Output::Error(e) | Output::LimitExceeded(e) => format!("error: {e}"),
+            Output::Error(_) | Output::LimitExceeded(_) => format!("error: {}", o.error_message().unwrap_or_default()),
             Output::Halt(c) => format!("halt {c}"),
         });
         true

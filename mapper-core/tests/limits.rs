@@ -1,8 +1,9 @@
 //! Hostile expressions and payloads end with a diagnostic naming the limit and the field; the
 //! process survives and the next request maps normally.
 
+use mapper_core::diagnostic::{Code, Document};
 use mapper_core::jq::Limits;
-use mapper_core::{Error, Mapper, MapperOptions, Severity};
+use mapper_core::{Error, FieldOutcome, Mapper, MapperOptions, Severity};
 use serde_json::{json, Value};
 
 fn mapper(identifier: &str, limits: Limits) -> Mapper {
@@ -17,8 +18,9 @@ fn mapper(identifier: &str, limits: Limits) -> Mapper {
     .expect("the config compiles")
 }
 
-/// Map once with the hostile identifier, then check a normal request still maps.
-fn limit_message(identifier: &str, limits: Limits) -> String {
+/// Map once with the hostile identifier, then check a normal request still maps; the
+/// identifier's diagnostic's code and message.
+fn limit_message(identifier: &str, limits: Limits) -> (Code, String) {
     let m = mapper(identifier, limits);
     let r = m.map_value(&json!({"body": {"ok": 1}})).unwrap();
     assert!(r.entities.is_empty(), "{identifier}: the entity is dropped");
@@ -37,7 +39,7 @@ fn limit_message(identifier: &str, limits: Limits) -> String {
         .map_value(&json!({"body": {"ok": 2}}))
         .unwrap();
     assert_eq!(ok.entities[0].identifier(), &json!("fine"));
-    d.message.clone()
+    (d.code, d.message.clone())
 }
 
 fn fast() -> Limits {
@@ -49,13 +51,15 @@ fn fast() -> Limits {
 
 #[test]
 fn deep_recursion_stops_at_the_stack_limit() {
-    let msg = limit_message("def f: 1 + f; f", fast());
+    let (code, msg) = limit_message("def f: 1 + f; f", fast());
+    assert_eq!(code, Code::LimitRecursion);
     assert!(msg.starts_with("recursion limit:"), "{msg}");
 }
 
 #[test]
 fn try_cannot_swallow_a_limit() {
-    let msg = limit_message("def f: try (1 + f) catch 0; f", fast());
+    let (code, msg) = limit_message("def f: try (1 + f) catch 0; f", fast());
+    assert_eq!(code, Code::LimitRecursion);
     assert!(msg.starts_with("recursion limit:"), "{msg}");
 }
 
@@ -67,7 +71,8 @@ fn endless_loops_stop_at_the_deadline() {
         "[limit(1e15; repeat(1))] | length",
         "until(false; .)",
     ] {
-        let msg = limit_message(program, fast());
+        let (code, msg) = limit_message(program, fast());
+        assert_eq!(code, Code::LimitTime, "{program}");
         assert!(msg.starts_with("time limit:"), "{program}: {msg}");
     }
 }
@@ -78,13 +83,15 @@ fn huge_ranges_stop_at_the_size_limit() {
         max_range_values: 100_000,
         ..fast()
     };
-    let msg = limit_message("[range(1e9)] | length", limits);
+    let (code, msg) = limit_message("[range(1e9)] | length", limits);
+    assert_eq!(code, Code::LimitSize);
     assert!(msg.starts_with("size limit: `range`"), "{msg}");
 }
 
 #[test]
 fn huge_values_stop_at_the_value_limit() {
-    let msg = limit_message("\"x\" * 9000000", fast());
+    let (code, msg) = limit_message("\"x\" * 9000000", fast());
+    assert_eq!(code, Code::LimitSize);
     assert!(
         msg.starts_with("size limit: the expression yielded a value larger than 8 MiB"),
         "{msg}"
@@ -138,7 +145,11 @@ fn deeply_nested_requests_and_configs_are_refused_with_their_place() {
         panic!("refused")
     };
     assert!(d[0].message.contains("recursion limit exceeded"), "{}", d[0].message);
-    assert_eq!(d[0].line, Some(1));
+    assert_eq!(d[0].code, Code::JsonSyntax);
+    assert_eq!(
+        d[0].location.map(|l| (l.document, l.line)),
+        Some((Document::Request, 1))
+    );
     let config = format!(
         "[{{\"blueprint\": \"b\", \"entity\": {{\"identifier\": \".a\"}}, \"x\": {}}}]",
         nested(10_000)
@@ -162,7 +173,7 @@ fn limits_are_reported_in_the_trace_too() {
         .find(|t| t.field == "mappings[0].entity.identifier")
         .unwrap();
     assert!(
-        t.error.as_deref().is_some_and(|e| e.starts_with("time limit:")),
+        matches!(&t.outcome, FieldOutcome::Limit { message } if message.starts_with("time limit:")),
         "{t:?}"
     );
     let _: Value = json!(null);

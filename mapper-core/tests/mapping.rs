@@ -1,7 +1,8 @@
 //! The engine's behaviour, rule by rule: Port's dialect, the strict option, mapping keys, and
 //! the exact place named by every error.
 
-use mapper_core::{Diagnostic, Entity, Error, FixedClock, MapResult, Mapper, MapperOptions, Severity};
+use mapper_core::diagnostic::{Code, Document};
+use mapper_core::{Diagnostic, Entity, Error, FieldOutcome, FixedClock, MapResult, Mapper, MapperOptions, Severity};
 use serde_json::{json, Value};
 use std::sync::Arc;
 
@@ -330,7 +331,9 @@ fn every_compile_error_is_reported_at_once_with_its_span() {
 fn invalid_json_names_line_and_column() {
     let e = Mapper::from_json("[\n  {\"blueprint\": \"x\",}\n]", MapperOptions::default()).unwrap_err();
     let d = &e.diagnostics()[0];
-    assert_eq!((d.field.as_str(), d.line, d.column), ("config", Some(2), Some(21)));
+    assert_eq!(d.code, Code::JsonSyntax);
+    let l = d.location.expect("a location");
+    assert_eq!((l.document, l.line, l.column), (Document::Config, 2, 21));
 }
 
 #[test]
@@ -359,11 +362,22 @@ fn bad_requests_name_their_place() {
         .unwrap_err();
     let fields: Vec<_> = e.diagnostics().iter().map(|d| d.field.as_str()).collect();
     assert_eq!(fields, ["request.headers[\"X-A\"]", "request.queryParams.q"]);
-    let e = m.map_json(b"{\"body\": {\"a\": tru}}").unwrap_err();
+    // Each points at the offending value in the request text: `1` and `{"a": 1}`.
+    let places: Vec<_> = e
+        .diagnostics()
+        .iter()
+        .map(|d| (d.code, d.location.map(|l| (l.document, l.line, l.column, l.end_column))))
+        .collect();
     assert_eq!(
-        (e.diagnostics()[0].line, e.diagnostics()[0].column),
-        (Some(1), Some(19))
+        places,
+        [
+            (Code::WrongType, Some((Document::Request, 1, 33, 34))),
+            (Code::WrongType, Some((Document::Request, 1, 58, 66)))
+        ]
     );
+    let e = m.map_json(b"{\"body\": {\"a\": tru}}").unwrap_err();
+    let l = e.diagnostics()[0].location.expect("a location");
+    assert_eq!((e.diagnostics()[0].code, l.line, l.column), (Code::JsonSyntax, 1, 19));
     assert!(matches!(m.map_json(b"[]"), Err(Error::Request(_))));
 }
 
@@ -376,21 +390,20 @@ fn tracing_reports_each_field_with_its_value_even_when_the_entity_is_dropped() {
     let (result, traces) = m.map_traced(&request);
     assert!(result.entities.is_empty(), "strict drops the entity");
     assert_eq!(result, m.map(&request), "tracing doesn't change the result");
-    let rows: Vec<(String, Option<Value>, Option<String>)> = traces
-        .iter()
-        .map(|t| (t.field.clone(), t.value.clone(), t.error.clone()))
-        .collect();
+    let rows: Vec<(String, FieldOutcome)> = traces.iter().map(|t| (t.field.clone(), t.outcome.clone())).collect();
+    let value = |v: Value| FieldOutcome::Value { value: v };
     assert_eq!(
         rows,
         [
-            ("mappings[0].filter".to_owned(), Some(json!(true)), None),
-            ("mappings[0].entity.identifier".to_owned(), Some(json!("x")), None),
-            ("mappings[0].entity.properties.a".to_owned(), Some(json!([1])), None),
-            ("mappings[0].entity.properties.gone".to_owned(), None, None),
+            ("mappings[0].filter".to_owned(), value(json!(true))),
+            ("mappings[0].entity.identifier".to_owned(), value(json!("x"))),
+            ("mappings[0].entity.properties.a".to_owned(), value(json!([1]))),
+            ("mappings[0].entity.properties.gone".to_owned(), FieldOutcome::NoOutput),
             (
                 "mappings[0].entity.properties.bad".to_owned(),
-                None,
-                Some("no".to_owned())
+                FieldOutcome::Error {
+                    message: "no".to_owned()
+                }
             ),
         ]
     );
@@ -403,6 +416,83 @@ fn invalid_utf8_in_a_request_is_refused_with_its_place() {
     let e = m.map_json(b"{\"body\": {\"a\": \"\xff\xfe\"}}").unwrap_err();
     let d = &e.diagnostics()[0];
     assert_eq!(d.field, "request");
-    assert_eq!(d.line, Some(1));
-    assert!(d.message.contains("invalid"), "{}", d.message);
+    assert_eq!(d.code, Code::InvalidUtf8);
+    // `{"body": {"a": "` is 16 characters: the bad byte is at column 17.
+    let l = d.location.expect("a location");
+    assert_eq!((l.document, l.line, l.column), (Document::Request, 1, 17));
+}
+
+/// A jq error, no output and several outputs: three codes, each located at its expression in
+/// the configuration text.
+#[test]
+fn silent_port_behaviours_have_codes_and_locations() {
+    let config = r#"[{"blueprint": "b", "entity": {"identifier": "\"x\"", "properties": {
+  "err": ".body.n | ltrimstr(\"a\") | error(\"boom\")",
+  "none": "empty",
+  "many": ".body.list[]"
+}}}]"#;
+    let m = Mapper::from_json(config, MapperOptions::default()).unwrap();
+    let result = m.map_json(br#"{"body": {"n": "abc", "list": [1, 2]}}"#).unwrap();
+    let got: Vec<_> = result
+        .diagnostics
+        .iter()
+        .map(|d| (d.code, d.location.map(|l| (l.document, l.line, l.column, l.end_line))))
+        .collect();
+    let col = |line: usize, s: &str| config.lines().nth(line - 1).unwrap().find(s).unwrap() + 1;
+    assert_eq!(
+        got,
+        [
+            (Code::JqError, Some((Document::Config, 2, col(2, "\".body.n"), 2))),
+            (Code::NoOutput, Some((Document::Config, 3, col(3, "\"empty"), 3))),
+            (
+                Code::ExtraOutputs,
+                Some((Document::Config, 4, col(4, "\".body.list"), 4))
+            ),
+        ]
+    );
+}
+
+/// A compile error's span is carried through the JSON string's escapes to the text typed.
+#[test]
+fn compile_errors_point_into_the_json_text_through_escapes() {
+    let config = r#"[{"blueprint": "b", "entity": {"identifier": "\"\u00e9\" + nosuchfn"}}]"#;
+    let e = Mapper::from_json(config, MapperOptions::default()).unwrap_err();
+    let d = &e.diagnostics()[0];
+    assert_eq!(d.code, Code::JqCompile);
+    let l = d.location.expect("a location");
+    let start = config.find("nosuchfn").unwrap() + 1;
+    assert_eq!((l.line, l.column, l.end_column), (1, start, start + "nosuchfn".len()));
+}
+
+/// Unknown keys point at the key, blueprint violations at the property's expression.
+#[test]
+fn config_and_blueprint_diagnostics_are_located() {
+    let config = "[{\"blueprint\": \"b\",\n  \"entty\": {}}]";
+    let e = Mapper::from_json(config, MapperOptions::default()).unwrap_err();
+    let unknown = e
+        .diagnostics()
+        .iter()
+        .find(|d| d.code == Code::UnknownKey)
+        .expect("unknown-key");
+    let l = unknown.location.unwrap();
+    assert_eq!((l.line, l.column, l.end_column), (2, 3, 10));
+
+    let blueprint = mapper_core::Blueprint::from_json(
+        r#"{"identifier": "b", "schema": {"properties": {"n": {"type": "number"}}}}"#,
+    )
+    .unwrap();
+    let options = MapperOptions {
+        blueprints: vec![blueprint],
+        ..MapperOptions::default()
+    };
+    let config = "[{\"blueprint\": \"b\", \"entity\": {\"identifier\": \"\\\"x\\\"\",\n  \"properties\": {\"n\": \".body.s\"}}}]";
+    let m = Mapper::from_json(config, options).unwrap();
+    let result = m.map_json(br#"{"body": {"s": "text"}}"#).unwrap();
+    let d = &result.diagnostics[0];
+    assert_eq!(d.code, Code::BlueprintType);
+    let l = d.location.unwrap();
+    assert_eq!(
+        (l.line, l.column),
+        (2, config.lines().nth(1).unwrap().find("\".body.s").unwrap() + 1)
+    );
 }

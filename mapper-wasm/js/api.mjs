@@ -11,7 +11,7 @@ export class MapperError extends Error {
   constructor(message, diagnostics, kind) {
     super(message);
     this.name = 'MapperError';
-    /** Every problem, each with `field` (its path), `message`, and `span`/`line`/`column` where known. */
+    /** Every problem, each with a stable `code`, `field` (its path for people), `message`, and its `location` in the text where known. */
     this.diagnostics = diagnostics;
     /** What was invalid: "config", "blueprint", "request" or "argument"; "limit" when a program overflowed the stack. */
     this.kind = kind;
@@ -21,6 +21,25 @@ export class MapperError extends Error {
 const PANIC_PREFIX = 'hookmap panicked: ';
 
 const encoder = new TextEncoder();
+
+/** A diagnostic made by the JS layer itself (the engine makes all the others). */
+function diagnostic(code, field, message) {
+  return { code, severity: 'error', mapping: null, item: null, field, message };
+}
+
+/** UTF-8 bytes of JSON text, or the bytes given; null for anything else. */
+function jsonBytes(json) {
+  if (typeof json === 'string') return encoder.encode(json);
+  if (json instanceof Uint8Array) return json;
+  if (json instanceof ArrayBuffer) return new Uint8Array(json);
+  return null;
+}
+
+function notJsonText(what, json) {
+  const got = json === null ? 'null' : typeof json;
+  const message = `request: ${what} takes JSON text or its UTF-8 bytes (a Uint8Array or ArrayBuffer), got ${got}; use map() for an object`;
+  return new MapperError(message, [diagnostic('invalid-argument', 'request', message)], 'argument');
+}
 
 function isHeaders(h) {
   return h != null && typeof h === 'object' && typeof h.forEach === 'function' && typeof h.get === 'function' && typeof h.entries === 'function';
@@ -60,7 +79,7 @@ export function createApi(createGlue, module) {
       generation += 1;
       const where = field || '(engine)';
       const message = `stack limit: evaluating ${field ? `\`${field}\`` : 'the mapping'} overflowed the engine's stack (a value nested too deeply, such as one built by \`reduce range(1e5) as $i (0; [.])\`); no result was produced, and the engine was restarted`;
-      return new MapperError(message, [{ severity: 'error', mapping: null, item: null, field: where, message }], 'limit');
+      return new MapperError(message, [diagnostic('limit-depth', where, message)], 'limit');
     }
     // Anything else is a panic (an Error whose message starts with PANIC_PREFIX) or a trap
     // (WebAssembly.RuntimeError): drop the instance so the next call gets a clean one.
@@ -145,16 +164,26 @@ export function createApi(createGlue, module) {
      */
     mapJson(requestJson) {
       const raw = this.#current();
-      let bytes = null;
-      if (typeof requestJson === 'string') bytes = encoder.encode(requestJson);
-      else if (requestJson instanceof Uint8Array) bytes = requestJson;
-      else if (requestJson instanceof ArrayBuffer) bytes = new Uint8Array(requestJson);
-      if (bytes === null) {
-        const got = requestJson === null ? 'null' : typeof requestJson;
-        const message = `request: mapJson takes JSON text or its UTF-8 bytes (a Uint8Array or ArrayBuffer), got ${got}; use map() for an object`;
-        throw new MapperError(message, [{ severity: 'error', mapping: null, item: null, field: 'request', message }], 'argument');
-      }
+      const bytes = jsonBytes(requestJson);
+      if (bytes === null) throw notJsonText('mapJson', requestJson);
       return call(() => raw.mapJsonBytes(bytes));
+    }
+
+    /**
+     * Map a body-only payload (text or UTF-8 bytes): the request is `{body, headers: {},
+     * queryParams: {}}`. Returns the result as JSON text; errors are located in the payload.
+     */
+    mapBodyJson(bodyJson) {
+      const raw = this.#current();
+      const bytes = jsonBytes(bodyJson);
+      if (bytes === null) throw notJsonText('mapBodyJson', bodyJson);
+      return call(() => raw.mapBodyJsonBytes(bytes));
+    }
+
+    /** The configuration's `security` settings, or null when it has none. */
+    get security() {
+      const raw = this.#current();
+      return call(() => raw.security);
     }
 
     /** The delivery's identity per `security.requestIdentifierPath`, or undefined. */
@@ -196,9 +225,19 @@ export function createApi(createGlue, module) {
     return call((g) => g.validateEntity(entity, blueprint));
   }
 
+  /**
+   * Check request text without mapping it (`{bodyOnly: true}`: a body-only payload): the
+   * problems, each with its code and location in the text; empty for a valid request.
+   */
+  function checkRequest(requestJson, options) {
+    const bytes = jsonBytes(requestJson);
+    if (bytes === null) throw notJsonText('checkRequest', requestJson);
+    return call((g) => g.checkRequest(bytes, Boolean(options && options.bodyOnly)));
+  }
+
   function __panicForTests(message) {
     return call((g) => g.__panicForTests(message));
   }
 
-  return { Mapper, MapperError, evaluate, verifySignature, signPayload, validateEntity, __panicForTests };
+  return { Mapper, MapperError, evaluate, verifySignature, signPayload, validateEntity, checkRequest, __panicForTests };
 }

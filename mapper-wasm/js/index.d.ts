@@ -1,8 +1,8 @@
 // The `hookmap` package's API. The result types (MapResult, Entity, Diagnostic, ...) are
 // generated from the engine's Rust types (./types.d.ts).
-import type { CreateEntity, Diagnostic, Entity, FieldTrace, JsonValue, MapResult } from './types.js';
+import type { Code, CreateEntity, Diagnostic, Entity, FieldTrace, JsonValue, MapResult } from './types.js';
 
-export type { CreateEntity, DeleteEntity, Diagnostic, Entity, FieldTrace, JsonValue, MapResult, Severity, Span } from './types.js';
+export type { Code, CreateEntity, DeleteEntity, Diagnostic, Document, Entity, FieldOutcome, FieldTrace, JsonValue, Location, MapResult, Severity, Span } from './types.js';
 
 /** A webhook request as Port builds it. A `Headers` object is accepted for `headers`. */
 export interface WebhookRequest {
@@ -65,8 +65,11 @@ export interface Blueprint {
 export interface MapperOptions {
   /** Turn Port's silent cases (error → null, dropped outputs, no output, env) into errors that drop the entity. */
   strict?: boolean;
-  /** Blueprints to validate entities against, matched by identifier. */
-  blueprints?: Blueprint[];
+  /**
+   * Blueprints to validate entities against, matched by identifier: objects, or JSON text
+   * holding one blueprint or an array of them (then problems are located in that text).
+   */
+  blueprints?: Blueprint[] | string;
   /** Wall-clock limit per request in milliseconds (default 500; 0: none). A program still
    * running then ends with a "time limit" diagnostic. */
   timeLimitMs?: number;
@@ -79,7 +82,7 @@ export interface MapperOptions {
  */
 export declare class MapperError extends Error {
   readonly name: 'MapperError';
-  /** Every problem, each naming its place (`mappings[0].entity.properties.link`) and span or line/column. */
+  /** Every problem: a stable `code`, the place for people (`mappings[0].entity.properties.link`), and its `location` in the text when the engine read text. */
   readonly diagnostics: Diagnostic[];
   readonly kind: 'config' | 'blueprint' | 'request' | 'argument' | 'limit';
 }
@@ -102,6 +105,13 @@ export declare class Mapper {
    * naming the line and column or the byte.
    */
   mapJson(requestJson: string | Uint8Array | ArrayBuffer): string;
+  /**
+   * Map a body-only payload (text or UTF-8 bytes; the request is `{body, headers: {},
+   * queryParams: {}}`); returns the `MapResult` as JSON text. Errors are located in the payload.
+   */
+  mapBodyJson(bodyJson: string | Uint8Array | ArrayBuffer): string;
+  /** The configuration's `security` settings, or null when it has none. */
+  readonly security: SecurityConfig | null;
   /** The delivery's identity per `security.requestIdentifierPath`, or undefined. */
   requestIdentifier(request: WebhookRequest): JsonValue | undefined;
   /** Release the module memory now rather than at garbage collection. */
@@ -116,13 +126,19 @@ export declare function verifySignature(
   security: SecurityConfig | null | undefined,
   rawBody: string | Uint8Array | ArrayBuffer,
   headers: Record<string, string> | Headers,
-): { valid: boolean; reason?: string };
+): { valid: boolean; reason?: string; code?: Extract<Code, 'signature-mismatch' | 'signature-missing' | 'security-incomplete'> };
 
 /** The signature header a sender attaches to `rawBody` under `security`, or null when none is configured. */
 export declare function signPayload(security: SecurityConfig, rawBody: string): { header: string; value: string } | null;
 
 /** Validate an entity against a blueprint; each violation names its field (`properties.link`). */
 export declare function validateEntity(entity: Entity | CreateEntity, blueprint: Blueprint): Diagnostic[];
+
+/**
+ * Check request text (or its UTF-8 bytes) without mapping it: every problem with its code and
+ * location in the text; empty for a valid request. `{ bodyOnly: true }`: a body-only payload.
+ */
+export declare function checkRequest(requestJson: string | Uint8Array | ArrayBuffer, options?: { bodyOnly?: boolean }): Diagnostic[];
 
 /** The package version. */
 export declare const version: string;

@@ -58,6 +58,10 @@ deleteDependents?: boolean, };
 
 export type Diagnostic = { 
 /**
+ * What kind of problem: decide by this, not by the message.
+ */
+code: Code, 
+/**
  * Error or warning.
  */
 severity: Severity, 
@@ -70,7 +74,8 @@ mapping: number | null,
  */
 item: number | null, 
 /**
- * The place, as a path: `mappings[0].entity.properties.link`, `request.headers`, `security`.
+ * The place, as a path for people: `mappings[0].entity.properties.link`,
+ * `request.headers`, `security`. Use `location` to point at it.
  */
 field: string, 
 /**
@@ -86,13 +91,35 @@ expression?: string,
  */
 span?: Span, 
 /**
- * For JSON syntax errors: the 1-based line in the document.
+ * Where it is in the document the user typed, when the engine read that document's text.
  */
-line?: number, 
+location?: Location, };
+
+export type Code = "json-syntax" | "invalid-utf8" | "invalid-argument" | "unknown-key" | "missing-key" | "wrong-type" | "invalid-value" | "boolean-expression" | "upsert-operation" | "ignored-key" | "webhook-disabled" | "jq-compile" | "quote-rewrite" | "jq-error" | "no-output" | "extra-outputs" | "env-read" | "limit-time" | "limit-recursion" | "limit-size" | "limit-depth" | "filter-not-boolean" | "items-not-array" | "items-truncated" | "identifier-missing" | "identifier-invalid" | "identifier-type" | "string-expected" | "reference-type" | "blueprint-unknown-property" | "blueprint-required" | "blueprint-type" | "blueprint-format" | "blueprint-enum" | "blueprint-pattern" | "blueprint-bounds" | "blueprint-relation" | "signature-mismatch" | "signature-missing" | "security-incomplete" | "internal";
+
+export type Location = { 
 /**
- * For JSON syntax errors: the 1-based column in the document.
+ * The document.
  */
-column?: number, };
+document: Document, 
+/**
+ * First line (1-based).
+ */
+line: number, 
+/**
+ * First column (1-based, UTF-16 code units).
+ */
+column: number, 
+/**
+ * Line of the end (1-based).
+ */
+endLine: number, 
+/**
+ * Column just past the end (1-based, UTF-16 code units).
+ */
+endColumn: number, };
+
+export type Document = "config" | "request" | "blueprint";
 
 export type FieldTrace = { 
 /**
@@ -112,13 +139,23 @@ field: string,
  */
 expression: string, 
 /**
- * Its first output; absent when it produced none (or failed).
+ * What it yielded, and so what Port does with the key.
  */
-value?: JsonValue, 
+outcome: FieldOutcome, };
+
+export type FieldOutcome = { "kind": "value", 
 /**
- * The jq error, when it failed (Port stores `null`).
+ * The value.
  */
-error?: string, };
+value: JsonValue, } | { "kind": "no-output" } | { "kind": "error", 
+/**
+ * jq's message.
+ */
+message: string, } | { "kind": "limit", 
+/**
+ * Which limit, and what happened.
+ */
+message: string, };
 
 export type Severity = "error" | "warning";
 

@@ -5,7 +5,8 @@
 //! JSON (de)serializer in the module (serde_json) keeps it small; serde-wasm-bindgen walked the
 //! objects with one boundary call per value and added its own copy of every deserializer.
 
-use mapper_core::{Diagnostic, Error};
+use mapper_core::diagnostic::Code;
+use mapper_core::{Diagnostic, Error, Severity};
 use serde::Serialize;
 use wasm_bindgen::JsValue;
 
@@ -40,7 +41,7 @@ pub fn error(e: &Error) -> JsValue {
 
 /// A thrown value for an argument the caller passed wrongly (not a configuration problem).
 pub fn argument_error(what: &str, message: impl Into<String>) -> JsValue {
-    let d = Diagnostic::error(what, message);
+    let d = Diagnostic::about(Code::InvalidArgument, Severity::Error, what, message);
     to_js(&Thrown {
         kind: "argument",
         message: format!("invalid {what}: {}", d.message),

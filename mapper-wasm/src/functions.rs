@@ -77,9 +77,9 @@ pub fn evaluate(filter: &str, input: JsValue, options: JsValue) -> Result<JsValu
                 outputs: vec![serde_json::Value::Null],
                 error: Some(e),
             },
-            Evaluation::LimitExceeded(e) => Evaluated {
+            Evaluation::LimitExceeded(hit) => Evaluated {
                 outputs: Vec::new(),
-                error: Some(e),
+                error: Some(hit.message),
             },
         }
     } else {
@@ -92,8 +92,8 @@ pub fn evaluate(filter: &str, input: JsValue, options: JsValue) -> Result<JsValu
                 r.outputs.push(from_val(&v));
                 true
             }
-            Output::Error(e) | Output::LimitExceeded(e) => {
-                r.error = Some(e);
+            Output::Error(_) | Output::LimitExceeded(_) => {
+                r.error = o.error_message().map(str::to_owned);
                 false
             }
             Output::Halt(code) => {
@@ -111,10 +111,13 @@ struct Verification {
     valid: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<String>,
+    /// For a refusal: `signature-mismatch`, `signature-missing` or `security-incomplete`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<mapper_core::diagnostic::Code>,
 }
 
 /// Verify a raw body (string or bytes) against `security` and the request's headers (an
-/// object of name → value): `{valid, reason?}`.
+/// object of name → value): `{valid, reason?, code?}`.
 #[wasm_bindgen(js_name = "verifySignature")]
 pub fn verify_signature(security: JsValue, raw_body: JsValue, headers: JsValue) -> Result<JsValue, JsValue> {
     let security: serde_json::Value = if security.is_undefined() {
@@ -145,14 +148,17 @@ pub fn verify_signature(security: JsValue, raw_body: JsValue, headers: JsValue) 
         Ok(Verified::Valid) => Verification {
             valid: true,
             reason: None,
+            code: None,
         },
         Ok(Verified::NotRequired) => Verification {
             valid: true,
             reason: Some("no signature is configured".into()),
+            code: None,
         },
         Err(e) => Verification {
             valid: false,
             reason: Some(e.to_string()),
+            code: Some(e.code()),
         },
     }))
 }
@@ -187,4 +193,20 @@ pub fn validate_entity(entity: JsValue, blueprint: JsValue) -> Result<JsValue, J
         serde_json::from_value(entity).map_err(|e| crate::convert::argument_error("entity", e.to_string()))?
     };
     Ok(to_js(&blueprint.validate(&entity, &JsonPath::root(""))))
+}
+
+/// Check request text without mapping it: the problems, each located in `text` (JSON syntax,
+/// UTF-8, the shape `{body, headers, queryParams}`); empty when it is a valid request. With
+/// `bodyOnly`, `text` is a body-only payload (any JSON value).
+#[wasm_bindgen(js_name = "checkRequest")]
+pub fn check_request(text: &[u8], body_only: bool) -> JsValue {
+    let checked = if body_only {
+        mapper_core::Request::from_body_json(text)
+    } else {
+        mapper_core::Request::from_json(text)
+    };
+    match checked {
+        Ok(_) => to_js(&Vec::<()>::new()),
+        Err(e) => to_js(e.diagnostics()),
+    }
 }

@@ -22,10 +22,51 @@ struct Options {
     #[serde(default)]
     strict: bool,
     #[serde(default)]
-    blueprints: Vec<serde_json::Value>,
+    blueprints: Blueprints,
     /// Wall-clock limit per request in milliseconds (default 500; 0: none).
     #[serde(default, rename = "timeLimitMs")]
     time_limit_ms: Option<f64>,
+}
+
+/// The `blueprints` option: blueprint objects, or JSON text holding one blueprint or an array
+/// of them (then every problem is located in that text).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Blueprints {
+    Text(String),
+    Objects(Vec<serde_json::Value>),
+}
+
+impl Default for Blueprints {
+    fn default() -> Self {
+        Self::Objects(Vec::new())
+    }
+}
+
+impl Blueprints {
+    fn read(&self) -> Result<Vec<Blueprint>, Vec<mapper_core::Diagnostic>> {
+        match self {
+            Self::Text(text) => Blueprint::all_from_json(text),
+            Self::Objects(list) => {
+                let mut blueprints = Vec::with_capacity(list.len());
+                for (i, b) in list.iter().enumerate() {
+                    match Blueprint::from_value(b) {
+                        Ok(b) => blueprints.push(b),
+                        Err(mut d) => {
+                            for x in &mut d {
+                                x.field = format!(
+                                    "options.blueprints[{i}]{}",
+                                    x.field.strip_prefix("blueprint").unwrap_or(&x.field)
+                                );
+                            }
+                            return Err(d);
+                        }
+                    }
+                }
+                Ok(blueprints)
+            }
+        }
+    }
 }
 
 /// A webhook configuration compiled once, ready to map requests.
@@ -45,21 +86,10 @@ impl JsMapper {
         } else {
             from_js(options, "options")?
         };
-        let mut blueprints = Vec::with_capacity(options.blueprints.len());
-        for (i, b) in options.blueprints.iter().enumerate() {
-            match Blueprint::from_value(b) {
-                Ok(b) => blueprints.push(b),
-                Err(mut d) => {
-                    for x in &mut d {
-                        x.field = format!(
-                            "options.blueprints[{i}]{}",
-                            x.field.strip_prefix("blueprint").unwrap_or(&x.field)
-                        );
-                    }
-                    return Err(error(&mapper_core::Error::Blueprint(d)));
-                }
-            }
-        }
+        let blueprints = options
+            .blueprints
+            .read()
+            .map_err(|d| error(&mapper_core::Error::Blueprint(d)))?;
         let mut limits = mapper_core::jq::Limits::default();
         if let Some(ms) = options.time_limit_ms {
             limits.time_limit_ms = (ms > 0.0).then_some(ms);
@@ -132,6 +162,21 @@ impl JsMapper {
     pub fn map_json_bytes(&self, request: &[u8]) -> Result<String, JsValue> {
         let result = self.inner.map_json(request).map_err(|e| error(&e))?;
         serde_json::to_string(&result).map_err(|e| argument_error("result", e.to_string()))
+    }
+
+    /// Map a body-only payload given as UTF-8 bytes (the request is `{body, headers: {},
+    /// queryParams: {}}`); the result as JSON text. Errors are located in the payload's text.
+    #[wasm_bindgen(js_name = "mapBodyJsonBytes")]
+    pub fn map_body_json_bytes(&self, body: &[u8]) -> Result<String, JsValue> {
+        let result = self.inner.map_body_json(body).map_err(|e| error(&e))?;
+        serde_json::to_string(&result).map_err(|e| argument_error("result", e.to_string()))
+    }
+
+    /// The configuration's `security` (`{secret?, signatureHeaderName?, signatureAlgorithm?,
+    /// signaturePrefix?, requestIdentifierPath?}`), or `null` when it has none.
+    #[wasm_bindgen(getter)]
+    pub fn security(&self) -> JsValue {
+        self.inner.config().security.as_ref().map_or(JsValue::NULL, to_js)
     }
 
     /// The delivery identity per `security.requestIdentifierPath`, or `undefined`.

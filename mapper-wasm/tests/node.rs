@@ -71,7 +71,9 @@ fn invalid_request_names_the_place() {
         "request.headers[\"X-A\"]"
     );
     let thrown = mapper.map_json("{\"body\": [1,}").err().unwrap();
-    assert_eq!(json(&get(&thrown, "diagnostics"))[0]["line"], 1);
+    let d = &json(&get(&thrown, "diagnostics"))[0];
+    assert_eq!(d["code"], "json-syntax");
+    assert_eq!(d["location"], serde_json::json!({"document": "request", "line": 1, "column": 13, "endLine": 1, "endColumn": 14}));
 }
 
 #[wasm_bindgen_test]
@@ -134,7 +136,7 @@ fn verify_signature_on_strings_and_bytes() {
     let v = json(&verify_signature(security, body.into(), js("{}")).unwrap());
     assert_eq!(
         v,
-        serde_json::json!({"valid": false, "reason": "missing signature header `x-signature-256`"})
+        serde_json::json!({"valid": false, "reason": "missing signature header `x-signature-256`", "code": "signature-missing"})
     );
 }
 
@@ -148,4 +150,28 @@ fn validate_entity_names_fields() {
     let d = json(&validate_entity(entity, blueprint).unwrap());
     assert_eq!(d[0]["field"], "properties.link");
     assert_eq!(d[0]["message"], "\"not a url\" is not a valid url");
+}
+
+#[wasm_bindgen_test]
+fn requests_are_checked_with_located_problems() {
+    // A body-only payload: the syntax error is placed in the payload's own text.
+    let d = json(&mapper_wasm::check_request(b"{\n  \"a\": [1,]\n}", true));
+    assert_eq!(d[0]["code"], "json-syntax");
+    assert_eq!(d[0]["location"]["line"], 2);
+    // A request whose header is not a string: the value is located.
+    let d = json(&mapper_wasm::check_request(br#"{"body": {}, "headers": {"h": 1}}"#, false));
+    assert_eq!(d[0]["code"], "wrong-type");
+    assert_eq!(d[0]["location"]["column"], 31);
+    assert_eq!(json(&mapper_wasm::check_request(br#"{"body": {}}"#, false)), serde_json::json!([]));
+}
+
+#[wasm_bindgen_test]
+fn body_only_mapping_and_security_come_from_the_engine() {
+    let mapper = JsMapper::new(js(CONFIG), JsValue::UNDEFINED).unwrap();
+    let body = br#"{"stack": {"id": "s1"}}"#;
+    let result: serde_json::Value = serde_json::from_str(&mapper.map_body_json_bytes(body).unwrap()).unwrap();
+    let request = format!(r#"{{"body": {}}}"#, std::str::from_utf8(body).unwrap());
+    let whole: serde_json::Value = serde_json::from_str(&mapper.map_json(&request).unwrap()).unwrap();
+    assert_eq!(result, whole);
+    assert!(mapper.security().is_null());
 }

@@ -8,7 +8,6 @@ import { json } from '@codemirror/lang-json';
 import { syntaxHighlighting, HighlightStyle, bracketMatching } from '@codemirror/language';
 import { setDiagnostics, lintGutter } from '@codemirror/lint';
 import { tags } from '@lezer/highlight';
-import { placeDiagnostic } from './locate.mjs';
 import { zip } from './zip.mjs';
 
 const highlight = HighlightStyle.define([
@@ -49,23 +48,38 @@ function setText(id, text) {
   e.setSilently(() => e.view.dispatch({ changes: { from: 0, to: e.view.state.doc.length, insert: text } }));
 }
 
-/** Show diagnostics (`[{field, message, severity, span?, line?, column?}]`) as underlines. */
-function showDiagnostics(id, diagnostics, root) {
+/**
+ * The document range of a diagnostic's `location` (1-based lines, 1-based UTF-16 columns as
+ * the engine resolves them, which are CodeMirror's offsets within a line); the first
+ * character when it has none.
+ */
+export function rangeOf(doc, d) {
+  const at = (line, column) => {
+    const l = doc.line(Math.min(Math.max(line, 1), doc.lines));
+    return Math.min(l.from + Math.max(column - 1, 0), l.to);
+  };
+  const loc = d.location;
+  if (!loc) return { from: 0, to: Math.min(1, doc.length) };
+  const from = at(loc.line, loc.column);
+  const to = at(loc.endLine, loc.endColumn);
+  // An empty range (a point, or the end of a line) still gets one character to show.
+  return to > from ? { from, to } : { from, to: Math.min(from + 1, doc.length) };
+}
+
+/** Show diagnostics (the engine's, each with its `location`) as underlines. */
+function showDiagnostics(id, diagnostics) {
   const e = views.get(id);
   if (!e) return;
-  const text = e.view.state.doc.toString();
-  const marks = diagnostics.map((d) => {
-    const { from, to } = placeDiagnostic(text, d, root);
-    return { from, to: Math.max(to, from), severity: d.severity === 'warning' ? 'warning' : 'error', message: d.message };
-  });
+  const doc = e.view.state.doc;
+  const marks = diagnostics.map((d) => ({ ...rangeOf(doc, d), severity: d.severity === 'warning' ? 'warning' : 'error', message: d.message }));
   e.view.dispatch(setDiagnostics(e.view.state, marks));
 }
 
 /** Select the place of a diagnostic in an editor and focus it. */
-function reveal(id, diagnostic, root) {
+function reveal(id, diagnostic) {
   const e = views.get(id);
   if (!e) return;
-  const { from, to } = placeDiagnostic(e.view.state.doc.toString(), diagnostic, root);
+  const { from, to } = rangeOf(e.view.state.doc, diagnostic);
   e.view.dispatch({ selection: { anchor: from, head: to }, scrollIntoView: true });
   e.view.focus();
 }

@@ -11,12 +11,12 @@ extern "C" {
     /// Replace an editor's text without reporting an edit.
     #[wasm_bindgen(js_namespace = HookmapBridge, js_name = setText)]
     pub fn set_text(id: u32, text: &str);
-    /// Underline diagnostics (a JS array) in an editor whose root path name is `root`.
+    /// Underline diagnostics (a JS array) in an editor, each at its `location`.
     #[wasm_bindgen(js_namespace = HookmapBridge, js_name = showDiagnostics)]
-    pub fn show_diagnostics(id: u32, diagnostics: &JsValue, root: &str);
-    /// Select a diagnostic's place in an editor and focus it.
+    pub fn show_diagnostics(id: u32, diagnostics: &JsValue);
+    /// Select a diagnostic's place (its `location`) in an editor and focus it.
     #[wasm_bindgen(js_namespace = HookmapBridge)]
-    pub fn reveal(id: u32, diagnostic: &JsValue, root: &str);
+    pub fn reveal(id: u32, diagnostic: &JsValue);
     /// Start the evaluation worker; results and status changes come back through the callbacks.
     #[wasm_bindgen(js_namespace = HookmapBridge, js_name = startEvaluator)]
     pub fn start_evaluator(worker_url: &str, on_result: &js_sys::Function, on_status: &js_sys::Function);

@@ -87,10 +87,10 @@ pub fn editor(props: &EditorProps) -> Html {
         });
     }
     {
-        let (id, root) = (id.clone(), props.pane.root());
+        let id = id.clone();
         use_effect_with(props.diagnostics.clone(), move |d| {
             if let Some(i) = *id.borrow() {
-                bridge::show_diagnostics(i, &bridge::to_js(&**d), root);
+                bridge::show_diagnostics(i, &bridge::to_js(&**d));
             }
         });
     }

@@ -35,17 +35,6 @@ struct EvalInput<'a> {
     secret: &'a str,
 }
 
-/// Every diagnostic of an answer, with the pane it is shown in.
-fn all_diagnostics(o: &Output) -> Vec<(Pane, Diagnostic)> {
-    let mut out: Vec<(Pane, Diagnostic)> = Vec::new();
-    out.extend(o.request.iter().cloned().map(|d| (Pane::Request, d)));
-    out.extend(o.config.iter().cloned().map(|d| (Pane::Mapping, d)));
-    out.extend(o.blueprint.iter().cloned().map(|d| (Pane::Blueprint, d)));
-    out.extend(o.warnings.iter().cloned().map(|d| (Pane::Mapping, d)));
-    out.extend(o.runtime_diagnostics().into_iter().map(|d| (Pane::of(&d), d)));
-    out
-}
-
 #[function_component(App)]
 fn app() -> Html {
     let state = use_reducer(State::default);
@@ -104,7 +93,7 @@ fn app() -> Html {
     }
 
     let output = state.output.clone();
-    let diags: Rc<Vec<(Pane, Diagnostic)>> = Rc::new(output.as_deref().map(all_diagnostics).unwrap_or_default());
+    let diags: Rc<Vec<(Pane, Diagnostic)>> = Rc::new(output.as_deref().map(Output::diagnostics).unwrap_or_default());
     let pane_diags = |pane: Pane| {
         Rc::new(
             diags
@@ -122,7 +111,7 @@ fn app() -> Html {
         let ids = ids.clone();
         Callback::from(move |(pane, d): (Pane, Diagnostic)| {
             if let Some(id) = ids.get(pane) {
-                bridge::reveal(id, &bridge::to_js(&d), pane.root());
+                bridge::reveal(id, &bridge::to_js(&d));
             }
         })
     };
@@ -170,7 +159,7 @@ fn app() -> Html {
     let violations: Vec<Diagnostic> = diags
         .iter()
         .map(|(_, d)| d.clone())
-        .filter(Diagnostic::is_blueprint_violation)
+        .filter(|d| d.code.is_blueprint_violation())
         .collect();
     let inputs = &state.inputs;
 

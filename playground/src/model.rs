@@ -49,61 +49,8 @@ impl Inputs {
     }
 }
 
-/// A diagnostic as the engine reports it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Diagnostic {
-    /// "error" or "warning".
-    pub severity: String,
-    /// Mapping index.
-    #[serde(default)]
-    pub mapping: Option<usize>,
-    /// Item index.
-    #[serde(default)]
-    pub item: Option<usize>,
-    /// The place (`mappings[0].entity.properties.link`).
-    pub field: String,
-    /// What is wrong.
-    pub message: String,
-    /// The jq expression, when there is one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expression: Option<String>,
-    /// Byte span in the expression.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub span: Option<Value>,
-    /// JSON syntax errors: line.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub line: Option<usize>,
-    /// JSON syntax errors: column.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub column: Option<usize>,
-}
-
-impl Diagnostic {
-    /// A blueprint violation (no expression, on an entity property or relation).
-    pub fn is_blueprint_violation(&self) -> bool {
-        self.expression.is_none()
-            && (self.field.contains(".entity.properties.") || self.field.contains(".entity.relations."))
-    }
-}
-
-/// One evaluated field (the per-field view).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct FieldTrace {
-    /// Mapping index.
-    pub mapping: usize,
-    /// Item index.
-    pub item: Option<usize>,
-    /// The place.
-    pub field: String,
-    /// The expression.
-    pub expression: String,
-    /// Its value (absent: no output).
-    #[serde(default)]
-    pub value: Option<Value>,
-    /// Its jq error.
-    #[serde(default)]
-    pub error: Option<String>,
-}
+pub use mapper_core::diagnostic::{Diagnostic, Document, Severity};
+pub use mapper_core::{FieldOutcome, FieldTrace, MapResult};
 
 /// The signature check of the request against the secret.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -132,7 +79,7 @@ pub struct Signed {
 pub struct Output {
     /// `{entities, diagnostics}`, when the configuration and request were valid.
     #[serde(default)]
-    pub result: Option<Value>,
+    pub result: Option<MapResult>,
     /// Every evaluated field.
     #[serde(default)]
     pub fields: Vec<FieldTrace>,
@@ -166,23 +113,30 @@ pub struct Output {
 }
 
 impl Output {
-    /// The entities of the result (empty when there is no result).
+    /// The entities of the result as JSON (empty when there is no result).
     pub fn entities(&self) -> Vec<Value> {
         self.result
-            .as_ref()
-            .and_then(|r| r.get("entities"))
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default()
+            .iter()
+            .flat_map(|r| &r.entities)
+            .filter_map(|e| serde_json::to_value(e).ok())
+            .collect()
     }
 
-    /// The runtime diagnostics of the result.
-    pub fn runtime_diagnostics(&self) -> Vec<Diagnostic> {
-        self.result
-            .as_ref()
-            .and_then(|r| r.get("diagnostics"))
-            .and_then(|d| serde_json::from_value(d.clone()).ok())
-            .unwrap_or_default()
+    /// Every diagnostic of the answer, with the pane it is shown in.
+    pub fn diagnostics(&self) -> Vec<(Pane, Diagnostic)> {
+        let lists = [
+            (&self.request, Pane::Request),
+            (&self.config, Pane::Mapping),
+            (&self.blueprint, Pane::Blueprint),
+            (&self.warnings, Pane::Mapping),
+        ];
+        let runtime = self.result.iter().flat_map(|r| &r.diagnostics);
+        lists
+            .into_iter()
+            .flat_map(|(list, pane)| list.iter().map(move |d| (pane, d)))
+            .chain(runtime.map(|d| (Pane::Mapping, d)))
+            .map(|(pane, d)| (Pane::of(d).unwrap_or(pane), d.clone()))
+            .collect()
     }
 }
 
@@ -238,24 +192,13 @@ pub enum Pane {
 }
 
 impl Pane {
-    /// The root name of diagnostic paths in this pane.
-    pub fn root(self) -> &'static str {
-        match self {
-            Pane::Request => "request",
-            Pane::Mapping => "",
-            Pane::Blueprint => "blueprint",
-        }
-    }
-
-    /// The pane a diagnostic's place is in.
-    pub fn of(d: &Diagnostic) -> Pane {
-        if d.field.starts_with("request") || d.field == "body" {
-            Pane::Request
-        } else if d.field.starts_with("blueprint") {
-            Pane::Blueprint
-        } else {
-            Pane::Mapping
-        }
+    /// The pane of the document a diagnostic's location is in, when it has one.
+    pub fn of(d: &Diagnostic) -> Option<Pane> {
+        d.location.map(|l| match l.document {
+            Document::Request => Pane::Request,
+            Document::Config => Pane::Mapping,
+            Document::Blueprint => Pane::Blueprint,
+        })
     }
 }
 

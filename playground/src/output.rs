@@ -1,7 +1,7 @@
 //! The output column: entities, diagnostics, blueprint validation, the per-field view, the
 //! signature panel and the exports.
 
-use crate::model::{Diagnostic, FieldTrace, Output, Pane, Status};
+use crate::model::{Diagnostic, FieldOutcome, FieldTrace, Output, Pane, Severity, Status};
 use serde_json::Value;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -26,11 +26,11 @@ pub fn diagnostics(props: &DiagnosticsProps) -> Html {
             { for props.items.iter().cloned().map(|(pane, d)| {
                 let on_reveal = props.on_reveal.clone();
                 let item = d.item.map(|i| format!(" (item {i})")).unwrap_or_default();
-                let sev = d.severity.clone();
+                let sev = severity_class(d.severity);
                 let (d_field, d_message) = (d.field.clone(), d.message.clone());
                 let onclick = Callback::from(move |_| on_reveal.emit((pane, d.clone())));
                 html! {
-                    <li class={classes!("diag", sev.clone())}>
+                    <li class={classes!("diag", sev)}>
                         <button type="button" {onclick} title="Show in the editor">
                             <span class="sev">{ sev }</span>
                             <code class="field">{ format!("{}{item}", d_field) }</code>
@@ -65,10 +65,12 @@ pub fn fields(props: &FieldsProps) -> Html {
             <tbody>
             { for props.fields.iter().map(|f| {
                 let notes: Vec<&Diagnostic> = props.diagnostics.iter().map(|(_, d)| d).filter(|d| d.field == f.field && d.item == f.item).collect();
-                let value = match (&f.value, &f.error) {
-                    (Some(v), _) => html! { <code>{ compact(v) }</code> },
-                    (None, Some(e)) => html! { <span class="error">{ format!("error: {e}") }</span> },
-                    (None, None) => html! { <span class="muted">{ "no output" }</span> },
+                // A null value is stored as null; no output leaves the key out of the entity.
+                let value = match &f.outcome {
+                    FieldOutcome::Value { value } => html! { <code data-testid="field-value">{ compact(value) }</code> },
+                    FieldOutcome::NoOutput => html! { <span class="muted" data-testid="field-value">{ "no output: the key is left out" }</span> },
+                    FieldOutcome::Error { message } => html! { <span class="error" data-testid="field-value">{ format!("error: {message} (Port stores null)") }</span> },
+                    FieldOutcome::Limit { message } => html! { <span class="error" data-testid="field-value">{ message.clone() }</span> },
                 };
                 let short = f.field.splitn(2, '.').nth(1).unwrap_or(&f.field).to_owned();
                 html! {
@@ -76,13 +78,21 @@ pub fn fields(props: &FieldsProps) -> Html {
                         <td><code>{ format!("{}{}", short, f.item.map(|i| format!(" [item {i}]")).unwrap_or_default()) }</code></td>
                         <td><code>{ f.expression.clone() }</code></td>
                         <td>{ value }</td>
-                        <td>{ for notes.iter().map(|d| html! { <div class={classes!(d.severity.clone())}>{ d.message.clone() }</div> }) }</td>
+                        <td>{ for notes.iter().map(|d| html! { <div class={severity_class(d.severity)}>{ d.message.clone() }</div> }) }</td>
                     </tr>
                 }
             }) }
             </tbody>
         </table>
         </div>
+    }
+}
+
+/// The CSS class (and label) of a severity.
+fn severity_class(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
     }
 }
 

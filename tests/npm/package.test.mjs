@@ -171,7 +171,7 @@ const config = JSON.parse(readFileSync(${JSON.stringify(join(example, 'config.js
 const text = readFileSync(${JSON.stringify(join(example, 'request.json'))}, 'utf8');
 const mapper = new Mapper(config);
 const bytes = new TextEncoder().encode(text);
-const caught = (f) => { try { f(); return null; } catch (e) { return { mapperError: e instanceof MapperError, kind: e.kind, field: e.diagnostics?.[0]?.field, message: e.diagnostics?.[0]?.message ?? e.message, line: e.diagnostics?.[0]?.line }; } };
+const caught = (f) => { try { f(); return null; } catch (e) { return { mapperError: e instanceof MapperError, kind: e.kind, field: e.diagnostics?.[0]?.field, message: e.diagnostics?.[0]?.message ?? e.message, code: e.diagnostics?.[0]?.code, line: e.diagnostics?.[0]?.location?.line }; } };
 console.log(JSON.stringify({
   fromText: JSON.parse(mapper.mapJson(text)).entities,
   fromBytes: JSON.parse(mapper.mapJson(bytes)).entities,
@@ -189,8 +189,10 @@ console.log(JSON.stringify({
   assert.deepEqual(out.fromBuffer, expected);
   assert.equal(out.badUtf8.mapperError, true);
   assert.equal(out.badUtf8.kind, 'request');
-  assert.match(out.badUtf8.message, /invalid unicode|UTF-8/i);
+  assert.equal(out.badUtf8.code, 'invalid-utf8');
+  assert.equal(out.badUtf8.line, 1);
   assert.equal(out.badJson.kind, 'request');
+  assert.equal(out.badJson.code, 'json-syntax');
   assert.equal(out.badJson.line, 3);
   assert.equal(out.badSkipped.kind, 'request');
   assert.match(out.badSkipped.message, /trailing comma|expected value/i);
@@ -199,5 +201,6 @@ console.log(JSON.stringify({
   assert.match(out.bigint.message, /BigInt/);
   assert.equal(out.notText.mapperError, true);
   assert.equal(out.notText.kind, 'argument');
+  assert.equal(out.notText.code, 'invalid-argument');
   assert.deepEqual(out.after, expected);
 });

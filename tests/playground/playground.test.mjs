@@ -48,6 +48,20 @@ test('typing a new mapping updates the result', async () => {
   await context.close();
 });
 
+test('the per-field view tells a null value from a key left out', async () => {
+  const { page, context } = await open();
+  // `.body.run.brnch` (a typo) reads a missing key: Port stores null. `empty` has no output:
+  // Port leaves the key out.
+  const mapping = '[{"blueprint": "stack", "entity": {"identifier": ".body.stack.id", "properties": {"branch": ".body.run.brnch", "gone": "empty"}}}]';
+  const text = await resultAfter(page, () => typeInto(page, 'mapping-editor', mapping, { paste: true }));
+  assert.deepEqual(JSON.parse(text)[0].properties, { branch: null });
+  const rows = await page.$$eval('[data-testid=fields] tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+  const row = (field) => rows.find((r) => r[0].startsWith(field));
+  assert.equal(row('entity.properties.branch')[2], 'null');
+  assert.match(row('entity.properties.gone')[2], /no output: the key is left out/);
+  await context.close();
+});
+
 test('a syntax error is underlined and explained', async () => {
   const { page, context } = await open();
   await resultAfter(page, () => typeInto(page, 'mapping-editor', '[{"blueprint": "b", "entity": {"identifier": ".body.stack.id |"}}]', { paste: true }));

@@ -2,18 +2,11 @@
 
 use std::path::PathBuf;
 
-/// The conformance corpus: `$HOOKMAP_SHARED/conformance`, or `../shared/conformance` beside
-/// the repository (where CI puts it).
+/// The conformance corpus, copied into the repository: `tests/data/conformance` (sources in
+/// `tests/data/README.md`).
 pub fn conformance_dir() -> PathBuf {
-    let shared = std::env::var_os("HOOKMAP_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
-    let dir = shared.join("conformance");
-    assert!(
-        dir.is_dir(),
-        "the conformance corpus is missing at {} (set HOOKMAP_SHARED)",
-        dir.display()
-    );
+    let dir = tests_dir().join("data/conformance");
+    assert!(dir.is_dir(), "the conformance corpus is missing at {}", dir.display());
     dir
 }
 

@@ -2,8 +2,8 @@
 //! yields (or fails exactly as `known-differences.json` says, and why), and every config-only
 //! example compiles.
 
+use hookmap_cli::testcase::{cases, run_case};
 use hookmap_tests::{conformance_dir, tests_dir};
-use mapper_core::testcase::{cases, run_case};
 use mapper_core::{Mapper, MapperOptions};
 use serde_json::Value;
 

@@ -1,4 +1,4 @@
-//! jq's own test suite (`../shared/conformance/jq/*.test`, format in its README) run through
+//! jq's own test suite (`tests/data/conformance/jq/*.test`, format in its README) run through
 //! hookmap's engine in standard (non-Port) mode.
 //!
 //! Prints `N passed, M failed` per file and in total, writes every failing case (program,
@@ -176,8 +176,8 @@ fn run_case(case: &Case) -> Result<(), String> {
             n += 1;
             problem.is_none()
         }
-        Output::Error(e) | Output::LimitExceeded(e) => {
-            got.push(format!("error: {e}"));
+        Output::Error(_) | Output::LimitExceeded(_) => {
+            got.push(format!("error: {}", out.error_message().unwrap_or_default()));
             false
         }
         Output::Halt(c) => {

@@ -1,6 +1,6 @@
 // POST /webhooks/{id}: size limit, enabled, signature on the raw bytes, JSON, duplicate check,
 // mapping, applying to the catalog, the audit log, and a Port-ingest-like summary.
-import { MapperError, verifySignature } from 'hookmap';
+import { MapperError, checkRequest, verifySignature } from 'hookmap';
 import * as audit from './audit.mjs';
 import { applyD1 } from './catalog-d1.mjs';
 import { applyPort } from './catalog-port.mjs';
@@ -40,15 +40,9 @@ function queryParams(url) {
   return out;
 }
 
-/** Line and column of a JSON syntax error, as the engine reports them for this text. */
-function jsonErrorPlace(mapper, text, error) {
-  try {
-    mapper.mapJson(text);
-  } catch (e) {
-    const d = e instanceof MapperError ? e.diagnostics.find((x) => x.line !== undefined) : undefined;
-    if (d) return { line: d.line, column: d.column, message: d.message.replace(/ at line \d+, column \d+$/, '') };
-  }
-  return { message: error.message };
+/** The engine's diagnostic for a body it can't read as JSON (code `json-syntax`), with its location. */
+function jsonSyntaxError(text) {
+  return checkRequest(text, { bodyOnly: true }).find((d) => d.code === 'json-syntax');
 }
 
 /**
@@ -84,7 +78,7 @@ export async function ingest(request, env, ctx, id) {
 
   const check = verifySignature(hook.security, bytes, request.headers);
   if (!check.valid) {
-    if (/^security is incomplete/.test(check.reason ?? '')) {
+    if (check.code === 'security-incomplete') {
       const message = `webhook '${id}': ${check.reason}; set the secret with \`wrangler secret put WEBHOOK_SECRET\``;
       console.error(`hookmap: ${message}`);
       return fail(500, 'configuration_error', message);
@@ -102,11 +96,11 @@ export async function ingest(request, env, ctx, id) {
   try {
     body = JSON.parse(text);
   } catch (e) {
-    const place = jsonErrorPlace(hook.mapper, text, e);
-    const where = place.line !== undefined ? ` at line ${place.line}, column ${place.column}` : '';
+    const d = jsonSyntaxError(text);
+    const message = d ? `the body is not valid JSON: ${d.message}` : `the body is not valid JSON: ${e.message}`;
     return answerAndRecord(env, {
       webhook: id, status: 400, outcome: 'rejected',
-      body: { ok: false, error: 'invalid_json', message: `the body is not valid JSON${where}: ${place.message}`, line: place.line, column: place.column },
+      body: { ok: false, error: 'invalid_json', message, line: d?.location?.line, column: d?.location?.column },
     });
   }
 

@@ -38,8 +38,8 @@ pub struct RunData<'a> {
     pub stack_base: usize,
     /// Values `range` made so far.
     pub range_values: Cell<u64>,
-    /// The limit that was hit, as the message reported for it.
-    pub limit: core::cell::RefCell<Option<String>>,
+    /// The limit that was hit.
+    pub limit: core::cell::RefCell<Option<super::limits::LimitHit>>,
 }
 
 impl<'a> HasLut<'a, Data> for &'a RunData<'a> {

@@ -94,20 +94,54 @@ pub fn too_deep(v: &Val, limit: usize) -> bool {
     }
 }
 
-/// The message for a value over [`Limits::max_value_depth`].
-pub fn depth_message(limits: &Limits) -> String {
-    format!(
-        "depth limit: the expression yielded a value nested more than {} levels deep",
-        limits.max_value_depth
-    )
+/// Which resource limit ended a program.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LimitKind {
+    /// The request's time limit.
+    Time,
+    /// The stack (recursion) limit.
+    Recursion,
+    /// A size limit (a value's bytes, `range`'s values).
+    Size,
+    /// The depth limit of an output value.
+    Depth,
 }
 
-/// The message for a value over [`Limits::max_value_bytes`].
-pub fn value_message(limits: &Limits) -> String {
-    format!(
-        "size limit: the expression yielded a value larger than {} MiB",
-        limits.max_value_bytes / (1024 * 1024)
-    )
+/// A limit that ended a program: which one, and the message that names it for people.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LimitHit {
+    /// Which limit.
+    pub kind: LimitKind,
+    /// What happened, worded for the person who wrote the expression.
+    pub message: String,
+}
+
+impl std::fmt::Display for LimitHit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// A value over [`Limits::max_value_depth`].
+pub fn depth_exceeded(limits: &Limits) -> LimitHit {
+    LimitHit {
+        kind: LimitKind::Depth,
+        message: format!(
+            "depth limit: the expression yielded a value nested more than {} levels deep",
+            limits.max_value_depth
+        ),
+    }
+}
+
+/// A value over [`Limits::max_value_bytes`].
+pub fn size_exceeded(limits: &Limits) -> LimitHit {
+    LimitHit {
+        kind: LimitKind::Size,
+        message: format!(
+            "size limit: the expression yielded a value larger than {} MiB",
+            limits.max_value_bytes / (1024 * 1024)
+        ),
+    }
 }
 
 /// The halt code that marks "a limit was hit" (the message is kept in [`RunData`]).
@@ -134,8 +168,8 @@ pub fn stack_position() -> usize {
 }
 
 /// Record the limit that was hit and produce the exception that ends the program.
-fn trip<'a>(data: &RunData<'_>, message: String) -> Exn<'a, Val> {
-    data.limit.replace(Some(message));
+fn trip<'a>(data: &RunData<'_>, hit: LimitHit) -> Exn<'a, Val> {
+    data.limit.replace(Some(hit));
     Exn::halt(LIMIT_HALT)
 }
 
@@ -155,7 +189,10 @@ fn check<'a>(data: &RunData<'_>) -> Result<(), Exn<'a, Val>> {
     if stack_exhausted(data) {
         return Err(trip(
             data,
-            "recursion limit: the expression recursed deeper than the stack allows; look for a definition that calls itself without end".to_owned(),
+            LimitHit {
+                kind: LimitKind::Recursion,
+                message: "recursion limit: the expression recursed deeper than the stack allows; look for a definition that calls itself without end".to_owned(),
+            },
         ));
     }
     let ticks = data.ticks.get().wrapping_add(1);
@@ -170,11 +207,14 @@ fn check<'a>(data: &RunData<'_>) -> Result<(), Exn<'a, Val>> {
     Ok(())
 }
 
-fn time_message(data: &RunData<'_>) -> String {
-    format!(
-        "time limit: the request took longer than {} ms (an endless loop such as `def f: f; f`, or too much work)",
-        data.limits.time_limit_ms.unwrap_or_default()
-    )
+fn time_message(data: &RunData<'_>) -> LimitHit {
+    LimitHit {
+        kind: LimitKind::Time,
+        message: format!(
+            "time limit: the request took longer than {} ms (an endless loop such as `def f: f; f`, or too much work)",
+            data.limits.time_limit_ms.unwrap_or_default()
+        ),
+    }
 }
 
 /// `_hookmap_tick`: identity (also in path expressions and updates) that enforces the limits.
@@ -228,7 +268,13 @@ fn range() -> Fun<Data> {
                             "size limit: `range` made more than {} values in one evaluation",
                             data.limits.max_range_values
                         );
-                        return Some(Err(trip(data, msg)));
+                        return Some(Err(trip(
+                            data,
+                            LimitHit {
+                                kind: LimitKind::Size,
+                                message: msg,
+                            },
+                        )));
                     }
                     if made % 1024 == 0 {
                         if let Err(e) = check(data) {

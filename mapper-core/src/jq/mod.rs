@@ -25,5 +25,5 @@ mod reach;
 mod regex;
 
 pub use dialect::{rewrite_single_quotes, Rewrite};
-pub use limits::Limits;
+pub use limits::{LimitHit, LimitKind, Limits};
 pub use program::{CompileError, Dialect, Evaluation, Output, Program, RunContext, Span};

@@ -104,8 +104,8 @@ pub enum Evaluation {
     NoOutput,
     /// The program failed before its first output (Port stores `null`); the jq error message.
     Error(String),
-    /// A resource limit ended the program (see [`Limits`]); the message names the limit.
-    LimitExceeded(String),
+    /// A resource limit ended the program (see [`Limits`]).
+    LimitExceeded(limits::LimitHit),
 }
 
 /// A compiled jq program.
@@ -284,7 +284,7 @@ impl Program {
         for out in self.filter.id.run((run_ctx, input)) {
             let out = match out {
                 Ok(v) if limits::too_deep(&v, ctx.limits.max_value_depth) => {
-                    Output::LimitExceeded(limits::depth_message(&ctx.limits))
+                    Output::LimitExceeded(limits::depth_exceeded(&ctx.limits))
                 }
                 Ok(v) => Output::Value(v),
                 Err(exn) => match exn.get_err() {
@@ -294,9 +294,10 @@ impl Program {
                         Output::Error(messages::translate(&msg, jq_18).unwrap_or(msg))
                     }
                     Err(exn) => match exn.get_halt() {
-                        Ok(limits::LIMIT_HALT) if data.limit.borrow().is_some() => {
-                            Output::LimitExceeded(data.limit.take().unwrap_or_default())
-                        }
+                        Ok(limits::LIMIT_HALT) if data.limit.borrow().is_some() => match data.limit.take() {
+                            Some(hit) => Output::LimitExceeded(hit),
+                            None => Output::Error("internal: a limit was hit but not recorded".into()),
+                        },
                         Ok(code) => Output::Halt(code),
                         Err(_) => Output::Error("internal control flow escaped".into()),
                     },
@@ -317,7 +318,7 @@ impl Program {
         let env_used = self.run(input, ctx, None, |out| match (&mut result, out) {
             (Evaluation::NoOutput, Output::Value(value)) => {
                 if limits::exceeds(&value, ctx.limits.max_value_bytes) {
-                    result = Evaluation::LimitExceeded(limits::value_message(&ctx.limits));
+                    result = Evaluation::LimitExceeded(limits::size_exceeded(&ctx.limits));
                     return false;
                 }
                 result = Evaluation::Value {
@@ -357,8 +358,19 @@ pub enum Output {
     Error(String),
     /// `halt` or `halt_error` was called with this exit code.
     Halt(i32),
-    /// A resource limit ended the program; the message names the limit.
-    LimitExceeded(String),
+    /// A resource limit ended the program.
+    LimitExceeded(limits::LimitHit),
+}
+
+impl Output {
+    /// The message of a jq error or of the limit that ended the program.
+    pub fn error_message(&self) -> Option<&str> {
+        match self {
+            Self::Error(e) => Some(e),
+            Self::LimitExceeded(hit) => Some(&hit.message),
+            Self::Value(_) | Self::Halt(_) => None,
+        }
+    }
 }
 
 /// The message of a jq error: the string itself for `error("...")`, else the value as JSON.

@@ -1,0 +1,295 @@
+//! Compiling a configuration: every jq expression of every mapping compiled once, with its
+//! place, and every compile-time problem reported at once.
+
+use crate::config::{EntityConfig, FieldSpec, MappingConfig, Operation};
+use crate::demand::RequestDemand;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::fast_path::FastPath;
+use crate::jq::{Dialect, Program, Span};
+use crate::path::JsonPath;
+use serde_json::Value;
+use std::cell::OnceCell;
+
+/// A compiled jq expression and the place it came from.
+pub(super) struct Expr {
+    /// The compiled program. A fast-path expression (which always compiles) is compiled only
+    /// when the fast path first declines: most mappings never need the interpreter at all,
+    /// which keeps `Mapper::new` (and a cold start) short.
+    program: OnceCell<Result<Program, String>>,
+    /// The same expression evaluated without the interpreter, when it is a plain field path.
+    pub(super) fast: Option<FastPath>,
+    /// The expression as written.
+    pub(super) source: String,
+    /// Its place in the configuration.
+    pub(super) path: JsonPath,
+    /// The place as text (`mappings[0].entity.properties.link`), for traces and
+    /// [`super::interrupted_field`].
+    pub(super) field: String,
+}
+
+impl Expr {
+    /// An expression whose program is compiled (eagerly unless it is on the fast path).
+    fn new(source: &str, path: &JsonPath, program: Option<Program>) -> Self {
+        Self {
+            program: program.map(|p| OnceCell::from(Ok(p))).unwrap_or_default(),
+            fast: FastPath::detect(source),
+            source: source.to_owned(),
+            field: path.to_string(),
+            path: path.clone(),
+        }
+    }
+
+    /// The interpreter's program (compiled now if it was deferred).
+    pub(super) fn program(&self) -> Result<&Program, &str> {
+        self.program
+            .get_or_init(|| {
+                Program::compile(&self.source, Dialect::Port).map_err(|e| {
+                    e.first()
+                        .map_or_else(|| "does not compile".to_owned(), |e| e.message.clone())
+                })
+            })
+            .as_ref()
+            .map_err(String::as_str)
+    }
+
+    /// True when the program reads `$ENV` (a fast-path expression never does).
+    pub(super) fn reads_env_var(&self) -> bool {
+        self.fast.is_none() && self.program().is_ok_and(Program::reads_env_var)
+    }
+
+    /// A diagnostic about this expression (placed at the whole expression).
+    pub(super) fn diagnostic(&self, code: Code, severity: crate::Severity, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(code, severity, &self.path, message).with_expression(&self.source, None)
+    }
+}
+
+/// A compiled entity field: a jq expression, or a search query with jq leaves.
+pub(super) enum Field {
+    Jq(Expr),
+    Query(QueryNode),
+}
+
+/// A search query template whose string leaves are compiled jq.
+pub(super) enum QueryNode {
+    Leaf(Expr),
+    Array(Vec<QueryNode>),
+    Object(Vec<(String, QueryNode)>),
+    Literal(Value),
+}
+
+impl Field {
+    fn demand(&self, d: &mut RequestDemand) {
+        match self {
+            Self::Jq(e) => d.add_source(&e.source, e.fast.as_ref()),
+            Self::Query(q) => q.demand(d),
+        }
+    }
+}
+
+impl QueryNode {
+    fn demand(&self, d: &mut RequestDemand) {
+        match self {
+            Self::Leaf(e) => d.add_source(&e.source, e.fast.as_ref()),
+            Self::Array(nodes) => nodes.iter().for_each(|n| n.demand(d)),
+            Self::Object(nodes) => nodes.iter().for_each(|(_, n)| n.demand(d)),
+            Self::Literal(_) => {}
+        }
+    }
+}
+
+/// One mapping, compiled.
+pub(super) struct CompiledMapping {
+    pub(super) blueprint: String,
+    pub(super) operation: Operation,
+    pub(super) filter: Option<Expr>,
+    pub(super) items: Option<Expr>,
+    pub(super) identifier: Field,
+    pub(super) title: Option<Field>,
+    pub(super) icon: Option<Field>,
+    pub(super) team: Option<Field>,
+    pub(super) properties: Vec<(String, Field)>,
+    pub(super) relations: Vec<(String, Field)>,
+    /// `mappings[i]`.
+    pub(super) path: JsonPath,
+}
+
+impl CompiledMapping {
+    /// Add what this mapping's expressions can read of a request body to `d`.
+    pub(super) fn demand(&self, d: &mut RequestDemand) {
+        for e in self.filter.iter().chain(&self.items) {
+            d.add_source(&e.source, e.fast.as_ref());
+        }
+        let fields = [
+            Some(&self.identifier),
+            self.title.as_ref(),
+            self.icon.as_ref(),
+            self.team.as_ref(),
+        ];
+        for f in fields.into_iter().flatten() {
+            f.demand(d);
+        }
+        for (_, f) in self.properties.iter().chain(&self.relations) {
+            f.demand(d);
+        }
+    }
+}
+
+/// Compiles the expressions of a configuration, collecting errors and warnings.
+#[derive(Default)]
+pub(super) struct Compiler {
+    pub(super) errors: Vec<Diagnostic>,
+    pub(super) warnings: Vec<Diagnostic>,
+    mapping: Option<usize>,
+}
+
+impl Compiler {
+    /// A compiler that starts with the configuration's own warnings.
+    pub(super) fn new(warnings: Vec<Diagnostic>) -> Self {
+        Self {
+            warnings,
+            ..Self::default()
+        }
+    }
+
+    /// Compile one expression; `None` (with its errors recorded) when it does not compile.
+    fn expr(&mut self, source: &str, path: &JsonPath) -> Option<Expr> {
+        if FastPath::detect(source).is_some() {
+            // A field path or literal: valid jq, no single quotes; compiled only if ever needed.
+            return Some(Expr::new(source, path, None));
+        }
+        match Program::compile(source, Dialect::Port) {
+            Ok(program) => {
+                if let Some(&at) = program.rewritten_quotes().first() {
+                    let d = Diagnostic::warning(
+                        Code::QuoteRewrite,
+                        path,
+                        "Port rewrites 'single' quotes to \"double\" quotes in this expression; standard jq would reject it",
+                    )
+                    .with_expression(source, Some(Span { start: at, end: at + 1 }));
+                    self.warnings.push(self.attributed(d));
+                }
+                Some(Expr::new(source, path, Some(program)))
+            }
+            Err(errs) => {
+                for e in errs {
+                    let d = Diagnostic::error(Code::JqCompile, path, e.message).with_expression(source, Some(e.span));
+                    self.errors.push(self.attributed(d));
+                }
+                None
+            }
+        }
+    }
+
+    fn attributed(&self, mut d: Diagnostic) -> Diagnostic {
+        d.mapping = self.mapping;
+        d
+    }
+
+    fn field(&mut self, spec: &FieldSpec, path: &JsonPath) -> Option<Field> {
+        match spec {
+            FieldSpec::Jq(s) => self.expr(s, path).map(Field::Jq),
+            FieldSpec::Query(v) => self.query(v, path).map(Field::Query),
+        }
+    }
+
+    fn query(&mut self, v: &Value, path: &JsonPath) -> Option<QueryNode> {
+        match v {
+            Value::String(s) => self.expr(s, path).map(QueryNode::Leaf),
+            Value::Array(items) => {
+                let nodes: Vec<_> = items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, x)| self.query(x, &path.index(i)))
+                    .collect();
+                nodes.into_iter().collect::<Option<Vec<_>>>().map(QueryNode::Array)
+            }
+            Value::Object(o) => {
+                let nodes: Vec<_> = o
+                    .iter()
+                    .map(|(k, x)| self.query(x, &path.key(k)).map(|n| (k.clone(), n)))
+                    .collect();
+                nodes.into_iter().collect::<Option<Vec<_>>>().map(QueryNode::Object)
+            }
+            other => Some(QueryNode::Literal(other.clone())),
+        }
+    }
+
+    fn fields(&mut self, specs: &[(String, FieldSpec)], path: &JsonPath) -> Vec<(String, Field)> {
+        specs
+            .iter()
+            .filter_map(|(k, s)| self.field(s, &path.key(k)).map(|f| (k.clone(), f)))
+            .collect()
+    }
+
+    /// Compile mapping `i`; `None` when any of its expressions does not compile.
+    pub(super) fn mapping(&mut self, i: usize, m: &MappingConfig) -> Option<CompiledMapping> {
+        self.mapping = Some(i);
+        let path = JsonPath::root("").key("mappings").index(i);
+        let filter = m.filter.as_deref().and_then(|f| self.expr(f, &path.key("filter")));
+        let items = m
+            .items_to_parse
+            .as_deref()
+            .and_then(|f| self.expr(f, &path.key("itemsToParse")));
+        let ep = path.key("entity");
+        let EntityConfig {
+            identifier,
+            title,
+            icon,
+            team,
+            properties,
+            relations,
+        } = &m.entity;
+        let is_delete = matches!(m.operation, Operation::Delete { .. });
+        let identifier = self.field(identifier, &ep.key("identifier"));
+        let (title, icon, team, properties, relations) = if is_delete {
+            (None, None, None, Vec::new(), Vec::new())
+        } else {
+            (
+                title.as_ref().and_then(|s| self.field(s, &ep.key("title"))),
+                icon.as_ref().and_then(|s| self.field(s, &ep.key("icon"))),
+                team.as_ref().and_then(|s| self.field(s, &ep.key("team"))),
+                self.fields(properties, &ep.key("properties")),
+                self.fields(relations, &ep.key("relations")),
+            )
+        };
+        self.mapping = None;
+        Some(CompiledMapping {
+            blueprint: m.blueprint.clone(),
+            operation: m.operation,
+            filter,
+            items,
+            identifier: identifier?,
+            title,
+            icon,
+            team,
+            properties,
+            relations,
+            path,
+        })
+    }
+
+    /// Compile `security.requestIdentifierPath`. Port evaluates an expression that does not
+    /// compile to null, so it never deduplicates: a warning, not an error.
+    pub(super) fn request_identifier(&mut self, source: &str) -> Option<Expr> {
+        let path = JsonPath::root("").key("security").key("requestIdentifierPath");
+        match Program::compile(source, Dialect::Port) {
+            Ok(program) => Some(Expr::new(source, &path, Some(program))),
+            Err(errs) => {
+                for e in errs {
+                    self.warnings.push(
+                        Diagnostic::warning(
+                            Code::JqCompile,
+                            &path,
+                            format!(
+                                "{}; Port treats this as null, so deliveries are never deduplicated",
+                                e.message
+                            ),
+                        )
+                        .with_expression(source, Some(e.span)),
+                    );
+                }
+                None
+            }
+        }
+    }
+}

@@ -1,0 +1,473 @@
+//! Port's evaluation rules, in one place: they are the product's specification.
+//!
+//! - Every mapping runs, in order, on the one request value.
+//! - `itemsToParse` must yield an array (or `null`: nothing to do); each of its first 500
+//!   elements is exposed as `.item` beside the request's parts, and the mapping runs per item.
+//! - `filter` (absent = `true`) must yield `true` for the entity to be made; `false`, `null`
+//!   or no output skip it silently, anything else skips it with a warning.
+//! - Every expression yields its **first** output (more are dropped), no output leaves the
+//!   key out, a jq error stores `null`. A resource limit drops the entity.
+//! - The identifier must be a string (a number becomes its string, with a warning).
+//! - A create entity is validated against its blueprint, when one is known.
+//!
+//! Every silent Port behaviour is a warning; `strict` makes it an error that drops the entity.
+
+use super::compile::{CompiledMapping, Expr, Field, QueryNode};
+use super::{Mapper, MAX_ITEMS};
+use crate::config::Operation;
+use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::entity::{CreateEntity, DeleteEntity, Entity, FieldOutcome, FieldTrace, MapResult};
+use crate::jq::{Evaluation, LimitKind, RunContext};
+use crate::request::jq_type;
+use crate::value::from_val;
+use jaq_json::{Num, Val};
+use serde_json::Value;
+use std::rc::Rc;
+
+thread_local! {
+    /// The field whose expression the interpreter is running on this thread ("" between runs).
+    static INTERPRETING: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// The field (e.g. `mappings[0].entity.properties.p`) whose expression the interpreter was
+/// running on this thread when a call never returned: a host that recovers from a trap (wasm's
+/// stack overflow) names the field with it. Empty when no expression was running.
+pub fn interrupted_field() -> String {
+    INTERPRETING.with(|f| f.borrow().clone())
+}
+
+impl Expr {
+    /// Evaluate with Port's first-output rule: the fast path when it answers, else the
+    /// interpreter. Also says whether `env` was called.
+    pub(super) fn evaluate(&self, input: &Val, run: &RunContext) -> (Evaluation, bool) {
+        if let Some(value) = self.fast.as_ref().and_then(|f| f.eval(input)) {
+            let first = Evaluation::Value {
+                value,
+                dropped_outputs: false,
+            };
+            return (first, false);
+        }
+        let Ok(program) = self.program() else {
+            let message = self.program().err().unwrap_or_default().to_owned();
+            return (Evaluation::Error(message), false);
+        };
+        INTERPRETING.with(|f| {
+            let mut f = f.borrow_mut();
+            f.clear();
+            f.push_str(&self.field);
+        });
+        let out = program.first(input.clone(), run);
+        INTERPRETING.with(|f| f.borrow_mut().clear());
+        out
+    }
+}
+
+/// What mapping one request collects: the result, and the field traces when asked for.
+pub(super) struct Collected {
+    pub(super) result: MapResult,
+    pub(super) traces: Option<Vec<FieldTrace>>,
+}
+
+impl Collected {
+    /// Take over one entity's diagnostics and traces.
+    fn absorb(&mut self, entity: &mut EntityEval) {
+        self.result.diagnostics.append(&mut entity.diagnostics);
+        if let (Some(all), Some(mine)) = (&mut self.traces, &mut entity.traces) {
+            all.append(mine);
+        }
+    }
+}
+
+impl Mapper {
+    /// Map a request: every mapping, in order, on the one request value.
+    pub(super) fn evaluate(&self, request: &Val, trace: bool) -> Collected {
+        let run = RunContext::start(self.clock.clone(), self.limits);
+        let mut out = Collected {
+            result: MapResult::default(),
+            traces: trace.then(Vec::new),
+        };
+        if !self.config.enabled {
+            out.result.diagnostics.push(Diagnostic::about(
+                Code::WebhookDisabled,
+                Severity::Warning,
+                "enabled",
+                "this webhook is disabled (`enabled: false`): Port drops every event",
+            ));
+            return out;
+        }
+        for (i, m) in self.mappings.iter().enumerate() {
+            self.evaluate_mapping(i, m, request, &run, &mut out);
+        }
+        out
+    }
+
+    fn evaluate_mapping(&self, i: usize, m: &CompiledMapping, request: &Val, run: &RunContext, out: &mut Collected) {
+        let new_entity = |item| EntityEval::new(self.strict, out.traces.is_some(), i, item);
+        let Some(items_expr) = &m.items else {
+            let mut cx = new_entity(None);
+            if let Some(entity) = self.entity_if_selected(m, request, run, &mut cx) {
+                out.result.entities.push(entity);
+            }
+            out.absorb(&mut cx);
+            return;
+        };
+        let mut cx = new_entity(None);
+        let items = match cx.eval(items_expr, request, run) {
+            Some(Val::Arr(a)) => a,
+            Some(Val::Null) | None => {
+                out.absorb(&mut cx);
+                return;
+            }
+            Some(other) => {
+                cx.error(
+                    items_expr,
+                    Code::ItemsNotArray,
+                    format!(
+                        "itemsToParse must yield an array, got {}: {}",
+                        jq_type(&other),
+                        crate::value::compact(&other)
+                    ),
+                );
+                out.absorb(&mut cx);
+                return;
+            }
+        };
+        if items.len() > MAX_ITEMS {
+            cx.warn(
+                items_expr,
+                Code::ItemsTruncated,
+                format!(
+                    "itemsToParse yielded {} items; Port processes only the first {MAX_ITEMS}",
+                    items.len()
+                ),
+            );
+        }
+        out.absorb(&mut cx);
+        let Val::Obj(base) = request else { return };
+        // One input object for all items: the request's parts (shared, not copied) and `item`,
+        // whose value is replaced in place for each item (copied only if an output still holds it).
+        let key = Val::utf8_str("item");
+        let mut input = Rc::new((**base).clone());
+        for (n, item) in items.iter().take(MAX_ITEMS).enumerate() {
+            Rc::make_mut(&mut input).insert(key.clone(), item.clone());
+            let input = Val::Obj(Rc::clone(&input));
+            let mut cx = EntityEval::new(self.strict, out.traces.is_some(), i, Some(n));
+            if let Some(entity) = self.entity_if_selected(m, &input, run, &mut cx) {
+                out.result.entities.push(entity);
+            }
+            out.absorb(&mut cx);
+        }
+    }
+
+    fn entity_if_selected(
+        &self,
+        m: &CompiledMapping,
+        input: &Val,
+        run: &RunContext,
+        cx: &mut EntityEval,
+    ) -> Option<Entity> {
+        if let Some(f) = &m.filter {
+            match cx.eval(f, input, run) {
+                Some(Val::Bool(true)) => {}
+                Some(Val::Bool(false) | Val::Null) | None => return None,
+                Some(other) => {
+                    cx.warn(
+                        f,
+                        Code::FilterNotBoolean,
+                        format!(
+                            "filter yielded {}, not true: the mapping is skipped",
+                            crate::value::compact(&other)
+                        ),
+                    );
+                    return None;
+                }
+            }
+        }
+        let identifier = self.identifier(&m.identifier, input, run, cx);
+        let entity = match m.operation {
+            Operation::Delete { delete_dependents } => Entity::Delete(DeleteEntity {
+                blueprint: m.blueprint.clone(),
+                identifier: identifier?,
+                delete_dependents,
+            }),
+            Operation::Create => {
+                let title = m.title.as_ref().and_then(|f| cx.string_like(f, input, run, "title"));
+                let icon = m.icon.as_ref().and_then(|f| cx.string_like(f, input, run, "icon"));
+                let team = m.team.as_ref().and_then(|f| cx.reference(f, input, run, "team"));
+                let properties = m
+                    .properties
+                    .iter()
+                    .filter_map(|(k, f)| cx.field(f, input, run).map(|v| (k.clone(), v)))
+                    .collect();
+                let relations = m
+                    .relations
+                    .iter()
+                    .filter_map(|(k, f)| cx.reference(f, input, run, "a relation").map(|v| (k.clone(), v)))
+                    .collect();
+                let entity = CreateEntity {
+                    blueprint: m.blueprint.clone(),
+                    identifier: identifier?,
+                    title,
+                    icon,
+                    team,
+                    properties,
+                    relations,
+                };
+                if let Some(bp) = self.blueprints.iter().find(|b| b.identifier == m.blueprint) {
+                    for d in bp.validate(&entity, &m.path.key("entity")) {
+                        cx.push(d);
+                    }
+                }
+                Entity::Create(entity)
+            }
+        };
+        (!cx.failed).then_some(entity)
+    }
+
+    fn identifier(&self, f: &Field, input: &Val, run: &RunContext, cx: &mut EntityEval) -> Option<Value> {
+        let expr = match f {
+            Field::Query(q) => return Some(cx.query(q, input, run)),
+            Field::Jq(e) => e,
+        };
+        match cx.eval(expr, input, run) {
+            None if cx.limited => None,
+            None => {
+                cx.error(
+                    expr,
+                    Code::IdentifierMissing,
+                    "the identifier produced no output; Port can't store an entity without one",
+                );
+                None
+            }
+            Some(Val::TStr(s)) => {
+                let s = String::from_utf8_lossy(&s).into_owned();
+                match crate::identifier::check_entity_identifier(&s) {
+                    Ok(()) => Some(Value::String(s)),
+                    Err(msg) => {
+                        cx.error(expr, Code::IdentifierInvalid, msg);
+                        None
+                    }
+                }
+            }
+            Some(Val::Num(n)) => {
+                let s = number_string(&n);
+                cx.warn(
+                    expr,
+                    Code::IdentifierType,
+                    format!(
+                        "the identifier is the number {s}; Port stores it as the string \"{s}\" (add `| tostring`)"
+                    ),
+                );
+                Some(Value::String(s))
+            }
+            Some(Val::Null) => {
+                cx.error(
+                    expr,
+                    Code::IdentifierMissing,
+                    "the identifier is null; Port can't store an entity without one",
+                );
+                None
+            }
+            Some(other) => {
+                cx.error(
+                    expr,
+                    Code::IdentifierType,
+                    format!(
+                        "the identifier must be a string, got {}: {}",
+                        jq_type(&other),
+                        crate::value::compact(&other)
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// `security.requestIdentifierPath` on a request (`None` when not configured, or when it
+    /// yields nothing, `null` or an error).
+    pub(super) fn evaluate_request_identifier(&self, request: &Val) -> Option<Value> {
+        let expr = self.request_identifier.as_ref()?;
+        let run = RunContext::start(self.clock.clone(), self.limits);
+        match expr.evaluate(request, &run).0 {
+            Evaluation::Value { value: Val::Null, .. } => None,
+            Evaluation::Value { value, .. } => Some(from_val(&value)),
+            _ => None,
+        }
+    }
+}
+
+/// The string jq prints for a number (`tostring`).
+fn number_string(n: &Num) -> String {
+    Val::Num(n.clone()).to_string()
+}
+
+/// The diagnostic code of a resource limit.
+fn limit_code(kind: LimitKind) -> Code {
+    match kind {
+        LimitKind::Time => Code::LimitTime,
+        LimitKind::Recursion => Code::LimitRecursion,
+        LimitKind::Size => Code::LimitSize,
+        LimitKind::Depth => Code::LimitDepth,
+    }
+}
+
+/// One entity (one mapping, or one item of it) being evaluated: its diagnostics so far, and
+/// whether it must be dropped.
+struct EntityEval {
+    strict: bool,
+    mapping: usize,
+    item: Option<usize>,
+    diagnostics: Vec<Diagnostic>,
+    /// An error was reported: the entity is dropped.
+    failed: bool,
+    /// A resource limit ended an expression (its diagnostic says so; nothing more to add).
+    limited: bool,
+    traces: Option<Vec<FieldTrace>>,
+}
+
+impl EntityEval {
+    fn new(strict: bool, trace: bool, mapping: usize, item: Option<usize>) -> Self {
+        Self {
+            strict,
+            mapping,
+            item,
+            diagnostics: Vec::new(),
+            failed: false,
+            limited: false,
+            traces: trace.then(Vec::new),
+        }
+    }
+
+    fn record(&mut self, e: &Expr, outcome: impl FnOnce() -> FieldOutcome) {
+        if let Some(traces) = &mut self.traces {
+            traces.push(FieldTrace {
+                mapping: self.mapping,
+                item: self.item,
+                field: e.field.clone(),
+                expression: e.source.clone(),
+                outcome: outcome(),
+            });
+        }
+    }
+
+    fn push(&mut self, mut d: Diagnostic) {
+        d.mapping = Some(self.mapping);
+        d.item = self.item;
+        if d.is_error() {
+            self.failed = true;
+        }
+        self.diagnostics.push(d);
+    }
+
+    fn error(&mut self, e: &Expr, code: Code, msg: impl Into<String>) {
+        self.push(e.diagnostic(code, Severity::Error, msg));
+    }
+
+    /// A warning about a silent Port behaviour, or an error in strict mode.
+    fn warn(&mut self, e: &Expr, code: Code, msg: impl Into<String>) {
+        let severity = if self.strict {
+            Severity::Error
+        } else {
+            Severity::Warning
+        };
+        self.push(e.diagnostic(code, severity, msg));
+    }
+
+    /// Evaluate with Port's rules: first output, `None` for no output, `null` for an error.
+    fn eval(&mut self, e: &Expr, input: &Val, run: &RunContext) -> Option<Val> {
+        let (evaluation, env_used) = e.evaluate(input, run);
+        if env_used || e.reads_env_var() {
+            self.warn(e, Code::EnvRead, "reads `env`/`$ENV`, which Port replaces with {}");
+        }
+        self.record(e, || match &evaluation {
+            Evaluation::Value { value, .. } => FieldOutcome::Value { value: from_val(value) },
+            Evaluation::NoOutput => FieldOutcome::NoOutput,
+            Evaluation::Error(message) => FieldOutcome::Error {
+                message: message.clone(),
+            },
+            Evaluation::LimitExceeded(hit) => FieldOutcome::Limit {
+                message: hit.message.clone(),
+            },
+        });
+        match evaluation {
+            Evaluation::Value { value, dropped_outputs } => {
+                if dropped_outputs {
+                    self.warn(
+                        e,
+                        Code::ExtraOutputs,
+                        "produced more than one output; Port keeps only the first",
+                    );
+                }
+                Some(value)
+            }
+            Evaluation::NoOutput => {
+                self.warn(e, Code::NoOutput, "produced no output; Port leaves this key out");
+                None
+            }
+            Evaluation::Error(msg) => {
+                self.warn(e, Code::JqError, format!("jq error: {msg}; Port stores null"));
+                Some(Val::Null)
+            }
+            Evaluation::LimitExceeded(hit) => {
+                // Port would hang or crash here: always an error, and the entity is dropped.
+                self.error(e, limit_code(hit.kind), hit.message);
+                self.limited = true;
+                None
+            }
+        }
+    }
+
+    fn field(&mut self, f: &Field, input: &Val, run: &RunContext) -> Option<Value> {
+        match f {
+            Field::Jq(e) => self.eval(e, input, run).map(|v| from_val(&v)),
+            Field::Query(q) => Some(self.query(q, input, run)),
+        }
+    }
+
+    fn string_like(&mut self, f: &Field, input: &Val, run: &RunContext, what: &str) -> Option<Value> {
+        let v = self.field(f, input, run)?;
+        if !(v.is_string() || v.is_null()) {
+            if let Field::Jq(e) = f {
+                self.warn(
+                    e,
+                    Code::StringExpected,
+                    format!("the {what} should be a string, got {v}; Port's API may refuse it (add `| tostring`)"),
+                );
+            }
+        }
+        Some(v)
+    }
+
+    /// A team or relation value: a name, an array of names, `null`, or a search query.
+    fn reference(&mut self, f: &Field, input: &Val, run: &RunContext, what: &str) -> Option<Value> {
+        let v = self.field(f, input, run)?;
+        let ok = match &v {
+            Value::Null | Value::String(_) => true,
+            Value::Array(a) => a.iter().all(Value::is_string),
+            Value::Object(o) => o.contains_key("combinator"),
+            _ => false,
+        };
+        if let (false, Field::Jq(e)) = (ok, f) {
+            self.warn(
+                e,
+                Code::ReferenceType,
+                format!("{what} should be an identifier, an array of identifiers, null or a search query, got {v}"),
+            );
+        }
+        Some(v)
+    }
+
+    fn query(&mut self, q: &QueryNode, input: &Val, run: &RunContext) -> Value {
+        match q {
+            QueryNode::Leaf(e) => self.eval(e, input, run).map_or(Value::Null, |v| from_val(&v)),
+            QueryNode::Array(items) => Value::Array(items.iter().map(|n| self.query(n, input, run)).collect()),
+            QueryNode::Object(entries) => Value::Object(
+                entries
+                    .iter()
+                    .map(|(k, n)| (k.clone(), self.query(n, input, run)))
+                    .collect(),
+            ),
+            QueryNode::Literal(v) => v.clone(),
+        }
+    }
+}
