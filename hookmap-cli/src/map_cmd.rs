@@ -90,7 +90,10 @@ pub fn run(args: MapArgs) -> u8 {
         }
     };
     match map_request(&mapper, &bytes, args.body) {
-        Ok(result) => {
+        Ok(mut result) => {
+            // The configuration's own warnings (a quote rewrite, `"filter": true`, ...) belong
+            // to this result too, first, as they were found first.
+            result.diagnostics.splice(0..0, mapper.warnings().iter().cloned());
             println!("{}", serde_json::to_string_pretty(&result).expect("results serialise"));
             0
         }

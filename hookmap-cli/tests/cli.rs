@@ -293,3 +293,37 @@ fn values_nested_hundreds_of_thousands_deep_do_not_crash_the_cli() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(text(&out.stdout), "1\n");
 }
+
+/// A jq error, an empty output and several outputs: three diagnostics with three codes, each
+/// located in the configuration file; the configuration's own warnings are in the output too.
+#[test]
+fn map_prints_a_code_and_a_location_for_every_diagnostic() {
+    let config = tmp(
+        "three-codes.json",
+        br#"[{"blueprint": "b", "entity": {"identifier": "'x'", "properties": {
+  "err": ".body.n | error(\"boom\")",
+  "none": "empty",
+  "many": ".body.list[]"
+}}}]"#,
+    );
+    let request = tmp("three-codes-request.json", br#"{"body": {"n": 1, "list": [1, 2]}}"#);
+    let out = hookmap(&["map", "--config", &s(config), &s(request)], b"");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let result: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let codes: Vec<&str> = result["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().expect("every diagnostic has a code"))
+        .collect();
+    // The quote rewrite of `'x'` (found when compiling), then the three of mapping.
+    assert_eq!(codes, ["quote-rewrite", "jq-error", "no-output", "extra-outputs"]);
+    let lines: Vec<u64> = result["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["location"]["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, [1, 2, 3, 4]);
+    assert!(text(&out.stderr).contains("warning[quote-rewrite]"), "{}", text(&out.stderr));
+}
