@@ -325,5 +325,9 @@ fn map_prints_a_code_and_a_location_for_every_diagnostic() {
         .map(|d| d["location"]["line"].as_u64().unwrap())
         .collect();
     assert_eq!(lines, [1, 2, 3, 4]);
-    assert!(text(&out.stderr).contains("warning[quote-rewrite]"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("warning[quote-rewrite]"),
+        "{}",
+        text(&out.stderr)
+    );
 }

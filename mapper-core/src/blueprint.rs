@@ -303,8 +303,14 @@ impl Blueprint {
     }
 
     /// Validate an entity against this blueprint. Each violation is an error whose `field` is
+    /// the entity path (`properties.link`, `relations.owner`).
+    pub fn validate_entity(&self, entity: &CreateEntity) -> Vec<Diagnostic> {
+        self.validate(entity, &JsonPath::root(""))
+    }
+
+    /// Validate an entity against this blueprint. Each violation is an error whose `field` is
     /// `prefix` followed by the entity path (`properties.link`, `relations.owner`).
-    pub fn validate(&self, entity: &CreateEntity, prefix: &JsonPath) -> Vec<Diagnostic> {
+    pub(crate) fn validate(&self, entity: &CreateEntity, prefix: &JsonPath) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         let mut err = |code: Code, p: JsonPath, msg: String| out.push(Diagnostic::error(code, &p, msg));
         for (name, value) in &entity.properties {

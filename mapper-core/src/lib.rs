@@ -9,27 +9,29 @@
 //! assert_eq!(result.entities[0].identifier(), "ai-agent");
 //! ```
 
-pub mod blueprint;
-pub mod clock;
+#![warn(missing_docs)]
+
+mod blueprint;
+mod clock;
 pub mod config;
-pub mod demand;
+mod demand;
 pub mod diagnostic;
 pub mod diff;
-pub mod entity;
-pub mod error;
-pub mod fast_path;
-pub mod identifier;
+mod entity;
+mod error;
+mod fast_path;
+mod identifier;
 pub mod jq;
 mod location;
-pub mod mapper;
-pub mod path;
-pub mod request;
+mod mapper;
+mod path;
+mod request;
 pub mod signature;
 pub mod value;
 
 pub use blueprint::Blueprint;
 pub use config::WebhookConfig;
-pub use diagnostic::{Diagnostic, Severity};
+pub use diagnostic::{Code, Diagnostic, Document, Location, Severity};
 pub use entity::{CreateEntity, DeleteEntity, Entity, FieldOutcome, FieldTrace, MapResult};
 pub use error::Error;
 pub use mapper::{interrupted_field, Clock, FixedClock, Mapper, MapperOptions, SystemClock, MAX_ITEMS};

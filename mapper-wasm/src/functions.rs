@@ -3,7 +3,6 @@
 use crate::convert::{error, from_js, to_js};
 use mapper_core::config::SecurityConfig;
 use mapper_core::jq::{Dialect, Evaluation, Output, Program, RunContext};
-use mapper_core::path::JsonPath;
 use mapper_core::signature::{sign, verify, Verified};
 use mapper_core::value::from_val;
 use mapper_core::{Blueprint, CreateEntity, Entity};
@@ -192,7 +191,7 @@ pub fn validate_entity(entity: JsValue, blueprint: JsValue) -> Result<JsValue, J
     } else {
         serde_json::from_value(entity).map_err(|e| crate::convert::argument_error("entity", e.to_string()))?
     };
-    Ok(to_js(&blueprint.validate(&entity, &JsonPath::root(""))))
+    Ok(to_js(&blueprint.validate_entity(&entity)))
 }
 
 /// Check request text without mapping it: the problems, each located in `text` (JSON syntax,

@@ -73,7 +73,10 @@ fn invalid_request_names_the_place() {
     let thrown = mapper.map_json("{\"body\": [1,}").err().unwrap();
     let d = &json(&get(&thrown, "diagnostics"))[0];
     assert_eq!(d["code"], "json-syntax");
-    assert_eq!(d["location"], serde_json::json!({"document": "request", "line": 1, "column": 13, "endLine": 1, "endColumn": 14}));
+    assert_eq!(
+        d["location"],
+        serde_json::json!({"document": "request", "line": 1, "column": 13, "endLine": 1, "endColumn": 14})
+    );
 }
 
 #[wasm_bindgen_test]
@@ -159,10 +162,16 @@ fn requests_are_checked_with_located_problems() {
     assert_eq!(d[0]["code"], "json-syntax");
     assert_eq!(d[0]["location"]["line"], 2);
     // A request whose header is not a string: the value is located.
-    let d = json(&mapper_wasm::check_request(br#"{"body": {}, "headers": {"h": 1}}"#, false));
+    let d = json(&mapper_wasm::check_request(
+        br#"{"body": {}, "headers": {"h": 1}}"#,
+        false,
+    ));
     assert_eq!(d[0]["code"], "wrong-type");
     assert_eq!(d[0]["location"]["column"], 31);
-    assert_eq!(json(&mapper_wasm::check_request(br#"{"body": {}}"#, false)), serde_json::json!([]));
+    assert_eq!(
+        json(&mapper_wasm::check_request(br#"{"body": {}}"#, false)),
+        serde_json::json!([])
+    );
 }
 
 #[wasm_bindgen_test]
