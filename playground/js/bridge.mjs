@@ -8,7 +8,7 @@ import { json } from '@codemirror/lang-json';
 import { syntaxHighlighting, HighlightStyle, bracketMatching } from '@codemirror/language';
 import { setDiagnostics, lintGutter } from '@codemirror/lint';
 import { tags } from '@lezer/highlight';
-import { zip } from './zip.mjs';
+import { Zip, ZipPassThrough, strToU8 } from 'fflate';
 
 const highlight = HighlightStyle.define([
   { tag: tags.propertyName, color: 'var(--json-key)' },
@@ -230,9 +230,34 @@ async function copy(text) {
   }
 }
 
+/**
+ * The bytes of a zip archive holding `files` (`[{name, text}]`), stored uncompressed: fflate's
+ * pass-through entries, so no deflate code is bundled (a few small JSON files gain nothing).
+ */
+export function zipFiles(files) {
+  const chunks = [];
+  const archive = new Zip((error, chunk) => {
+    if (error) throw error;
+    chunks.push(chunk);
+  });
+  for (const f of files) {
+    const entry = new ZipPassThrough(f.name);
+    archive.add(entry);
+    entry.push(strToU8(f.text), true);
+  }
+  archive.end();
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
 /** Offer a download of `files` (`[{name, text}]`) as a zip archive. */
 function download(name, filesJson) {
-  const blob = new Blob([zip(JSON.parse(filesJson))], { type: 'application/zip' });
+  const blob = new Blob([zipFiles(JSON.parse(filesJson))], { type: 'application/zip' });
   const a = document.createElement('a');
   a.href = URL.createObjectURL(blob);
   a.download = name;
