@@ -7,6 +7,7 @@ use crate::diagnostic::{Code, Diagnostic, Document};
 use crate::entity::CreateEntity;
 use crate::location::SourceIndex;
 use crate::path::JsonPath;
+use crate::value::TypeName;
 use serde_json::Value;
 
 /// A blueprint: the schema entities of one kind must satisfy.
@@ -84,17 +85,6 @@ const FORMATS: &[&str] = &[
     "blueprints",
 ];
 
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 impl Blueprint {
     /// Read a blueprint from Port's JSON, reporting every problem with its path.
     pub fn from_value(v: &Value) -> Result<Self, Vec<Diagnostic>> {
@@ -143,7 +133,7 @@ impl Blueprint {
             return Err(vec![Diagnostic::error(
                 Code::WrongType,
                 &root,
-                format!("a blueprint must be an object, found {}", kind(v)),
+                format!("a blueprint must be an object, found {}", v.type_with_article()),
             )]);
         };
         let identifier = match o.get("identifier") {
@@ -181,7 +171,7 @@ impl Blueprint {
                     Some(other) => errs.push(Diagnostic::error(
                         Code::WrongType,
                         &sp.key("properties"),
-                        format!("must be an object, found {}", kind(other)),
+                        format!("must be an object, found {}", other.type_with_article()),
                     )),
                 }
                 match schema.get("required") {
@@ -193,7 +183,7 @@ impl Blueprint {
                                 None => errs.push(Diagnostic::error(
                                     Code::WrongType,
                                     &sp.key("required").index(i),
-                                    format!("must be a property name, found {}", kind(r)),
+                                    format!("must be a property name, found {}", r.type_with_article()),
                                 )),
                             }
                         }
@@ -201,14 +191,14 @@ impl Blueprint {
                     Some(other) => errs.push(Diagnostic::error(
                         Code::WrongType,
                         &sp.key("required"),
-                        format!("must be an array, found {}", kind(other)),
+                        format!("must be an array, found {}", other.type_with_article()),
                     )),
                 }
             }
             Some(other) => errs.push(Diagnostic::error(
                 Code::WrongType,
                 &root.key("schema"),
-                format!("must be an object, found {}", kind(other)),
+                format!("must be an object, found {}", other.type_with_article()),
             )),
         }
         let mut relations = Vec::new();
@@ -221,7 +211,7 @@ impl Blueprint {
                         errs.push(Diagnostic::error(
                             Code::WrongType,
                             &p,
-                            format!("a relation must be an object, found {}", kind(def)),
+                            format!("a relation must be an object, found {}", def.type_with_article()),
                         ));
                         continue;
                     };
@@ -232,7 +222,7 @@ impl Blueprint {
                             errs.push(Diagnostic::error(
                                 Code::WrongType,
                                 &p.key(k),
-                                format!("must be a boolean, found {}", kind(other)),
+                                format!("must be a boolean, found {}", other.type_with_article()),
                             ));
                             false
                         }
@@ -269,7 +259,7 @@ impl Blueprint {
             Some(other) => errs.push(Diagnostic::error(
                 Code::WrongType,
                 &root.key("relations"),
-                format!("must be an object, found {}", kind(other)),
+                format!("must be an object, found {}", other.type_with_article()),
             )),
         }
         if errs.is_empty() {
@@ -377,7 +367,10 @@ impl Blueprint {
                                     None => err(
                                         Code::BlueprintRelation,
                                         p.index(i),
-                                        format!("a relation target must be an identifier string, found {}", kind(it)),
+                                        format!(
+                                            "a relation target must be an identifier string, found {}",
+                                            it.type_with_article()
+                                        ),
                                     ),
                                 }
                             }
@@ -388,7 +381,7 @@ impl Blueprint {
                             format!(
                                 "relation `{name}` is `many`: expected an array of `{}` identifiers, found {}",
                                 rel.target,
-                                kind(other)
+                                other.type_with_article()
                             ),
                         ),
                         other => err(
@@ -397,7 +390,7 @@ impl Blueprint {
                             format!(
                                 "relation `{name}` is single: expected one `{}` identifier, found {}",
                                 rel.target,
-                                kind(other)
+                                other.type_with_article()
                             ),
                         ),
                     }
@@ -425,7 +418,7 @@ fn read_property(def: &Value, p: &JsonPath, errs: &mut Vec<Diagnostic>) -> Optio
         errs.push(Diagnostic::error(
             Code::WrongType,
             p,
-            format!("a property schema must be an object, found {}", kind(def)),
+            format!("a property schema must be an object, found {}", def.type_with_article()),
         ));
         return None;
     };
@@ -451,7 +444,7 @@ fn read_property(def: &Value, p: &JsonPath, errs: &mut Vec<Diagnostic>) -> Optio
             errs.push(Diagnostic::error(
                 Code::WrongType,
                 &p.key("type"),
-                format!("must be a string, found {}", kind(other)),
+                format!("must be a string, found {}", other.type_with_article()),
             ));
             None
         }
@@ -463,7 +456,7 @@ fn read_property(def: &Value, p: &JsonPath, errs: &mut Vec<Diagnostic>) -> Optio
             errs.push(Diagnostic::error(
                 Code::WrongType,
                 &p.key(k),
-                format!("must be a number, found {}", kind(other)),
+                format!("must be a number, found {}", other.type_with_article()),
             ));
             None
         }
@@ -501,7 +494,7 @@ fn read_property(def: &Value, p: &JsonPath, errs: &mut Vec<Diagnostic>) -> Optio
             errs.push(Diagnostic::error(
                 Code::WrongType,
                 &p.key("enum"),
-                format!("must be an array, found {}", kind(other)),
+                format!("must be an array, found {}", other.type_with_article()),
             ));
             None
         }
@@ -523,7 +516,7 @@ fn read_property(def: &Value, p: &JsonPath, errs: &mut Vec<Diagnostic>) -> Optio
             errs.push(Diagnostic::error(
                 Code::WrongType,
                 &p.key("pattern"),
-                format!("must be a string, found {}", kind(other)),
+                format!("must be a string, found {}", other.type_with_article()),
             ));
             None
         }
@@ -574,7 +567,7 @@ impl PropertySchema {
                             "a"
                         },
                         ty.name(),
-                        kind(v)
+                        v.type_with_article()
                     ),
                 ));
                 return out;

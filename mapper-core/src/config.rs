@@ -3,6 +3,7 @@
 use crate::diagnostic::{Code, Diagnostic, Document};
 use crate::location::SourceIndex;
 use crate::path::JsonPath;
+use crate::value::TypeName;
 use serde_json::{Map, Value};
 
 /// A whole webhook configuration as Port stores it.
@@ -139,17 +140,6 @@ struct Reader {
     warnings: Vec<Diagnostic>,
 }
 
-fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 impl Reader {
     fn err(&mut self, code: Code, path: &JsonPath, msg: impl Into<String>) {
         self.diagnostics.push(Diagnostic::error(code, path, msg));
@@ -162,7 +152,7 @@ impl Reader {
                 self.err(
                     Code::WrongType,
                     path,
-                    format!("{what} must be an object, found {}", type_name(other)),
+                    format!("{what} must be an object, found {}", other.type_with_article()),
                 );
                 None
             }
@@ -191,7 +181,7 @@ impl Reader {
                 self.err(
                     Code::WrongType,
                     &path.key(key),
-                    format!("`{key}` must be a string, found {}", type_name(other)),
+                    format!("`{key}` must be a string, found {}", other.type_with_article()),
                 );
                 None
             }
@@ -214,7 +204,10 @@ impl Reader {
                 self.err(
                     Code::WrongType,
                     &path.key(key),
-                    format!("`{key}` must be a jq expression (a string), found {}", type_name(other)),
+                    format!(
+                        "`{key}` must be a jq expression (a string), found {}",
+                        other.type_with_article()
+                    ),
                 );
                 None
             }
@@ -297,7 +290,7 @@ impl WebhookConfig {
                     &root,
                     format!(
                         "a configuration must be a webhook object or an array of mappings, found {}",
-                        type_name(other)
+                        other.type_with_article()
                     ),
                 );
                 None
@@ -355,7 +348,7 @@ fn read_webhook(r: &mut Reader, o: &Map<String, Value>, path: &JsonPath) -> Webh
             r.err(
                 Code::WrongType,
                 &path.key("enabled"),
-                format!("`enabled` must be a boolean, found {}", type_name(other)),
+                format!("`enabled` must be a boolean, found {}", other.type_with_article()),
             );
             true
         }
@@ -366,7 +359,7 @@ fn read_webhook(r: &mut Reader, o: &Map<String, Value>, path: &JsonPath) -> Webh
             r.err(
                 Code::WrongType,
                 &path.key("mappings"),
-                format!("`mappings` must be an array, found {}", type_name(other)),
+                format!("`mappings` must be an array, found {}", other.type_with_article()),
             );
             Vec::new()
         }
@@ -510,7 +503,10 @@ fn read_operation(r: &mut Reader, v: Option<&Value>, path: &JsonPath) -> Option<
                     r.err(
                         Code::WrongType,
                         &path.key("deleteDependents"),
-                        format!("`deleteDependents` must be a boolean, found {}", type_name(other)),
+                        format!(
+                            "`deleteDependents` must be a boolean, found {}",
+                            other.type_with_article()
+                        ),
                     );
                     None
                 }
@@ -537,7 +533,7 @@ fn read_operation(r: &mut Reader, v: Option<&Value>, path: &JsonPath) -> Option<
                 }
             }
         }
-        Some(other) => bad(r, type_name(other)),
+        Some(other) => bad(r, other.type_with_article()),
     }
 }
 
@@ -635,7 +631,7 @@ fn read_field(r: &mut Reader, v: &Value, path: &JsonPath, allow_query: bool) -> 
                 path,
                 format!(
                     "expected a jq expression (a string){q}, found {}{hint}",
-                    type_name(other)
+                    other.type_with_article()
                 ),
             );
             None
@@ -665,7 +661,7 @@ fn check_query(r: &mut Reader, v: &Value, path: &JsonPath) {
                     other => r.err(
                         Code::WrongType,
                         &rp,
-                        format!("a search rule must be an object, found {}", type_name(other)),
+                        format!("a search rule must be an object, found {}", other.type_with_article()),
                     ),
                 }
             }
@@ -673,7 +669,7 @@ fn check_query(r: &mut Reader, v: &Value, path: &JsonPath) {
         Some(other) => r.err(
             Code::WrongType,
             &path.key("rules"),
-            format!("`rules` must be an array, found {}", type_name(other)),
+            format!("`rules` must be an array, found {}", other.type_with_article()),
         ),
         None => r.err(Code::MissingKey, path, "a search query needs `rules`"),
     }
@@ -689,7 +685,7 @@ fn check_leaves(r: &mut Reader, o: &Map<String, Value>, path: &JsonPath) {
                         r.err(
                             Code::WrongType,
                             &path.key(k).index(i),
-                            format!("search rule values are jq strings, found {}", type_name(item)),
+                            format!("search rule values are jq strings, found {}", item.type_with_article()),
                         );
                     }
                 }
@@ -697,7 +693,7 @@ fn check_leaves(r: &mut Reader, o: &Map<String, Value>, path: &JsonPath) {
             other => r.err(
                 Code::WrongType,
                 &path.key(k),
-                format!("search rule values are jq strings, found {}", type_name(other)),
+                format!("search rule values are jq strings, found {}", other.type_with_article()),
             ),
         }
     }

@@ -6,6 +6,7 @@ use crate::error::Error;
 use crate::location::SourceIndex;
 use crate::path::JsonPath;
 use crate::value::key_string;
+use crate::value::TypeName;
 use jaq_json::{Map, Val};
 
 const REQUEST_KEYS: &[&str] = &["body", "headers", "queryParams"];
@@ -66,7 +67,7 @@ impl Request {
                 &root,
                 format!(
                     "a request must be an object {{\"body\", \"headers\", \"queryParams\"}}, found {}",
-                    jq_type(&val)
+                    &val.type_with_article()
                 ),
             )]));
         };
@@ -206,18 +207,6 @@ fn located(mut e: Error, bytes: &[u8]) -> Error {
     e
 }
 
-/// jq's name for a value's type, with an article.
-pub(crate) fn jq_type(v: &Val) -> &'static str {
-    match v {
-        Val::Null => "null",
-        Val::Bool(_) => "a boolean",
-        Val::Num(_) => "a number",
-        Val::TStr(_) | Val::BStr(_) => "a string",
-        Val::Arr(_) => "an array",
-        Val::Obj(_) => "an object",
-    }
-}
-
 fn string_map(v: Option<Val>, path: &JsonPath, what: &str, errs: &mut Vec<Diagnostic>) -> Map {
     match v {
         None | Some(Val::Null) => Map::default(),
@@ -228,7 +217,7 @@ fn string_map(v: Option<Val>, path: &JsonPath, what: &str, errs: &mut Vec<Diagno
                     errs.push(Diagnostic::error(
                         Code::WrongType,
                         &path.key(&name),
-                        format!("a {what} value must be a string, found {}", jq_type(v)),
+                        format!("a {what} value must be a string, found {}", v.type_with_article()),
                     ));
                 }
             }
@@ -238,7 +227,10 @@ fn string_map(v: Option<Val>, path: &JsonPath, what: &str, errs: &mut Vec<Diagno
             errs.push(Diagnostic::error(
                 Code::WrongType,
                 path,
-                format!("`headers` must be an object of strings, found {}", jq_type(&other)),
+                format!(
+                    "`headers` must be an object of strings, found {}",
+                    &other.type_with_article()
+                ),
             ));
             Map::default()
         }
@@ -261,7 +253,7 @@ fn query_map(v: Option<Val>, path: &JsonPath, errs: &mut Vec<Diagnostic>) -> Map
                         &path.key(&key_string(k)),
                         format!(
                             "a query parameter must be a string or an array of strings, found {}",
-                            jq_type(v)
+                            v.type_with_article()
                         ),
                     ));
                 }
@@ -272,7 +264,7 @@ fn query_map(v: Option<Val>, path: &JsonPath, errs: &mut Vec<Diagnostic>) -> Map
             errs.push(Diagnostic::error(
                 Code::WrongType,
                 path,
-                format!("`queryParams` must be an object, found {}", jq_type(&other)),
+                format!("`queryParams` must be an object, found {}", &other.type_with_article()),
             ));
             Map::default()
         }

@@ -230,3 +230,48 @@ mod tests {
         assert_eq!(num_to_json(&Num::Float(2.0)), json!(2));
     }
 }
+
+/// The jq type of a value (`null`, `boolean`, `number`, `string`, `array`, `object`), for both
+/// kinds of value the engine holds: one naming for every message.
+pub trait TypeName {
+    /// jq's name of the value's type.
+    fn type_name(&self) -> &'static str;
+
+    /// The name with an article, for sentences: `a string`, `an object`, `null`.
+    fn type_with_article(&self) -> &'static str {
+        match self.type_name() {
+            "boolean" => "a boolean",
+            "number" => "a number",
+            "string" => "a string",
+            "array" => "an array",
+            "object" => "an object",
+            _ => "null",
+        }
+    }
+}
+
+impl TypeName for Value {
+    fn type_name(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::Array(_) => "array",
+            Value::Object(_) => "object",
+        }
+    }
+}
+
+impl TypeName for Val {
+    fn type_name(&self) -> &'static str {
+        match self {
+            Val::Null => "null",
+            Val::Bool(_) => "boolean",
+            Val::Num(_) => "number",
+            Val::TStr(_) | Val::BStr(_) => "string",
+            Val::Arr(_) => "array",
+            Val::Obj(_) => "object",
+        }
+    }
+}

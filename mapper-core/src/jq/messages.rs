@@ -3,18 +3,8 @@
 //! translated where it becomes visible: in `try ... catch` (see [`super::catch`]) and in a
 //! program's error outputs.
 
+use crate::value::TypeName;
 use serde_json::Value;
-
-fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
-}
 
 /// `type (json)`, the JSON text (as jaq printed it, so big numbers keep their digits) cut as
 /// jq cuts it: 11 characters and `...` in jq 1.7, 26 in 1.8.
@@ -29,7 +19,7 @@ fn describe((v, json): &(Value, &str), jq_18: bool) -> String {
     } else {
         json.to_string()
     };
-    format!("{} ({json})", type_name(v))
+    format!("{} ({json})", v.type_name())
 }
 
 /// One JSON value at the start of `s` with its text, and the rest.
@@ -60,9 +50,9 @@ pub fn translate(msg: &str, jq_18: bool) -> Option<String> {
         let (v, rest) = value_prefix(rest)?;
         let k = whole_value(rest.strip_prefix(" with ")?)?;
         return Some(match (&k.0, jq_18) {
-            (_, true) => format!("Cannot index {} with {}", type_name(&v.0), describe(&k, true)),
-            (Value::String(s), false) => format!("Cannot index {} with \"{s}\"", type_name(&v.0)),
-            (k, false) => format!("Cannot index {} with {}", type_name(&v.0), type_name(k)),
+            (_, true) => format!("Cannot index {} with {}", (&v.0).type_name(), describe(&k, true)),
+            (Value::String(s), false) => format!("Cannot index {} with \"{s}\"", (&v.0).type_name()),
+            (k, false) => format!("Cannot index {} with {}", (&v.0).type_name(), k.type_name()),
         });
     }
     if let Some(rest) = msg.strip_prefix("cannot calculate ") {

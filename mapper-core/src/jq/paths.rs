@@ -2,24 +2,13 @@
 //! grows into objects and arrays, arrays grow with `null`s, negative indices count from the
 //! end, and missing paths are no error when deleting.
 
+use crate::value::TypeName;
 use jaq_json::Val;
 use jaq_std::ValT;
 use std::rc::Rc;
 
 /// The largest array index jq lets a path create.
 const MAX_INDEX: f64 = ((i32::MAX >> 2) - 1) as f64;
-
-/// jq's name for the type of a value (`"object"`, `"null"`, ...).
-pub(super) fn kind(v: &Val) -> &'static str {
-    match v {
-        Val::Null => "null",
-        Val::Bool(_) => "boolean",
-        Val::Num(_) => "number",
-        Val::TStr(_) | Val::BStr(_) => "string",
-        Val::Arr(_) => "array",
-        Val::Obj(_) => "object",
-    }
-}
 
 fn is_str(v: &Val) -> bool {
     matches!(v, Val::TStr(_) | Val::BStr(_))
@@ -28,9 +17,13 @@ fn is_str(v: &Val) -> bool {
 /// jq 1.7's wording; jq 1.8 adds the key's value to a non-string key.
 fn index_error(t: &Val, k: &Val) -> String {
     if is_str(k) {
-        format!("Cannot index {} with \"{}\"", kind(t), crate::value::key_string(k))
+        format!(
+            "Cannot index {} with \"{}\"",
+            t.type_name(),
+            crate::value::key_string(k)
+        )
     } else {
-        format!("Cannot index {} with {}", kind(t), kind(k))
+        format!("Cannot index {} with {}", t.type_name(), k.type_name())
     }
 }
 
@@ -138,8 +131,8 @@ fn set(t: Val, k: &Val, v: Val) -> Result<Val, String> {
             Rc::make_mut(&mut a).splice(from..to, insert.iter().cloned());
             Ok(Val::Arr(a))
         }
-        (t, Val::Obj(_)) => Err(format!("Cannot update field at object index of {}", kind(&t))),
-        (t, Val::Arr(_)) => Err(format!("Cannot update field at array index of {}", kind(&t))),
+        (t, Val::Obj(_)) => Err(format!("Cannot update field at object index of {}", &t.type_name())),
+        (t, Val::Arr(_)) => Err(format!("Cannot update field at array index of {}", &t.type_name())),
         (t, k) => Err(index_error(&t, k)),
     }
 }
@@ -174,7 +167,7 @@ pub fn setpath(t: Val, path: &Val, v: Val, jq_18: bool) -> Result<Val, String> {
     go(t, path_items(path)?, v).map_err(|e| match (jq_18, path_items(path)) {
         // jq 1.8: "Cannot index object with number (1)".
         (true, Ok(items)) if e.starts_with("Cannot index ") && !e.ends_with('"') => {
-            let key = items.iter().find(|k| e.ends_with(kind(k)));
+            let key = items.iter().find(|k| e.ends_with(k.type_name()));
             match key {
                 Some(k) => format!("{e} ({})", crate::value::compact(k)),
                 None => e,
@@ -211,9 +204,9 @@ fn del(t: Val, k: &Val) -> Result<Val, String> {
             Ok(Val::Arr(a))
         }
         (t, k) => Err(if is_str(k) {
-            format!("Cannot delete field at object index of {}", kind(&t))
+            format!("Cannot delete field at object index of {}", &t.type_name())
         } else {
-            format!("Cannot delete {} element of {}", kind(k), kind(&t))
+            format!("Cannot delete {} element of {}", k.type_name(), &t.type_name())
         }),
     }
 }

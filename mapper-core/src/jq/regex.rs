@@ -95,7 +95,7 @@ pub fn describe(v: &Val) -> String {
     } else {
         json
     };
-    format!("{} ({json})", super::paths::kind(v))
+    format!("{} ({json})", crate::value::TypeName::type_name(v))
 }
 
 fn as_str(v: &Val) -> Option<&str> {

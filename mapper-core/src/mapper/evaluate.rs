@@ -18,8 +18,8 @@ use crate::config::Operation;
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::entity::{CreateEntity, DeleteEntity, Entity, FieldOutcome, FieldTrace, MapResult};
 use crate::jq::{Evaluation, LimitKind, RunContext};
-use crate::request::jq_type;
 use crate::value::from_val;
+use crate::value::TypeName;
 use jaq_json::{Num, Val};
 use serde_json::Value;
 use std::rc::Rc;
@@ -124,7 +124,7 @@ impl Mapper {
                     Code::ItemsNotArray,
                     format!(
                         "itemsToParse must yield an array, got {}: {}",
-                        jq_type(&other),
+                        other.type_with_article(),
                         crate::value::compact(&other)
                     ),
                 );
@@ -274,7 +274,7 @@ impl Mapper {
                     Code::IdentifierType,
                     format!(
                         "the identifier must be a string, got {}: {}",
-                        jq_type(&other),
+                        other.type_with_article(),
                         crate::value::compact(&other)
                     ),
                 );
