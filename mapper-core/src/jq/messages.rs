@@ -50,9 +50,9 @@ pub fn translate(msg: &str, jq_18: bool) -> Option<String> {
         let (v, rest) = value_prefix(rest)?;
         let k = whole_value(rest.strip_prefix(" with ")?)?;
         return Some(match (&k.0, jq_18) {
-            (_, true) => format!("Cannot index {} with {}", (&v.0).type_name(), describe(&k, true)),
-            (Value::String(s), false) => format!("Cannot index {} with \"{s}\"", (&v.0).type_name()),
-            (k, false) => format!("Cannot index {} with {}", (&v.0).type_name(), k.type_name()),
+            (_, true) => format!("Cannot index {} with {}", v.0.type_name(), describe(&k, true)),
+            (Value::String(s), false) => format!("Cannot index {} with \"{s}\"", v.0.type_name()),
+            (k, false) => format!("Cannot index {} with {}", v.0.type_name(), k.type_name()),
         });
     }
     if let Some(rest) = msg.strip_prefix("cannot calculate ") {
