@@ -11,6 +11,7 @@
 
 #![warn(missing_docs)]
 
+pub mod backtest;
 mod blueprint;
 mod clock;
 pub mod config;

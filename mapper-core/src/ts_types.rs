@@ -3,6 +3,7 @@
 //! file (`mapper-wasm/js/types.d.ts`) is stale; `HOOKMAP_UPDATE=1 cargo test -p mapper-core`
 //! rewrites it (and every other generated file).
 
+use crate::backtest::{Backtest, EntityChange, EntityChangeKind, FieldChange, RequestChange, Verdict};
 use crate::diagnostic::{Code, Diagnostic, Document, Location, Severity};
 use crate::entity::{CreateEntity, DeleteEntity, Entity, FieldOutcome, FieldTrace, MapResult};
 use crate::jq::Span;
@@ -23,6 +24,12 @@ fn declarations() -> String {
         FieldTrace::decl(&cfg),
         FieldOutcome::decl(&cfg),
         Severity::decl(&cfg),
+        Backtest::decl(&cfg),
+        RequestChange::decl(&cfg),
+        Verdict::decl(&cfg),
+        EntityChange::decl(&cfg),
+        EntityChangeKind::decl(&cfg),
+        FieldChange::decl(&cfg),
         Span::decl(&cfg),
         "type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]?: JsonValue } | null;"
             .to_owned(),

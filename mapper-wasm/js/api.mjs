@@ -192,6 +192,18 @@ export function createApi(createGlue, module) {
       return call(() => raw.requestIdentifier(request));
     }
 
+    /** Map each request with `live` and `candidate` and compare (see `backtest`). */
+    static backtest(live, candidate, requests) {
+      if (!(live instanceof Mapper) || !(candidate instanceof Mapper)) {
+        const message = 'backtest(live, candidate, requests) takes two Mappers and an array of requests';
+        throw new MapperError(message, [diagnostic('invalid-argument', 'backtest', message)], 'argument');
+      }
+      const texts = Array.from(requests, (r) => (typeof r === 'string' ? r : JSON.stringify(r)));
+      const a = live.#current();
+      const b = candidate.#current();
+      return call((g) => g.backtest(a, b, texts));
+    }
+
     /** Release the module memory now instead of at garbage collection. */
     free() {
       if (this.#raw !== null) {
@@ -226,6 +238,15 @@ export function createApi(createGlue, module) {
   }
 
   /**
+   * Map each request (JSON text or an object) with the `live` mapper and with `candidate`:
+   * `{total, unchanged, changed, newlyFailing, newlyFixed, requests}`, where each request that
+   * is not unchanged lists its entities' field-level differences.
+   */
+  function backtest(live, candidate, requests) {
+    return Mapper.backtest(live, candidate, requests);
+  }
+
+  /**
    * Check request text without mapping it (`{bodyOnly: true}`: a body-only payload): the
    * problems, each with its code and location in the text; empty for a valid request.
    */
@@ -239,5 +260,5 @@ export function createApi(createGlue, module) {
     return call((g) => g.__panicForTests(message));
   }
 
-  return { Mapper, MapperError, evaluate, verifySignature, signPayload, validateEntity, checkRequest, __panicForTests };
+  return { Mapper, MapperError, evaluate, verifySignature, signPayload, validateEntity, checkRequest, backtest, __panicForTests };
 }

@@ -1,8 +1,8 @@
 // The `hookmap` package's API. The result types (MapResult, Entity, Diagnostic, ...) are
 // generated from the engine's Rust types (./types.d.ts).
-import type { Code, CreateEntity, Diagnostic, Entity, FieldTrace, JsonValue, MapResult } from './types.js';
+import type { Backtest, Code, CreateEntity, Diagnostic, Entity, FieldTrace, JsonValue, MapResult } from './types.js';
 
-export type { Code, CreateEntity, DeleteEntity, Diagnostic, Document, Entity, FieldOutcome, FieldTrace, JsonValue, Location, MapResult, Severity, Span } from './types.js';
+export type { Backtest, Code, CreateEntity, EntityChange, EntityChangeKind, FieldChange, RequestChange, Verdict, DeleteEntity, Diagnostic, Document, Entity, FieldOutcome, FieldTrace, JsonValue, Location, MapResult, Severity, Span } from './types.js';
 
 /** A webhook request as Port builds it. A `Headers` object is accepted for `headers`. */
 export interface WebhookRequest {
@@ -139,6 +139,13 @@ export declare function validateEntity(entity: Entity | CreateEntity, blueprint:
  * location in the text; empty for a valid request. `{ bodyOnly: true }`: a body-only payload.
  */
 export declare function checkRequest(requestJson: string | Uint8Array | ArrayBuffer, options?: { bodyOnly?: boolean }): Diagnostic[];
+
+/**
+ * Map each request (JSON text or an object) with `live` and with `candidate`: how many are
+ * unchanged, changed, newly failing or newly fixed, and for each one that is not unchanged the
+ * field-level difference of its entities (added, removed, changed values).
+ */
+export declare function backtest(live: Mapper, candidate: Mapper, requests: Iterable<string | WebhookRequest>): Backtest;
 
 /** The package version. */
 export declare const version: string;

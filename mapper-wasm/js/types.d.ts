@@ -159,6 +159,90 @@ message: string, };
 
 export type Severity = "error" | "warning";
 
+export type Backtest = { 
+/**
+ * Requests compared.
+ */
+total: number, 
+/**
+ * Requests with the same outcome.
+ */
+unchanged: number, 
+/**
+ * Requests whose entities differ.
+ */
+changed: number, 
+/**
+ * Requests the candidate breaks.
+ */
+newlyFailing: number, 
+/**
+ * Requests the candidate mends.
+ */
+newlyFixed: number, 
+/**
+ * Every request that is not unchanged, in input order.
+ */
+requests: Array<RequestChange>, };
+
+export type RequestChange = { 
+/**
+ * The request's position in the input.
+ */
+index: number, 
+/**
+ * What the change does to it.
+ */
+verdict: Verdict, 
+/**
+ * The entities that differ.
+ */
+entities: Array<EntityChange>, 
+/**
+ * Error codes the candidate reports for it (for a newly failing request, why).
+ */
+errors: Array<Code>, };
+
+export type Verdict = "unchanged" | "changed" | "newly-failing" | "newly-fixed";
+
+export type EntityChange = { 
+/**
+ * Added, removed or changed.
+ */
+kind: EntityChangeKind, 
+/**
+ * `create` or `delete`.
+ */
+operation: string, 
+/**
+ * The entity's blueprint.
+ */
+blueprint: string, 
+/**
+ * The entity's identifier (a string, or a search query).
+ */
+identifier: JsonValue, 
+/**
+ * The fields that differ (every field, for an added or removed entity).
+ */
+fields: Array<FieldChange>, };
+
+export type EntityChangeKind = "added" | "removed" | "changed";
+
+export type FieldChange = { 
+/**
+ * The field, from the entity: `properties.branch`.
+ */
+field: string, 
+/**
+ * Its value with the live configuration (absent: the key is left out).
+ */
+before?: JsonValue, 
+/**
+ * Its value with the candidate (absent: the key is left out).
+ */
+after?: JsonValue, };
+
 export type Span = { 
 /**
  * First byte of the range.

@@ -209,3 +209,13 @@ pub fn check_request(text: &[u8], body_only: bool) -> JsValue {
         Err(e) => to_js(e.diagnostics()),
     }
 }
+
+/// Map each request (JSON text) with `live` and with `candidate`: how many are unchanged,
+/// changed, newly failing or newly fixed, and for each changed one the field-level difference
+/// of its entities (a `Backtest`).
+#[wasm_bindgen(js_name = "backtest")]
+pub fn backtest(live: &crate::mapper::JsMapper, candidate: &crate::mapper::JsMapper, requests: Vec<String>) -> JsValue {
+    let report =
+        mapper_core::backtest::backtest(live.inner(), candidate.inner(), requests.iter().map(|r| r.as_bytes()));
+    to_js(&report)
+}

@@ -117,6 +117,11 @@ impl JsMapper {
         Ok(JsMapper { inner })
     }
 
+    /// The engine's mapper (for functions taking two of them, such as `backtest`).
+    pub(crate) fn inner(&self) -> &Mapper {
+        &self.inner
+    }
+
     /// Compile-time warnings (things Port accepts that are probably not what was meant).
     #[wasm_bindgen(getter)]
     pub fn warnings(&self) -> JsValue {

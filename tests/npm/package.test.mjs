@@ -204,3 +204,25 @@ console.log(JSON.stringify({
   assert.equal(out.notText.code, 'invalid-argument');
   assert.deepEqual(out.after, expected);
 });
+
+test('backtest compares two mappings on the same requests, field by field', () => {
+  const out = node('backtest.mjs', `
+import { Mapper, backtest } from 'hookmap';
+import { readFileSync } from 'node:fs';
+const config = JSON.parse(readFileSync(${JSON.stringify(join(example, 'config.json'))}, 'utf8'));
+const request = JSON.parse(readFileSync(${JSON.stringify(join(example, 'request.json'))}, 'utf8'));
+const candidate = structuredClone(config);
+candidate.mappings[0].entity.properties.state = '.body.state | ascii_downcase';
+const other = structuredClone(request);
+other.body.stack.id = 'second';
+delete other.body.state;
+const report = backtest(new Mapper(config), new Mapper(candidate), [request, JSON.stringify(other), '{"body":']);
+console.log(JSON.stringify(report));`);
+  // The Spacelift request: state FINISHED -> finished. The second has no state: null both ways
+  // (a jq error in the candidate, null in Port), so unchanged. The third is unreadable by both.
+  assert.equal(out.total, 3);
+  assert.equal(out.changed, 1);
+  assert.equal(out.unchanged, 2);
+  assert.deepEqual(out.requests.map((r) => [r.index, r.verdict]), [[0, 'changed']]);
+  assert.deepEqual(out.requests[0].entities[0].fields, [{ field: 'properties.state', before: 'FINISHED', after: 'finished' }]);
+});
