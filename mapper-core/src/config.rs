@@ -1,7 +1,7 @@
 //! The webhook configuration model (Port's JSON), read with every problem reported at its path.
 
 use crate::diagnostic::{Code, Diagnostic, Document};
-use crate::location::SourceIndex;
+use crate::location::LazyConfigIndex;
 use crate::path::JsonPath;
 use crate::value::TypeName;
 use serde_json::{Map, Value};
@@ -253,11 +253,9 @@ impl WebhookConfig {
     pub fn from_json(text: &str) -> Result<ParsedConfig, Vec<Diagnostic>> {
         let value: Value = serde_json::from_str(text)
             .map_err(|e| vec![Diagnostic::json_syntax(Document::Config, "config", text.as_bytes(), &e)])?;
-        let index = SourceIndex::config(text);
+        let index = LazyConfigIndex::new(text);
         let resolve = |mut ds: Vec<Diagnostic>| {
-            if let Some(index) = &index {
-                index.resolve(&mut ds);
-            }
+            index.resolve(&mut ds);
             ds
         };
         match Self::from_value(&value) {

@@ -145,6 +145,34 @@ fn utf16_len(text: &str, start: usize, mut end: usize) -> usize {
     text.get(start..end).map_or(0, |s| s.encode_utf16().count())
 }
 
+/// A configuration's text, indexed only when a diagnostic first needs a location: most
+/// configurations compile without a word and map without one, and indexing every value of the
+/// text cost more than compiling a small configuration.
+#[derive(Debug)]
+pub struct LazyConfigIndex {
+    text: Box<str>,
+    index: std::cell::OnceCell<Option<SourceIndex>>,
+}
+
+impl LazyConfigIndex {
+    /// Keep `text` (a configuration serde_json accepted) for later.
+    pub fn new(text: &str) -> Self {
+        Self {
+            text: text.into(),
+            index: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// Fill in the location of each diagnostic that has a path and none yet.
+    pub fn resolve(&self, diagnostics: &mut [Diagnostic]) {
+        if diagnostics.iter().any(|d| d.location.is_none() && d.path.is_some()) {
+            if let Some(index) = self.index.get_or_init(|| SourceIndex::config(&self.text)) {
+                index.resolve(diagnostics);
+            }
+        }
+    }
+}
+
 /// serde_json's 1-based line and byte column, as a 1-based line and UTF-16 column in `text`.
 pub fn at_line_column(text: &[u8], line: usize, column: usize) -> Option<(usize, usize)> {
     if line == 0 {

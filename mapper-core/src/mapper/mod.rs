@@ -11,7 +11,7 @@ use crate::diagnostic::{Diagnostic, Document, Severity};
 use crate::entity::{FieldTrace, MapResult};
 use crate::error::Error;
 use crate::jq::Limits;
-use crate::location::SourceIndex;
+use crate::location::LazyConfigIndex;
 use crate::request::Request;
 use compile::{CompiledMapping, Compiler, Expr};
 use serde_json::Value;
@@ -72,7 +72,7 @@ pub struct Mapper {
     demand: RequestDemand,
     /// Where everything is in the configuration's text, when compiled from text: diagnostics
     /// found while mapping get their locations from it.
-    source: Option<SourceIndex>,
+    source: Option<LazyConfigIndex>,
 }
 
 impl std::fmt::Debug for Mapper {
@@ -96,19 +96,15 @@ impl Mapper {
                 &e,
             )])
         })?;
-        let source = SourceIndex::config(config);
+        let source = LazyConfigIndex::new(config);
         match Self::compile(&value, options) {
             Ok(mut mapper) => {
-                if let Some(index) = &source {
-                    index.resolve(&mut mapper.warnings);
-                }
-                mapper.source = source;
+                source.resolve(&mut mapper.warnings);
+                mapper.source = Some(source);
                 Ok(mapper)
             }
             Err(Error::Config(mut ds)) => {
-                if let Some(index) = &source {
-                    index.resolve(&mut ds);
-                }
+                source.resolve(&mut ds);
                 Err(Error::Config(ds))
             }
             Err(other) => Err(other),
