@@ -46,7 +46,8 @@ export async function fetchWithRetry(url, init, { deadline, attemptTimeoutMs = 1
     } catch (e) {
       lastError = e;
     }
-    const retryAfter = response ? Number(response.headers.get('retry-after')) : NaN;
+    // (Number(null) is 0: without the header, back off rather than retry at once.)
+    const retryAfter = response?.headers.has('retry-after') ? Number(response.headers.get('retry-after')) : NaN;
     const backoff = Number.isFinite(retryAfter) && retryAfter >= 0
       ? retryAfter * 1000
       : Math.min(baseDelayMs * 2 ** attempt, 5_000) * (0.5 + Math.random() / 2);
@@ -130,7 +131,8 @@ function forget(port) {
  * @param {string} path Path and query, e.g. `/v1/blueprints/b/entities?upsert=true`.
  * @param {unknown} body JSON body, or undefined.
  * @param {{deadline: number}} budget
- * @returns {Promise<{status: number, body: unknown, message: string}>} The final answer (any status).
+ * @returns {Promise<{status: number, body: unknown, message: string, retryAfter: number | null}>} The final
+ *   answer (any status); `retryAfter`: its Retry-After in seconds, if any.
  * @throws {PortError} When Port could not be reached within the budget.
  */
 export async function portRequest(port, method, path, body, budget) {
@@ -152,6 +154,7 @@ export async function portRequest(port, method, path, body, budget) {
       // not JSON
     }
     const message = parsed?.message ?? parsed?.error ?? (text.slice(0, 300) || response.statusText);
-    return { status: response.status, body: parsed, message };
+    const retryAfter = Number(response.headers.get('retry-after'));
+    return { status: response.status, body: parsed, message, retryAfter: response.headers.has('retry-after') && Number.isFinite(retryAfter) ? retryAfter : null };
   }
 }
