@@ -139,7 +139,8 @@ export async function requeue(db, which) {
 
 /**
  * Deliveries the queue may have missed: stored but never sent (a crash between store and send)
- * for longer than `unsentSeconds`, or retrying and overdue by more than `overdueSeconds`.
+ * for longer than `unsentSeconds`; sent, or retrying, and still not processed `overdueSeconds`
+ * after they were due (a lost message; under `wrangler dev`, a reload drops the local queue).
  * @param {D1Database} db
  * @param {{unsentSeconds: number, overdueSeconds: number, limit?: number}} options
  * @returns {Promise<number[]>}
@@ -148,7 +149,7 @@ export async function missed(db, { unsentSeconds, overdueSeconds, limit = 500 })
   const now = Date.now();
   const { results } = await db.prepare(
     `SELECT id FROM deliveries WHERE (outcome = 'queued' AND enqueued_at IS NULL AND time <= ?1)
-       OR (outcome = 'retrying' AND next_attempt_at <= ?2) ORDER BY id LIMIT ?3`,
+       OR (outcome = 'queued' AND enqueued_at <= ?2) OR (outcome = 'retrying' AND next_attempt_at <= ?2) ORDER BY id LIMIT ?3`,
   ).bind(new Date(now - unsentSeconds * 1000).toISOString(), new Date(now - overdueSeconds * 1000).toISOString(), limit).all();
   return results.map((r) => r.id);
 }

@@ -4,7 +4,10 @@
 /** Port's API in the EU region (the default); the US region is https://api.us.getport.io. */
 export const DEFAULT_PORT_API_URL = 'https://api.getport.io';
 
-/** @type {Map<string, {promise: Promise<{authorization: string, expiresAt: number}>}>} */
+// Only settled tokens are shared between invocations, never a pending promise: workerd warns
+// that a promise settled by another request's I/O may hang the one awaiting it when that
+// request ends first (concurrent queue batches would share one token fetch).
+/** @type {Map<string, {authorization: string, expiresAt: number}>} */
 const tokens = new Map();
 
 /** A Port API failure; `transient` says whether a later retry may succeed. */
@@ -83,23 +86,11 @@ async function describe(response) {
 export async function authorization(port, budget) {
   const key = `${port.apiUrl}\n${port.clientId}\n${port.clientSecret}`;
   const cached = tokens.get(key);
-  if (cached) {
-    try {
-      const token = await cached.promise;
-      if (Date.now() < token.expiresAt) return token.authorization;
-    } catch {
-      // a failed fetch: fetch again below
-    }
-    if (tokens.get(key) === cached) tokens.delete(key);
-  }
-  const entry = { promise: fetchToken(port, budget) };
-  tokens.set(key, entry);
-  try {
-    return (await entry.promise).authorization;
-  } catch (e) {
-    if (tokens.get(key) === entry) tokens.delete(key);
-    throw e;
-  }
+  if (cached && Date.now() < cached.expiresAt) return cached.authorization;
+  tokens.delete(key);
+  const token = await fetchToken(port, budget);
+  tokens.set(key, token);
+  return token.authorization;
 }
 
 async function fetchToken(port, budget) {
