@@ -78,6 +78,22 @@ test('a crash between store and send loses nothing: the retry is a duplicate, th
   }
 });
 
+test('a consumer that keeps failing on a message: the queue moves it to the dead-letter queue, recorded dead', async () => {
+  // maxRetries 0: the queue's own dead-lettering after the first failure. The stored row is
+  // corrupted so that the consumer throws on it (a bug's stand-in).
+  const failing = await start(dist, { ...bindings, HOOKMAP_TEST_FAULT: 'crash-after-store', SWEEP_AFTER_SECONDS: '0' }, { maxRetries: 0 });
+  try {
+    assert.equal((await post(failing, '/webhooks/spacelift', run('poison-stack', 'FINISHED', 1))).status, 500);
+    const [stored] = (await (await failing.authed('/deliveries?state=queued')).json()).deliveries;
+    await failing.db.prepare('UPDATE deliveries SET summary = ?2 WHERE id = ?1').bind(stored.id, '{"entities": 5, "diagnostics": []}').run();
+    await failing.scheduled();
+    const row = await failing.settled(stored.id, ['dead']);
+    assert.match(row.message, /dead-letter queue/);
+  } finally {
+    await failing.mf.dispose();
+  }
+});
+
 test('an update older than the last one applied to the entity is skipped as stale', async () => {
   const newer = await accepted(await post(worker, '/webhooks/ordered', run('ordered-stack', 'FINISHED', 2000)));
   assert.equal((await worker.settled(newer)).state, 'applied');

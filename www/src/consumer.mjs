@@ -100,7 +100,14 @@ export async function consume(batch, env, ctx) {
       message.ack();
       continue;
     }
-    work.push(prepare(env, { id, row, message }));
+    try {
+      work.push(prepare(env, { id, row, message }));
+    } catch (e) {
+      // A bug on this delivery alone (its batch-mates go on): the queue retries this message up
+      // to max_retries, then moves it to the dead-letter queue, whose consumer records it dead.
+      console.error(`hookmap: unexpected error preparing delivery ${id}: ${e?.stack ?? e}`);
+      message.retry({ delaySeconds: backoffSeconds(message.attempts, settings) });
+    }
   }
   if (work.length === 0) return;
 
