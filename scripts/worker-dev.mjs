@@ -73,9 +73,10 @@ export async function startDev({ port = 8787, persistTo, stdio = 'inherit', vars
   ], { cwd: www, env, stdio: ['ignore', stdio, 'inherit'], detached: true });
   const base = `http://127.0.0.1:${port}`;
   const exited = new Promise((r) => child.once('exit', r));
-  // wrangler dev does not run cron triggers: run the sweeper (scheduled) every minute, as
+  // wrangler dev runs no cron trigger (and its /cdn-cgi/handler/scheduled answered `exception`
+  // here, wrangler 4.86): run the sweeper through the admin API every minute, as
   // production's `crons = ["* * * * *"]` does.
-  const cron = setInterval(() => fetch(`${base}/cdn-cgi/handler/scheduled?cron=*+*+*+*+*`).catch(() => {}), 60_000);
+  const cron = setInterval(() => fetch(`${base}/api/sweep`, { method: 'POST', headers: adminHeaders() }).catch(() => {}), 60_000);
   cron.unref();
   const stop = async () => {
     clearInterval(cron);

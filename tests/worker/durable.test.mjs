@@ -67,6 +67,7 @@ test('a crash between store and send loses nothing: the retry is a duplicate, th
     await new Promise((r) => setTimeout(r, 1000));
     assert.equal((await crashing.delivery(stored.id)).state, 'queued');
     assert.equal((await crashing.authed('/entities/space_lift_stack/crash-stack')).status, 404);
+    assert.equal((await crashing.fetch('/api/sweep', { method: 'POST' })).status, 401);
     await crashing.scheduled();
     assert.equal((await crashing.settled(stored.id)).state, 'applied');
     assert.equal((await entity(crashing, 'crash-stack')).properties.state, 'FINISHED');
@@ -86,7 +87,10 @@ test('a consumer that keeps failing on a message: the queue moves it to the dead
     assert.equal((await post(failing, '/webhooks/spacelift', run('poison-stack', 'FINISHED', 1))).status, 500);
     const [stored] = (await (await failing.authed('/deliveries?state=queued')).json()).deliveries;
     await failing.db.prepare('UPDATE deliveries SET summary = ?2 WHERE id = ?1').bind(stored.id, '{"entities": 5, "diagnostics": []}').run();
-    await failing.scheduled();
+    // The sweeper, run through the admin API this time.
+    const swept = await failing.fetch('/api/sweep', { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    assert.equal(swept.status, 200);
+    assert.deepEqual((await swept.json()).requeued, [stored.id]);
     const row = await failing.settled(stored.id, ['dead']);
     assert.match(row.message, /dead-letter queue/);
   } finally {

@@ -1,9 +1,11 @@
 // The admin API (POST /api/…), behind `Authorization: Bearer <ADMIN_TOKEN>` (auth.mjs):
 //   POST /api/deliveries/{id}/replay   re-queue one stored delivery (any state but a refusal)
 //   POST /api/dead-letters/replay      re-queue every dead delivery
+//   POST /api/sweep                    run the sweeper now (the cron runs it every minute)
 // A replay starts over: attempts and the retry budget reset, every entity is applied again
 // (still subject to the ordering check).
 import { requireAdmin } from './auth.mjs';
+import { sweep } from './consumer.mjs';
 import * as deliveries from './deliveries.mjs';
 import { fail, json } from './http.mjs';
 
@@ -49,4 +51,18 @@ export async function replayDead(request, env) {
   const ids = await deliveries.requeue(env.DB, { state: 'dead' });
   await send(env, ids);
   return json(202, { ok: true, replayed: ids.length, deliveryIds: ids, status: 'queued' });
+}
+
+/**
+ * POST /api/sweep: run the sweeper now (`wrangler dev` runs no cron; `make worker` calls this
+ * every minute).
+ * @param {Request} request
+ * @param {Record<string, any>} env
+ * @returns {Promise<Response>}
+ */
+export async function sweepNow(request, env) {
+  const denied = await requireAdmin(request, env);
+  if (denied) return denied;
+  const { requeued } = await sweep(env);
+  return json(200, { ok: true, requeued });
 }

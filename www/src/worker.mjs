@@ -4,10 +4,11 @@
 //   GET  /deliveries                          deliveries, state and results  READ_TOKEN/ADMIN_TOKEN
 //   POST /api/deliveries/{id}/replay          re-queue one delivery          ADMIN_TOKEN
 //   POST /api/dead-letters/replay             re-queue every dead delivery   ADMIN_TOKEN
+//   POST /api/sweep                           run the sweeper now            ADMIN_TOKEN
 //   anything else                             the playground (static assets)
 // queue():     the consumer of the DELIVERIES queue (and of its dead-letter queue)
 // scheduled(): the sweeper (queues stored deliveries that were never sent)
-import { replayDead, replayOne } from './admin.mjs';
+import { replayDead, replayOne, sweepNow } from './admin.mjs';
 import { consume, sweep } from './consumer.mjs';
 import { fail, json } from './http.mjs';
 import { ingest } from './ingest.mjs';
@@ -61,7 +62,11 @@ export async function route(request, env, ctx) {
       if (request.method !== 'POST') return methods('POST');
       return replayDead(request, env);
     }
-    return fail(404, 'not_found', `nothing at ${url.pathname}; the admin API has POST /api/deliveries/<id>/replay and POST /api/dead-letters/replay`);
+    if (rest.length === 1 && rest[0] === 'sweep') {
+      if (request.method !== 'POST') return methods('POST');
+      return sweepNow(request, env);
+    }
+    return fail(404, 'not_found', `nothing at ${url.pathname}; the admin API has POST /api/deliveries/<id>/replay, POST /api/dead-letters/replay and POST /api/sweep`);
   }
   if (env.ASSETS) return env.ASSETS.fetch(request);
   return fail(404, 'not_found', `nothing at ${url.pathname}`);
@@ -101,6 +106,11 @@ export default {
    * @param {ExecutionContext} ctx
    */
   async scheduled(controller, env, ctx) {
-    await sweep(env);
+    try {
+      await sweep(env);
+    } catch (e) {
+      console.error(`hookmap: the sweeper failed: ${e?.stack ?? e}`);
+      throw e;
+    }
   },
 };
