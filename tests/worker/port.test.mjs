@@ -169,6 +169,16 @@ test('a 429 with Retry-After: the delivery waits that long (retrying, next time 
   assert.ok(calls[1].at - calls[0].at >= 1900, `retried after ${calls[1].at - calls[0].at} ms, Retry-After was 2 s`);
 });
 
+test('a 429 whose Retry-After is an HTTP date is waited for too', async () => {
+  const mark = port.requests.length;
+  port.plan.bulk.push({ status: 429, body: { ok: false, error: 'rate_limited' }, headers: { 'retry-after': new Date(Date.now() + 3000).toUTCString() } });
+  const row = await worker.settled(await deliver('spacelift', stack('rate-limited-date')));
+  assert.equal(row.state, 'applied');
+  const calls = bulkCalls(since(mark));
+  assert.equal(calls.length, 2);
+  assert.ok(calls[1].at - calls[0].at >= 1500, `retried after ${calls[1].at - calls[0].at} ms, Retry-After was about 2-3 s ahead`);
+});
+
 test('a 207 with one failed entity: that entity is recorded failed (not retried), the others applied', async () => {
   const mark = port.requests.length;
   port.plan.bulk.push({
@@ -244,6 +254,26 @@ test('GET /entities says entities are in Port when the Port target is set', asyn
   const res = await worker.authed('/entities/space_lift_stack/ai-agent');
   assert.equal(res.status, 404);
   assert.equal((await res.json()).error, 'catalog_is_port');
+});
+
+test('retries go on past the queue\'s own max_retries (the budget is kept in D1): re-sent, not dead-lettered', async () => {
+  // The queue gives up after 2 retries (3 attempts); QUEUE_MAX_RETRIES tells the consumer so.
+  const capped = await start(dist, {
+    WEBHOOKS: JSON.stringify(webhooks), WEBHOOK_SECRET: SECRET,
+    PORT_CLIENT_ID: 'client-id', PORT_CLIENT_SECRET: 'client-secret', PORT_API_URL: portUrl,
+    QUEUE_MAX_RETRIES: '2', RETRY_MAX_SECONDS: '1',
+  }, { maxRetries: 2 });
+  try {
+    port.plan.always = 503;
+    const id = await deliver('spacelift', stack('beyond-max-retries'), capped);
+    await waitFor(async () => (await capped.delivery(id)).attempts >= 5, 30_000, () => 'five attempts while Port is down');
+    assert.equal((await capped.delivery(id)).state, 'retrying');
+    port.plan.always = null;
+    assert.equal((await capped.settled(id, ['applied'])).state, 'applied');
+  } finally {
+    port.plan.always = null;
+    await capped.mf.dispose();
+  }
 });
 
 test('past the retry budget a delivery is dead-lettered; the admin replays dead letters', async () => {

@@ -25,6 +25,19 @@ export class PortError extends Error {
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A response's Retry-After in seconds (delay-seconds or an HTTP date), or null.
+ * @param {Response} response
+ * @returns {number | null}
+ */
+export function retryAfterSeconds(response) {
+  const value = response.headers.get('retry-after');
+  if (value === null || value.trim() === '') return null;
+  if (/^\s*\d+(\.\d+)?\s*$/.test(value)) return Number(value);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, (at - Date.now()) / 1000);
+}
 const retryable = (status) => status === 429 || status >= 500;
 
 /**
@@ -49,9 +62,8 @@ export async function fetchWithRetry(url, init, { deadline, attemptTimeoutMs = 1
     } catch (e) {
       lastError = e;
     }
-    // (Number(null) is 0: without the header, back off rather than retry at once.)
-    const retryAfter = response?.headers.has('retry-after') ? Number(response.headers.get('retry-after')) : NaN;
-    const backoff = Number.isFinite(retryAfter) && retryAfter >= 0
+    const retryAfter = response ? retryAfterSeconds(response) : null;
+    const backoff = retryAfter !== null
       ? retryAfter * 1000
       : Math.min(baseDelayMs * 2 ** attempt, 5_000) * (0.5 + Math.random() / 2);
     if (Date.now() + backoff >= deadline) {
@@ -123,7 +135,7 @@ function forget(port) {
  * @param {unknown} body JSON body, or undefined.
  * @param {{deadline: number}} budget
  * @returns {Promise<{status: number, body: unknown, message: string, retryAfter: number | null}>} The final
- *   answer (any status); `retryAfter`: its Retry-After in seconds, if any.
+ *   answer (any status); `retryAfter`: its Retry-After in seconds (a number or an HTTP date), if any.
  * @throws {PortError} When Port could not be reached within the budget.
  */
 export async function portRequest(port, method, path, body, budget) {
@@ -145,7 +157,6 @@ export async function portRequest(port, method, path, body, budget) {
       // not JSON
     }
     const message = parsed?.message ?? parsed?.error ?? (text.slice(0, 300) || response.statusText);
-    const retryAfter = Number(response.headers.get('retry-after'));
-    return { status: response.status, body: parsed, message, retryAfter: response.headers.has('retry-after') && Number.isFinite(retryAfter) ? retryAfter : null };
+    return { status: response.status, body: parsed, message, retryAfter: retryAfterSeconds(response) };
   }
 }
