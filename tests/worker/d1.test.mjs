@@ -108,6 +108,7 @@ test('a signed Spacelift delivery answers 202 queued with a preview, and the con
   assert.equal(latest.state, 'applied');
   assert.equal(latest.status, 202);
   assert.match(latest.configVersion, /^[0-9a-f]{16}$/);
+  assert.equal(latest.appliedConfigVersion, latest.configVersion);
 });
 
 test('the stored request keeps the headers but not the signature, authorization or cookies', async () => {

@@ -188,6 +188,7 @@ function prepare(env, w) {
     return w;
   }
   w.diagnostics = result.diagnostics.slice(0, AUDIT_DIAGNOSTICS);
+  w.configVersion = hook.version;
   if (hook.orderBy) {
     try {
       const out = evaluate(hook.orderBy, JSON.parse(text), { port: true }).outputs?.[0];
@@ -318,6 +319,7 @@ function finish(env, work, settings, retryAfter) {
       decisions.push(async () => w.message.ack());
     }
     const summary = { entities: results, diagnostics: w.diagnostics };
+    if (w.configVersion) summary.appliedConfigVersion = w.configVersion;
     if (message) summary.message = message;
     statements.push(deliveries.updateStatement(db, w.id, {
       state, applied, failed: w.problem ? 0 : failed, summary, attempts, nextAttemptAt, firstFailureAt, orderKey: w.orderKey,

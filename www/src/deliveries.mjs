@@ -193,6 +193,7 @@ export async function list(db, { limit = 50, webhook = null, state = null, id = 
       nextAttemptAt: r.next_attempt_at,
       updatedAt: r.updated_at,
       configVersion: r.config_version,
+      appliedConfigVersion: summary.appliedConfigVersion ?? null,
       orderKey: r.order_key,
       message: summary.message,
       entities: summary.entities ?? [],
