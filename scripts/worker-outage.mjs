@@ -10,7 +10,9 @@
 //   node scripts/worker-outage.mjs [--outage-seconds 240] [--deliveries 40] [--max-wait-seconds 900]
 //
 // The worker runs with its production retry settings (first retry after about 10 s, doubling,
-// capped at 30 min) unless --retry-base-seconds is given.
+// capped at 30 min) unless --retry-base-seconds is given. Don't edit www/ during a run: wrangler
+// dev reloads the worker and its local queue drops the messages in flight (the sweeper sends
+// them again only 15 min later).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';

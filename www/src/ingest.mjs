@@ -111,8 +111,9 @@ export async function ingest(request, env, ctx, id, key = null) {
   } catch {
     return answerAndRecord(env, { webhook: id, status: 400, outcome: 'rejected', body: { ok: false, error: 'invalid_utf8', message: 'the body is not valid UTF-8 text' } });
   }
+  let body;
   try {
-    JSON.parse(text);
+    body = JSON.parse(text);
   } catch (e) {
     const place = jsonErrorPlace(hook.mapper, text, e);
     const where = place.line !== undefined ? ` at line ${place.line}, column ${place.column}` : '';
@@ -126,7 +127,8 @@ export async function ingest(request, env, ctx, id, key = null) {
   // and signatures, the query. The preview maps exactly that.
   const headers = deliveries.storableHeaders(request.headers, hook.security?.signatureHeaderName);
   const headersJson = JSON.stringify(headers);
-  const queryJson = JSON.stringify(queryParams(new URL(request.url)));
+  const query = queryParams(new URL(request.url));
+  const queryJson = JSON.stringify(query);
   let preview;
   try {
     preview = JSON.parse(hook.mapper.mapJson(requestText(text, headersJson, queryJson)));
@@ -144,7 +146,7 @@ export async function ingest(request, env, ctx, id, key = null) {
   let requestId = null;
   if (hook.security?.requestIdentifierPath) {
     try {
-      requestId = dedupe.identityKey(hook.mapper.requestIdentifier({ body: JSON.parse(text), headers, queryParams: JSON.parse(queryJson) }));
+      requestId = dedupe.identityKey(hook.mapper.requestIdentifier({ body, headers, queryParams: query }));
     } catch (e) {
       if (!(e instanceof MapperError)) throw e;
     }
@@ -153,7 +155,7 @@ export async function ingest(request, env, ctx, id, key = null) {
   let stored;
   try {
     stored = await deliveries.store(env.DB, {
-      webhook: id, requestId, body: text, headers, query: JSON.parse(queryJson), configVersion: hook.version,
+      webhook: id, requestId, body: text, headers, query, configVersion: hook.version,
       diagnostics: preview.diagnostics.slice(0, AUDIT_DIAGNOSTICS),
     }, number(env.DEDUPE_TTL_SECONDS, dedupe.DEFAULT_TTL_SECONDS));
   } catch (e) {
