@@ -86,7 +86,7 @@ export async function consume(batch, env, ctx) {
     rows = await deliveries.load(env.DB, [...byId.keys()]);
   } catch (e) {
     console.error(`hookmap: D1 error loading deliveries ${[...byId.keys()].join(', ')}: ${e.message}; retrying the batch`);
-    for (const m of batch.messages) retryMessage(env, m, Number(m.body?.id), backoffSeconds(m.attempts, settings));
+    for (const [id, ms] of byId) for (const m of ms) await retryMessage(env, m, id, backoffSeconds(m.attempts, settings));
     return;
   }
 
@@ -115,7 +115,7 @@ export async function consume(batch, env, ctx) {
     await skipStale(env.DB, work);
   } catch (e) {
     console.error(`hookmap: D1 error reading entity order: ${e.message}; retrying the batch`);
-    for (const w of work) retryMessage(env, w.message, w.id, backoffSeconds(w.message.attempts, settings));
+    for (const w of work) await retryMessage(env, w.message, w.id, backoffSeconds(w.message.attempts, settings));
     return;
   }
 
@@ -143,7 +143,7 @@ export async function consume(batch, env, ctx) {
       // The catalog may have changed, but the states could not be written: retry; entities
       // are applied again (an upsert with the same values, a delete of an absent entity).
       console.error(`hookmap: D1 error recording the states of deliveries ${work.map((w) => w.id).join(', ')}: ${e.message}; retrying them`);
-      for (const w of work) retryMessage(env, w.message, w.id, backoffSeconds(w.message.attempts, settings));
+      for (const w of work) await retryMessage(env, w.message, w.id, backoffSeconds(w.message.attempts, settings));
       return;
     }
   }
