@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // Runs hookmap's worker locally with `wrangler dev` (workerd, fully local: no login, no
-// metrics), with a local D1 (migrations applied) and the built-in catalog, serving the
-// product's Spacelift example configuration as webhook `spacelift`, signed like Spacelift
-// (x-signature-256, sha256, prefix `sha256=`) with the secret `dev-secret` or $WEBHOOK_SECRET.
-// Prints a ready-to-paste signed curl for the seed payload. Used by `make worker` and by
-// scripts/worker-load.mjs.
+// metrics): the producer (POST /webhooks/...) and the queue consumer in one process, with a
+// local queue and its dead-letter queue, a local D1 (migrations applied) and the built-in
+// catalog, serving the product's Spacelift example configuration as webhook `spacelift`, signed
+// like Spacelift (x-signature-256, sha256, prefix `sha256=`) with the secret `dev-secret` or
+// $WEBHOOK_SECRET. ADMIN_TOKEN is `dev-admin` or $ADMIN_TOKEN (it also reads /entities and
+// /deliveries). Prints a ready-to-paste signed curl for the seed payload. Used by `make worker`,
+// scripts/worker-load.mjs and scripts/worker-outage.mjs.
 //
 //   node scripts/worker-dev.mjs [--port 8787] [--persist-to DIR]
 import { execFileSync, spawn } from 'node:child_process';
@@ -31,6 +33,12 @@ export const SECURITY = {
 /** The secret the dev webhook checks signatures with. */
 export const secret = () => process.env.WEBHOOK_SECRET || 'dev-secret';
 
+/** The admin token of the dev worker (reads and the admin API). */
+export const adminToken = () => process.env.ADMIN_TOKEN || 'dev-admin';
+
+/** Headers that authenticate a read or an admin call to the dev worker. */
+export const adminHeaders = () => ({ authorization: `Bearer ${adminToken()}` });
+
 /** The WEBHOOKS binding: the example configuration as `spacelift`, with SECURITY. */
 export function webhooks() {
   const config = JSON.parse(readFileSync(join(example, 'config.json'), 'utf8'));
@@ -51,19 +59,27 @@ export function curl(base, body) {
 
 /**
  * Apply the D1 migrations locally, then start `wrangler dev` on 127.0.0.1.
- * @param {{port?: number, persistTo?: string, stdio?: 'inherit' | 'ignore'}} [options]
+ * @param {{port?: number, persistTo?: string, stdio?: 'inherit' | 'ignore', vars?: Record<string, string>}} [options]
+ *   `vars`: more bindings (e.g. the Port target's PORT_CLIENT_ID, PORT_API_URL).
  * @returns {Promise<{child: import('node:child_process').ChildProcess, base: string, stop: () => Promise<void>}>} Once it answers.
  */
-export async function startDev({ port = 8787, persistTo, stdio = 'inherit' } = {}) {
+export async function startDev({ port = 8787, persistTo, stdio = 'inherit', vars = {} } = {}) {
   const persist = persistTo ? ['--persist-to', resolve(persistTo)] : [];
   execFileSync(wrangler, ['d1', 'migrations', 'apply', 'DB', '--local', ...persist], { cwd: www, env, stdio: [ 'ignore', stdio, 'inherit'] });
   const child = spawn(wrangler, [
     'dev', '--local', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', '0', '--show-interactive-dev-session=false', ...persist,
-    '--var', `WEBHOOKS:${JSON.stringify(webhooks())}`, '--var', `WEBHOOK_SECRET:${secret()}`,
+    '--var', `WEBHOOKS:${JSON.stringify(webhooks())}`, '--var', `WEBHOOK_SECRET:${secret()}`, '--var', `ADMIN_TOKEN:${adminToken()}`,
+    ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]),
   ], { cwd: www, env, stdio: ['ignore', stdio, 'inherit'], detached: true });
   const base = `http://127.0.0.1:${port}`;
   const exited = new Promise((r) => child.once('exit', r));
+  // wrangler dev runs no cron trigger (and its /cdn-cgi/handler/scheduled answered `exception`
+  // here, wrangler 4.86): run the sweeper through the admin API every minute, as
+  // production's `crons = ["* * * * *"]` does.
+  const cron = setInterval(() => fetch(`${base}/api/sweep`, { method: 'POST', headers: adminHeaders() }).catch(() => {}), 60_000);
+  cron.unref();
   const stop = async () => {
+    clearInterval(cron);
     if (child.exitCode === null) {
       try {
         process.kill(-child.pid, 'SIGTERM');
@@ -77,7 +93,7 @@ export async function startDev({ port = 8787, persistTo, stdio = 'inherit' } = {
   for (;;) {
     if (child.exitCode !== null) throw new Error(`wrangler dev exited with ${child.exitCode}`);
     try {
-      if ((await fetch(`${base}/deliveries?limit=1`)).ok) break;
+      if ((await fetch(`${base}/deliveries?limit=1`, { headers: adminHeaders() })).ok) break;
     } catch {
       // not listening yet
     }
@@ -98,13 +114,15 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const dev = await startDev({ port: Number(arg('--port') ?? 8787), persistTo: arg('--persist-to') });
   const body = seedBody();
   console.log(`
-hookmap worker on ${dev.base} (built-in D1 catalog; webhook 'spacelift', secret ${process.env.WEBHOOK_SECRET ? '$WEBHOOK_SECRET' : "'dev-secret'"}).
-Send the seed delivery, signed (a second send is a duplicate: 200):
+hookmap worker on ${dev.base}: producer and queue consumer (local queue hookmap-deliveries and
+its dead-letter queue, local D1, built-in catalog); webhook 'spacelift', secret ${process.env.WEBHOOK_SECRET ? '$WEBHOOK_SECRET' : "'dev-secret'"};
+ADMIN_TOKEN set to ${process.env.ADMIN_TOKEN ? '$ADMIN_TOKEN' : "'dev-admin'"} (reads /entities and /deliveries, and the admin API).
+Send the seed delivery, signed (202 queued; a second send is a duplicate: 200):
 
 ${curl(dev.base, body)}
 
-Then:  curl ${dev.base}/entities/space_lift_stack/ai-agent
-       curl ${dev.base}/deliveries
+Then:  curl -H 'authorization: Bearer ${adminToken()}' ${dev.base}/entities/space_lift_stack/ai-agent
+       curl -H 'authorization: Bearer ${adminToken()}' ${dev.base}/deliveries
 Ctrl-C stops it.
 `);
   const quit = async () => {

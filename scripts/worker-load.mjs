@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // A local load run of the worker: signed Spacelift deliveries with varied stack ids (and a new
 // run id each, so none is a duplicate) against `wrangler dev` on 127.0.0.1, with autocannon,
-// bounded in count and time. Prints requests/s, latency percentiles, errors, and checks that
-// D1 holds exactly one entity per distinct stack sent. Not part of `make test`.
+// bounded in count and time. Prints requests/s and latency percentiles of the accepting side
+// (202 queued), then waits for the queue consumer to apply everything and prints how long that
+// took (deliveries applied/s), and checks that D1 holds exactly one entity per distinct stack
+// sent and every delivery is applied. Not part of `make test`.
 //
 //   node scripts/worker-load.mjs [--requests 3000] [--stacks 250] [--connections 8] [--max-seconds 90]
 import { execFileSync } from 'node:child_process';
@@ -12,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { sign, startDev } from './worker-dev.mjs';
+import { adminHeaders, sign, startDev } from './worker-dev.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const arg = (name, fallback) => {
@@ -23,6 +25,7 @@ const REQUESTS = arg('--requests', 3000);
 const STACKS = arg('--stacks', 250);
 const CONNECTIONS = arg('--connections', 8);
 const MAX_SECONDS = arg('--max-seconds', 90);
+const DRAIN_SECONDS = arg('--drain-seconds', 300);
 
 const freePort = () => new Promise((resolve) => {
   const s = createServer().listen(0, '127.0.0.1', () => {
@@ -38,7 +41,7 @@ const sent = new Set();
 let n = 0;
 try {
   // Warm the isolate (module compile) before measuring.
-  await fetch(`${dev.base}/deliveries?limit=1`);
+  await fetch(`${dev.base}/deliveries?limit=1`, { headers: adminHeaders() });
   const started = Date.now();
   const result = await new Promise((resolve, reject) => {
     const instance = autocannon({
@@ -66,11 +69,27 @@ try {
   });
   const seconds = (Date.now() - started) / 1000;
 
+  // The consumer applies what was accepted: wait until nothing is queued or retrying.
+  const pending = async () => {
+    let total = 0;
+    for (const state of ['queued', 'retrying']) {
+      total += (await (await fetch(`${dev.base}/deliveries?state=${state}&limit=500`, { headers: adminHeaders() })).json()).deliveries.length;
+    }
+    return total;
+  };
+  const drainDeadline = Date.now() + DRAIN_SECONDS * 1000;
+  let left = await pending();
+  while (left > 0 && Date.now() < drainDeadline) {
+    await new Promise((r) => setTimeout(r, 500));
+    left = await pending();
+  }
+  const appliedSeconds = (Date.now() - started) / 1000;
+
   const count = async (path) => {
     let total = 0;
     let after = null;
     for (;;) {
-      const page = await (await fetch(`${dev.base}${path}?limit=1000${after ? `&after=${encodeURIComponent(after)}` : ''}`)).json();
+      const page = await (await fetch(`${dev.base}${path}?limit=1000${after ? `&after=${encodeURIComponent(after)}` : ''}`, { headers: adminHeaders() })).json();
       total += page.entities.length;
       if (!page.next) return total;
       after = page.next;
@@ -90,6 +109,9 @@ try {
     connections: CONNECTIONS,
     requestsPerSecond: Number((result.requests.total / result.duration).toFixed(0)),
     latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max },
+    allAppliedAfterSeconds: Number(appliedSeconds.toFixed(1)),
+    appliedPerSecond: Number((result.requests.total / appliedSeconds).toFixed(0)),
+    stillPending: left,
     statusCodes: codes,
     errors: result.errors,
     timeouts: result.timeouts,
@@ -101,7 +123,8 @@ try {
   };
   console.log(JSON.stringify(report, null, 2));
   const ok = result.errors === 0 && result.timeouts === 0 && result.non2xx === 0 && codes['202'] === result.requests.total
-    && inD1 === sent.size && viaApi === sent.size && result.requests.total === REQUESTS;
+    && inD1 === sent.size && viaApi === sent.size && result.requests.total === REQUESTS
+    && left === 0 && outcomes.applied === REQUESTS;
   console.log(ok ? 'load run: OK (zero errors, one entity per distinct stack)' : 'load run: FAILED');
   process.exitCode = ok ? 0 : 1;
 } finally {

@@ -1,9 +1,10 @@
-// The worker with its built-in catalog (D1), in workerd (miniflare): ingestion, refusals,
-// duplicates, jq errors, merge semantics, the audit log and the read endpoints.
+// The worker with its built-in catalog (D1), in workerd (miniflare): accepted deliveries are
+// stored, queued and applied by the queue consumer; refusals, duplicates, jq errors, merge
+// semantics, the delivery log and the read endpoints.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { bundle, cleanup, example, readJson, sign, start } from './harness.mjs';
+import { ADMIN_TOKEN, bundle, cleanup, example, READ_TOKEN, readJson, sign, start } from './harness.mjs';
 
 const SECRET = 'test-secret-d1';
 const config = readJson(join(example, 'config.json'));
@@ -60,19 +61,35 @@ function deliver(id, body, { secret = SECRET, signature, headers = {} } = {}) {
 }
 
 const withStack = (id, changes = {}) => ({ ...seed.body, ...changes, stack: { ...seed.body.stack, id, name: id } });
-const getEntity = async (bp, id) => worker.fetch(`/entities/${encodeURIComponent(bp)}/${encodeURIComponent(id)}`);
-const deliveries = async () => (await (await worker.fetch('/deliveries?limit=500')).json()).deliveries;
+const getEntity = async (bp, id) => worker.authed(`/entities/${encodeURIComponent(bp)}/${encodeURIComponent(id)}`);
+const deliveries = async () => (await (await worker.authed('/deliveries?limit=500')).json()).deliveries;
+/** Deliver, expect 202 queued, and wait until the consumer has applied it; returns [answer, row]. */
+async function deliverApplied(id, body, options, states = ['applied']) {
+  const res = await deliver(id, body, options);
+  const answer = await res.json();
+  assert.equal(res.status, 202, JSON.stringify(answer));
+  assert.equal(answer.status, 'queued');
+  const row = await worker.settled(answer.deliveryId);
+  assert.ok(states.includes(row.state), JSON.stringify(row));
+  return [answer, row];
+}
 
-test('a signed Spacelift delivery answers 202 and its entity is readable with the expected properties', async () => {
+test('a signed Spacelift delivery answers 202 queued with a preview, and the consumer applies it', async () => {
   const res = await deliver('spacelift', seed.body);
   const summary = await res.json();
   assert.equal(res.status, 202, JSON.stringify(summary));
   assert.equal(summary.ok, true);
-  assert.equal(summary.target, 'd1');
-  assert.equal(summary.applied, expected.length);
-  assert.deepEqual(summary.entities.map((e) => [e.operation, e.blueprint, e.identifier, e.status]),
-    expected.map((e) => [e.operation, e.blueprint, e.identifier, 'applied']));
+  assert.equal(summary.status, 'queued');
+  assert.ok(Number.isInteger(summary.deliveryId));
+  // The preview: the entities exactly as the engine maps them (the signature header is not stored,
+  // and this mapping does not read headers).
+  assert.deepEqual(summary.entities, expected);
   assert.deepEqual(summary.diagnostics, []);
+  const row = await worker.settled(summary.deliveryId);
+  assert.equal(row.state, 'applied');
+  assert.equal(row.applied, expected.length);
+  assert.deepEqual(row.entities.map((e) => [e.operation, e.blueprint, e.identifier, e.status]),
+    expected.map((e) => [e.operation, e.blueprint, e.identifier, 'applied']));
 
   for (const want of expected) {
     const got = await getEntity(want.blueprint, want.identifier);
@@ -84,12 +101,29 @@ test('a signed Spacelift delivery answers 202 and its entity is readable with th
     assert.deepEqual(entity.relations, want.relations);
     assert.ok(!Number.isNaN(Date.parse(entity.createdAt)) && entity.updatedAt >= entity.createdAt);
   }
-  const list = await (await worker.fetch(`/entities/${expected[0].blueprint}`)).json();
+  const list = await (await worker.authed(`/entities/${expected[0].blueprint}`)).json();
   assert.ok(list.entities.some((e) => e.identifier === expected[0].identifier));
   const [latest] = await deliveries();
   assert.equal(latest.webhook, 'spacelift');
-  assert.equal(latest.outcome, 'applied');
+  assert.equal(latest.state, 'applied');
   assert.equal(latest.status, 202);
+  assert.match(latest.configVersion, /^[0-9a-f]{16}$/);
+  assert.equal(latest.appliedConfigVersion, latest.configVersion);
+});
+
+test('the stored request keeps the headers but not the signature, authorization or cookies', async () => {
+  const text = JSON.stringify(withStack('headers-kept'));
+  const res = await worker.fetch('/webhooks/spacelift', {
+    method: 'POST', body: text,
+    headers: { 'content-type': 'application/json', 'x-signature-256': sign(text, SECRET), authorization: 'Basic c2VjcmV0', cookie: 'session=secret', 'x-trace': 'kept' },
+  });
+  const { deliveryId } = await res.json();
+  await worker.settled(deliveryId);
+  const row = await worker.db.prepare('SELECT body, headers, query FROM deliveries WHERE id = ?1').bind(deliveryId).first();
+  assert.equal(row.body, text);
+  const headers = JSON.parse(row.headers);
+  assert.equal(headers['x-trace'], 'kept');
+  for (const h of ['x-signature-256', 'authorization', 'cookie']) assert.ok(!(h in headers), `${h} stored: ${row.headers}`);
 });
 
 test('an absent entity is 404', async () => {
@@ -112,6 +146,7 @@ test('a body altered after signing is 401 (the signature covers the raw bytes)',
   const text = JSON.stringify(withStack('altered'));
   const res = await deliver('spacelift', text.replace('"altered"', '"altered" '), { signature: sign(text, SECRET) });
   assert.equal(res.status, 401);
+  assert.equal((await deliveries()).filter((d) => d.webhook === 'spacelift' && d.state === 'queued').length, 0);
   assert.equal((await getEntity('space_lift_stack', 'altered')).status, 404);
 });
 
@@ -136,7 +171,7 @@ test('a body over 512 KiB is 413; exactly 512 KiB is accepted', async () => {
   assert.equal((await res.json()).error, 'payload_too_large');
   assert.equal((await getEntity('space_lift_stack', 'sized')).status, 404);
   const exact = sized(512 * 1024);
-  assert.equal((await deliver('spacelift', exact)).status, 202);
+  await deliverApplied('spacelift', exact);
   assert.equal((await getEntity('space_lift_stack', 'sized')).status, 200);
 });
 
@@ -189,26 +224,32 @@ test('an unknown webhook is 404', async () => {
 
 test('a duplicate delivery (same requestIdentifierPath) answers 200 and is not processed again', async () => {
   const requestId = `delivery-${Date.now()}`;
-  const first = await deliver('dedupe', withStack('dup-stack', { state: 'QUEUED' }), { headers: { 'x-request-id': requestId } });
-  assert.equal(first.status, 202);
+  await deliverApplied('dedupe', withStack('dup-stack', { state: 'QUEUED' }), { headers: { 'x-request-id': requestId } });
   const again = await deliver('dedupe', withStack('dup-stack', { state: 'FAILED' }), { headers: { 'x-request-id': requestId } });
   assert.equal(again.status, 200);
   const body = await again.json();
   assert.equal(body.duplicate, true);
   assert.equal(body.requestId, requestId);
-  const { entity } = await (await getEntity('space_lift_stack', 'dup-stack')).json();
-  assert.equal(entity.properties.state, 'QUEUED');
-  const other = await deliver('dedupe', withStack('dup-stack', { state: 'FINISHED' }), { headers: { 'x-request-id': `${requestId}-2` } });
-  assert.equal(other.status, 202);
+  assert.equal(body.deliveryId, undefined);
+  await deliverApplied('dedupe', withStack('dup-stack', { state: 'FINISHED' }), { headers: { 'x-request-id': `${requestId}-2` } });
   assert.equal((await (await getEntity('space_lift_stack', 'dup-stack')).json()).entity.properties.state, 'FINISHED');
-  const outcomes = (await deliveries()).filter((d) => d.webhook === 'dedupe').map((d) => d.outcome);
-  assert.deepEqual(outcomes.slice(0, 3), ['applied', 'duplicate', 'applied']);
+  const rows = (await deliveries()).filter((d) => d.webhook === 'dedupe');
+  assert.deepEqual(rows.slice(0, 3).map((d) => d.state), ['applied', 'duplicate', 'applied']);
+  // The duplicate stored no request: exactly two rows hold one.
+  const { n } = await worker.db.prepare("SELECT COUNT(*) AS n FROM deliveries WHERE webhook = 'dedupe' AND request_id LIKE ?1 AND body IS NOT NULL").bind(`${requestId}%`).first();
+  assert.equal(n, 2);
+});
+
+test('two copies of a delivery sent at once: one is stored and applied, the other is a duplicate', async () => {
+  const requestId = `race-${Date.now()}`;
+  const answers = await Promise.all([1, 2].map(() => deliver('dedupe', withStack('race-stack'), { headers: { 'x-request-id': requestId } })));
+  assert.deepEqual(answers.map((r) => r.status).sort(), [200, 202]);
+  const { n } = await worker.db.prepare('SELECT COUNT(*) AS n FROM deliveries WHERE request_id = ?1 AND body IS NOT NULL').bind(requestId).first();
+  assert.equal(n, 1);
 });
 
 test('a jq error gives the entity with null and a diagnostic in the summary', async () => {
-  const res = await deliver('jqerror', seed.body);
-  const summary = await res.json();
-  assert.equal(res.status, 202);
+  const [summary] = await deliverApplied('jqerror', seed.body);
   const diagnostic = summary.diagnostics.find((d) => d.field === 'mappings[0].entity.properties.state');
   assert.ok(diagnostic, JSON.stringify(summary.diagnostics));
   assert.match(diagnostic.message, /jq error/);
@@ -216,8 +257,7 @@ test('a jq error gives the entity with null and a diagnostic in the summary', as
   assert.equal(entity.properties.state, null);
   assert.ok(Object.hasOwn(entity.properties, 'state'));
   assert.deepEqual({ ...entity.properties, state: undefined }, { ...expected[0].properties, state: undefined });
-  const [latest] = await deliveries();
-  assert.equal(latest.webhook, 'jqerror');
+  const latest = (await deliveries()).find((d) => d.webhook === 'jqerror');
   assert.ok(latest.diagnostics.some((d) => d.field === 'mappings[0].entity.properties.state'));
 });
 
@@ -228,15 +268,16 @@ test('hostile mappings answer with a diagnostic naming the limit, and the next d
     assert.equal(res.status, status, `${name}: ${JSON.stringify(summary)}`);
     const d = summary.diagnostics.find((x) => x.field === 'mappings[0].entity.properties.p');
     assert.ok(d && pattern.test(d.message), `${name}: ${JSON.stringify(summary.diagnostics)}`);
-    assert.equal((await deliver('spacelift', withStack(`after-${name}`))).status, 202, `${name}: the next delivery works`);
+    if (status === 202) await worker.settled(summary.deliveryId);
+    await deliverApplied('spacelift', withStack(`after-${name}`));
   }
 });
 
 test('an upsert merges properties like merge=true (others kept, createdAt kept)', async () => {
-  assert.equal((await deliver('spacelift', withStack('merge-me'))).status, 202);
+  await deliverApplied('spacelift', withStack('merge-me'));
   const before = (await (await getEntity('space_lift_stack', 'merge-me')).json()).entity;
   await new Promise((r) => setTimeout(r, 5));
-  assert.equal((await deliver('state-only', withStack('merge-me', { state: 'UNCONFIRMED' }))).status, 202);
+  await deliverApplied('state-only', withStack('merge-me', { state: 'UNCONFIRMED' }));
   const after = (await (await getEntity('space_lift_stack', 'merge-me')).json()).entity;
   assert.deepEqual(after.properties, { ...before.properties, state: 'UNCONFIRMED' });
   assert.equal(after.title, before.title);
@@ -245,53 +286,70 @@ test('an upsert merges properties like merge=true (others kept, createdAt kept)'
 });
 
 test('a delete mapping removes the entity', async () => {
-  assert.equal((await deliver('spacelift', withStack('short-lived'))).status, 202);
+  await deliverApplied('spacelift', withStack('short-lived'));
   assert.equal((await getEntity('space_lift_stack', 'short-lived')).status, 200);
-  const res = await deliver('remove', withStack('short-lived'));
-  assert.equal(res.status, 202);
-  assert.deepEqual((await res.json()).entities.map((e) => [e.operation, e.status]), [['delete', 'applied']]);
+  const [, row] = await deliverApplied('remove', withStack('short-lived'));
+  assert.deepEqual(row.entities.map((e) => [e.operation, e.status]), [['delete', 'applied']]);
   assert.equal((await getEntity('space_lift_stack', 'short-lived')).status, 404);
 });
 
-test('the audit log lists deliveries newest first with time, webhook, outcome, diagnostics', async () => {
+test('GET /deliveries lists deliveries newest first with time, webhook, state, diagnostics', async () => {
   const rows = await deliveries();
   assert.ok(rows.length >= 5);
   for (let i = 1; i < rows.length; i++) assert.ok(rows[i - 1].id > rows[i].id && rows[i - 1].time >= rows[i].time);
   for (const r of rows) {
-    assert.ok(typeof r.time === 'string' && typeof r.webhook === 'string' && typeof r.outcome === 'string' && Array.isArray(r.diagnostics));
+    assert.ok(typeof r.time === 'string' && typeof r.webhook === 'string' && typeof r.state === 'string' && Array.isArray(r.diagnostics));
   }
-  assert.ok(rows.some((r) => r.outcome === 'rejected' && r.status === 400));
+  assert.ok(rows.some((r) => r.state === 'rejected' && r.status === 400));
+  const applied = await (await worker.authed('/deliveries?state=applied&limit=500')).json();
+  assert.ok(applied.deliveries.length > 0 && applied.deliveries.every((d) => d.state === 'applied'));
 });
 
-test('when D1 fails the delivery answers 503, is recorded, and its retry is processed', async () => {
+test('when the catalog table fails the delivery is retried, with attempts and next time shown, then applied', async () => {
+  let deliveryId;
   await worker.db.exec('ALTER TABLE entities RENAME TO entities_away');
   try {
     const res = await deliver('dedupe', withStack('d1-down'), { headers: { 'x-request-id': 'd1-down-1' } });
-    assert.equal(res.status, 503);
-    const body = await res.json();
-    assert.equal(body.outcome, 'retry');
-    assert.match(body.entities[0].error, /D1/);
-    const [latest] = await deliveries();
-    assert.equal(latest.outcome, 'retry');
-    assert.equal(latest.status, 503);
+    assert.equal(res.status, 202);
+    ({ deliveryId } = await res.json());
+    const row = await worker.settled(deliveryId, ['retrying']);
+    assert.ok(row.attempts >= 1);
+    assert.ok(Date.parse(row.nextAttemptAt) > Date.parse(row.updatedAt) - 1000, JSON.stringify(row));
+    assert.match(row.entities[0].error, /D1/);
+    assert.equal(row.entities[0].transient, true);
   } finally {
     await worker.db.exec('ALTER TABLE entities_away RENAME TO entities');
   }
-  const retry = await deliver('dedupe', withStack('d1-down'), { headers: { 'x-request-id': 'd1-down-1' } });
-  assert.equal(retry.status, 202);
+  const row = await worker.settled(deliveryId);
+  assert.equal(row.state, 'applied');
   assert.equal((await getEntity('space_lift_stack', 'd1-down')).status, 200);
 });
 
-test('READ_TOKEN protects the read endpoints', async () => {
-  const guarded = await start(dist, { WEBHOOKS: JSON.stringify(webhooks), WEBHOOK_SECRET: SECRET, READ_TOKEN: 'reader-token' });
+const READS = ['/deliveries', '/entities/space_lift_stack', '/entities/space_lift_stack/ai-agent'];
+
+test('reads need READ_TOKEN or ADMIN_TOKEN: 401 without or with a wrong token', async () => {
+  for (const path of READS) {
+    const res = await worker.fetch(path);
+    assert.equal(res.status, 401, path);
+    assert.match(res.headers.get('www-authenticate'), /Bearer/);
+    assert.equal((await worker.authed(path, 'wrong')).status, 401, path);
+    assert.equal((await worker.authed(path, `${READ_TOKEN}x`)).status, 401, path);
+    assert.equal((await worker.authed(path, READ_TOKEN.slice(0, -1))).status, 401, path);
+  }
+  assert.equal((await worker.authed('/deliveries', READ_TOKEN)).status, 200);
+  assert.equal((await worker.authed('/deliveries', ADMIN_TOKEN)).status, 200);
+  assert.equal((await worker.authed('/entities/space_lift_stack', ADMIN_TOKEN)).status, 200);
+});
+
+test('with neither READ_TOKEN nor ADMIN_TOKEN configured, reads answer 403 saying how to set one', async () => {
+  const open = await start(dist, { WEBHOOKS: JSON.stringify(webhooks), WEBHOOK_SECRET: SECRET }, { tokens: false });
   try {
-    for (const path of ['/deliveries', '/entities/space_lift_stack', '/entities/space_lift_stack/ai-agent']) {
-      assert.equal((await guarded.fetch(path)).status, 401, path);
-      assert.equal((await guarded.fetch(path, { headers: { authorization: 'Bearer wrong' } })).status, 401, path);
+    for (const path of READS) {
+      const res = await open.fetch(path, { headers: { authorization: 'Bearer anything' } });
+      assert.equal(res.status, 403, path);
+      assert.match((await res.json()).message, /wrangler secret put READ_TOKEN/);
     }
-    assert.equal((await guarded.fetch('/deliveries', { headers: { authorization: 'Bearer reader-token' } })).status, 200);
-    assert.equal((await guarded.fetch('/entities/space_lift_stack', { headers: { authorization: 'Bearer reader-token' } })).status, 200);
   } finally {
-    await guarded.mf.dispose();
+    await open.mf.dispose();
   }
 });

@@ -1,5 +1,7 @@
-// The audit log of deliveries (table deliveries): every authenticated delivery's outcome, with
-// its summary, newest first. Kept bounded by age (AUDIT_RETENTION_DAYS, default 30).
+// The audit rows of deliveries that were not queued (table deliveries): refused bodies,
+// duplicates and errors, with their summary. Accepted deliveries are stored by deliveries.mjs.
+// Kept bounded by age (AUDIT_RETENTION_DAYS, default 30); queued, retrying and dead rows are
+// never pruned.
 
 /** Default retention of audit rows, in days. */
 export const DEFAULT_RETENTION_DAYS = 30;
@@ -34,38 +36,6 @@ export function recordStatements(db, row, retentionDays = DEFAULT_RETENTION_DAYS
         'INSERT INTO deliveries (time, webhook, request_id, outcome, status, applied, failed, summary) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)',
       )
       .bind(now.toISOString(), row.webhook, row.requestId ?? null, row.outcome, row.status, row.applied ?? 0, row.failed ?? 0, JSON.stringify(row.summary)),
-    db.prepare('DELETE FROM deliveries WHERE time < ?1').bind(cutoff),
+    db.prepare("DELETE FROM deliveries WHERE time < ?1 AND outcome NOT IN ('queued', 'retrying', 'dead')").bind(cutoff),
   ];
-}
-
-/**
- * The latest deliveries, newest first.
- * @param {D1Database} db
- * @param {{limit?: number, webhook?: string | null}} [options]
- * @returns {Promise<object[]>} `{id, time, webhook, requestId, outcome, status, applied, failed, entities, diagnostics, errors}`
- */
-export async function list(db, { limit = 50, webhook = null } = {}) {
-  const { results } = await db
-    .prepare(
-      `SELECT id, time, webhook, request_id, outcome, status, applied, failed, summary FROM deliveries
-       WHERE ?1 IS NULL OR webhook = ?1 ORDER BY id DESC LIMIT ?2`,
-    )
-    .bind(webhook, limit)
-    .all();
-  return results.map((r) => {
-    const summary = JSON.parse(r.summary);
-    return {
-      id: r.id,
-      time: r.time,
-      webhook: r.webhook,
-      requestId: r.request_id,
-      outcome: r.outcome,
-      status: r.status,
-      applied: r.applied,
-      failed: r.failed,
-      message: summary.message,
-      entities: summary.entities ?? [],
-      diagnostics: summary.diagnostics ?? [],
-    };
-  });
 }

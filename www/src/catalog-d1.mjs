@@ -25,51 +25,58 @@ const present = (entity, key) => Object.prototype.hasOwnProperty.call(entity, ke
 const jsonOrNull = (entity, key) => (present(entity, key) ? JSON.stringify(entity[key]) : null);
 
 /**
- * Apply mapped entities to the D1 catalog, in one transaction.
+ * The statement that applies one mapped entity to the D1 catalog, or the reason it can't.
  * @param {D1Database} db
- * @param {import('hookmap').Entity[]} entities
- * @param {(results: object[]) => D1PreparedStatement[]} [alongside] Statements to run in the same
- *   transaction (the audit row), built from the results as they are when the batch succeeds.
- * @returns {Promise<{results: object[], alongsideDone: boolean}>} One result per entity:
- *   `{operation, blueprint, identifier, status: 'applied'|'failed', error?, transient?}`;
- *   `alongsideDone` when the extra statements were committed.
+ * @param {import('hookmap').Entity} e
+ * @param {string} now ISO time of the change.
+ * @returns {{stmt: D1PreparedStatement} | {error: string}}
  */
-export async function applyD1(db, entities, alongside = () => []) {
+export function entityStatement(db, e, now) {
+  if (typeof e.identifier !== 'string') {
+    return { error: 'the built-in catalog needs a string identifier; a search-query identifier needs Port (set PORT_CLIENT_ID and PORT_CLIENT_SECRET)' };
+  }
+  if (e.operation === 'delete') return { stmt: db.prepare(DELETE).bind(e.blueprint, e.identifier) };
+  return {
+    stmt: db.prepare(UPSERT).bind(
+      e.blueprint, e.identifier, jsonOrNull(e, 'title'), jsonOrNull(e, 'icon'), jsonOrNull(e, 'team'),
+      JSON.stringify(e.properties ?? {}), JSON.stringify(e.relations ?? {}), now,
+      present(e, 'title') ? 1 : 0, present(e, 'icon') ? 1 : 0, present(e, 'team') ? 1 : 0,
+    ),
+  };
+}
+
+/**
+ * Apply operations to the D1 catalog, in one transaction with `alongside` statements (the
+ * deliveries' new states, the ordering values), in the order given.
+ * @param {D1Database} db
+ * @param {{entity: import('hookmap').Entity, result: object}[]} ops Each `result` is filled in:
+ *   `status: 'applied' | 'failed'`, `error?`, `transient?`.
+ * @param {() => D1PreparedStatement[]} alongside Built once the results are known (as they are
+ *   when the batch commits).
+ * @returns {Promise<{committed: boolean, error?: string}>} When the batch failed every operation
+ *   is marked transient and nothing (alongside included) was written.
+ */
+export async function applyD1(db, ops, alongside) {
   const now = new Date().toISOString();
-  const results = [];
   const statements = [];
-  for (const e of entities) {
-    const result = { operation: e.operation, blueprint: e.blueprint, identifier: e.identifier };
-    results.push(result);
-    if (typeof e.identifier !== 'string') {
-      Object.assign(result, {
-        status: 'failed',
-        transient: false,
-        error: 'the built-in catalog needs a string identifier; a search-query identifier needs Port (set PORT_CLIENT_ID and PORT_CLIENT_SECRET)',
-      });
+  const written = [];
+  for (const op of ops) {
+    const s = entityStatement(db, op.entity, now);
+    if (s.error) {
+      Object.assign(op.result, { status: 'failed', transient: false, error: s.error });
       continue;
     }
-    if (e.operation === 'delete') {
-      statements.push({ result, stmt: db.prepare(DELETE).bind(e.blueprint, e.identifier) });
-    } else {
-      statements.push({
-        result,
-        stmt: db.prepare(UPSERT).bind(
-          e.blueprint, e.identifier, jsonOrNull(e, 'title'), jsonOrNull(e, 'icon'), jsonOrNull(e, 'team'),
-          JSON.stringify(e.properties ?? {}), JSON.stringify(e.relations ?? {}), now,
-          present(e, 'title') ? 1 : 0, present(e, 'icon') ? 1 : 0, present(e, 'team') ? 1 : 0,
-        ),
-      });
-    }
+    op.result.status = 'applied';
+    statements.push(s.stmt);
+    written.push(op);
   }
-  for (const s of statements) s.result.status = 'applied';
-  const extra = alongside(results.map((r) => ({ ...r })));
   try {
-    await db.batch([...statements.map((s) => s.stmt), ...extra]);
-    return { results, alongsideDone: extra.length > 0 };
+    const all = [...statements, ...alongside()];
+    if (all.length > 0) await db.batch(all);
+    return { committed: true };
   } catch (e) {
-    for (const s of statements) Object.assign(s.result, { status: 'failed', transient: true, error: `D1: ${e.message}` });
-    return { results, alongsideDone: false };
+    for (const op of written) Object.assign(op.result, { status: 'failed', transient: true, error: `D1: ${e.message}` });
+    return { committed: false, error: e.message };
   }
 }
 

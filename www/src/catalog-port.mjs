@@ -1,9 +1,16 @@
-// The Port target: each mapped entity goes to Port's catalog API, in order.
-// create -> POST /v1/blueprints/{blueprint}/entities?upsert=true&merge=true
+// The Port target of the queue consumer: the entities of a batch of deliveries go to Port's API.
+// create -> POST /v1/blueprints/{blueprint}/entities/bulk?upsert=true&merge=true, at most 20
+//           entities a call, grouped by blueprint across the deliveries of the batch; a 207 is
+//           read per entity (its `errors[]`, by index). A create whose identifier is a search
+//           query goes alone to POST /v1/blueprints/{blueprint}/entities?upsert=true&merge=true.
 // delete -> DELETE /v1/blueprints/{blueprint}/entities/{identifier}?delete_dependents=<bool>
 import { PortError, portRequest } from './port-client.mjs';
 
-const transientStatus = (status) => status === 429 || status >= 500 || status === 401 || status === 408;
+/** Port's limit on entities per bulk call. */
+export const BULK_LIMIT = 20;
+
+/** Failures worth retrying later: rate limit, server errors, timeouts, a 401 after a new token. */
+export const transientStatus = (status) => status === 429 || status >= 500 || status === 401 || status === 408;
 
 function body(e) {
   const out = { identifier: e.identifier };
@@ -13,54 +20,127 @@ function body(e) {
   return out;
 }
 
+const enc = encodeURIComponent;
+
 /**
- * Apply mapped entities to Port, one after the other (a later entity may depend on an earlier
- * one). Stops sending once Port is unreachable; the rest are reported as not attempted.
+ * Apply operations to Port, round after round (a round never holds the same entity twice; see
+ * consumer.mjs). Within a round, creates are grouped by blueprint in order of first appearance
+ * and sent in bulk calls of at most 20. Once Port is unreachable (no answer, 429, 5xx), the
+ * remaining operations are not attempted: they are marked transient, for the queue's retry.
  * @param {{apiUrl: string, clientId: string, clientSecret: string}} port
- * @param {import('hookmap').Entity[]} entities
- * @param {{deadline: number}} budget
- * @returns {Promise<object[]>} One result per entity: `{operation, blueprint, identifier, status: 'applied'|'failed', httpStatus?, error?, transient?}`.
+ * @param {{entity: import('hookmap').Entity, result: object}[][]} rounds Each operation's `result`
+ *   is filled in: `status: 'applied' | 'failed'`, `httpStatus?`, `error?`, `transient?`.
+ * @param {{deadline: number}} budget Time for in-call retries (fetchWithRetry).
+ * @returns {Promise<{retryAfter: number | null, calls: number}>} The largest Retry-After Port
+ *   asked for (seconds), and the number of calls made.
  */
-export async function applyPort(port, entities, budget) {
-  const results = [];
+export async function applyPort(port, rounds, budget) {
   let unreachable = null;
-  for (const e of entities) {
-    const result = { operation: e.operation, blueprint: e.blueprint, identifier: e.identifier };
-    results.push(result);
-    if (unreachable) {
-      Object.assign(result, { status: 'failed', transient: true, error: `not attempted: ${unreachable}` });
-      continue;
+  let retryAfter = null;
+  let calls = 0;
+  const fail = (ops, error, transient, httpStatus) => {
+    for (const op of ops) {
+      Object.assign(op.result, { status: 'failed', transient, error });
+      if (httpStatus !== undefined) op.result.httpStatus = httpStatus;
     }
-    const blueprint = encodeURIComponent(e.blueprint);
+  };
+  const call = async (ops, method, path, payload) => {
+    if (unreachable) {
+      fail(ops, `not attempted: ${unreachable}`, true);
+      return null;
+    }
+    calls += 1;
     try {
-      let answer;
+      const answer = await portRequest(port, method, path, payload, budget);
+      if (transientStatus(answer.status)) {
+        unreachable = `Port answered ${answer.status} to an earlier call`;
+        if (answer.retryAfter !== null) retryAfter = Math.max(retryAfter ?? 0, answer.retryAfter);
+        fail(ops, `Port answered ${answer.status}: ${answer.message}`, true, answer.status);
+        return null;
+      }
+      return answer;
+    } catch (err) {
+      if (!(err instanceof PortError)) throw err;
+      if (err.transient) unreachable = err.message;
+      fail(ops, err.message, err.transient, err.status);
+      return null;
+    }
+  };
+
+  for (const round of rounds) {
+    const bulk = new Map();
+    const singles = [];
+    for (const op of round) {
+      if (op.entity.operation !== 'delete' && typeof op.entity.identifier === 'string') {
+        if (!bulk.has(op.entity.blueprint)) bulk.set(op.entity.blueprint, []);
+        bulk.get(op.entity.blueprint).push(op);
+      } else {
+        singles.push(op);
+      }
+    }
+    for (const [blueprint, ops] of bulk) {
+      for (let i = 0; i < ops.length; i += BULK_LIMIT) {
+        const chunk = ops.slice(i, i + BULK_LIMIT);
+        const answer = await call(chunk, 'POST', `/v1/blueprints/${enc(blueprint)}/entities/bulk?upsert=true&merge=true`, { entities: chunk.map((op) => body(op.entity)) });
+        if (answer) readBulk(chunk, answer);
+      }
+    }
+    for (const op of singles) {
+      const e = op.entity;
       if (e.operation === 'delete') {
         if (typeof e.identifier !== 'string') {
-          Object.assign(result, { status: 'failed', transient: false, error: "Port's API deletes by identifier only; this mapping's identifier is a search query" });
+          fail([op], "Port's API deletes by identifier only; this mapping's identifier is a search query", false);
           continue;
         }
         const dependents = e.deleteDependents === true ? 'true' : 'false';
-        answer = await portRequest(port, 'DELETE', `/v1/blueprints/${blueprint}/entities/${encodeURIComponent(e.identifier)}?delete_dependents=${dependents}`, undefined, budget);
-        if (answer.status === 404) {
-          Object.assign(result, { status: 'applied', httpStatus: 404, note: 'already absent in Port' });
-          continue;
-        }
+        const answer = await call([op], 'DELETE', `/v1/blueprints/${enc(e.blueprint)}/entities/${enc(e.identifier)}?delete_dependents=${dependents}`);
+        if (!answer) continue;
+        if (answer.status === 404) Object.assign(op.result, { status: 'applied', httpStatus: 404, note: 'already absent in Port' });
+        else readSingle(op, answer);
       } else {
-        answer = await portRequest(port, 'POST', `/v1/blueprints/${blueprint}/entities?upsert=true&merge=true`, body(e), budget);
+        const answer = await call([op], 'POST', `/v1/blueprints/${enc(e.blueprint)}/entities?upsert=true&merge=true`, body(e));
+        if (answer) readSingle(op, answer);
       }
-      result.httpStatus = answer.status;
-      if (answer.status >= 200 && answer.status < 300) {
-        result.status = 'applied';
-      } else {
-        Object.assign(result, { status: 'failed', transient: transientStatus(answer.status), error: `Port answered ${answer.status}: ${answer.message}` });
-        if (transientStatus(answer.status)) unreachable = `Port answered ${answer.status} for an earlier entity`;
-      }
-    } catch (err) {
-      if (!(err instanceof PortError)) throw err;
-      Object.assign(result, { status: 'failed', transient: err.transient, error: err.message });
-      if (err.status !== undefined) result.httpStatus = err.status;
-      unreachable = err.message;
     }
   }
-  return results;
+  return { retryAfter, calls };
+}
+
+function readSingle(op, answer) {
+  op.result.httpStatus = answer.status;
+  if (answer.status >= 200 && answer.status < 300) op.result.status = 'applied';
+  else Object.assign(op.result, { status: 'failed', transient: false, error: `Port answered ${answer.status}: ${answer.message}` });
+}
+
+/**
+ * Read a bulk answer per entity: 200/201 all applied; 207 `{entities: [{index, identifier}],
+ * errors: [{index, identifier, statusCode, error, message}]}`; any other status (a 4xx for the
+ * whole call) fails every entity of the call, permanently.
+ */
+function readBulk(chunk, answer) {
+  const status = answer.status;
+  if (status < 200 || status >= 300) {
+    for (const op of chunk) Object.assign(op.result, { status: 'failed', transient: false, httpStatus: status, error: `Port answered ${status}: ${answer.message}` });
+    return;
+  }
+  const errors = Array.isArray(answer.body?.errors) ? answer.body.errors : [];
+  const byIndex = new Map();
+  for (const err of errors) {
+    let index = Number.isInteger(err?.index) ? err.index : chunk.findIndex((op) => op.entity.identifier === err?.identifier);
+    if (index < 0 || index >= chunk.length) index = -1;
+    if (index >= 0) byIndex.set(index, err);
+  }
+  chunk.forEach((op, i) => {
+    const err = byIndex.get(i);
+    if (!err) {
+      Object.assign(op.result, { status: 'applied', httpStatus: status });
+      return;
+    }
+    const code = Number(err.statusCode) || 0;
+    const transient = transientStatus(code);
+    Object.assign(op.result, {
+      status: 'failed', transient, httpStatus: code || status,
+      error: `Port refused this entity (${code || status}${err.error ? ` ${err.error}` : ''}): ${err.message ?? 'no message'}`,
+    });
+  });
 }

@@ -6,11 +6,16 @@
 // webhook configuration (a bare mappings array is accepted too). The signing secret comes from
 // a secret binding: WEBHOOK_SECRET_<ID> (id upper-cased, other characters as `_`), else
 // WEBHOOK_SECRET, else the configuration's own `security.secret`.
+//
+// ORDER_BY (optional, JSON `{"<id>": "<jq>"}`) keeps a per-webhook ordering expression beside
+// the configurations, outside Port's schema: evaluated over each request (e.g.
+// `.body.timestamp_millis`), it lets the consumer skip an update older than the last one
+// applied to the same entity.
 import { Mapper, MapperError } from 'hookmap';
 
 const ID = /^[A-Za-z0-9_.-]{1,100}$/;
 
-/** @type {{source: unknown, secrets: string, blueprints: unknown, table: Map<string, object>} | null} */
+/** @type {{source: unknown, secrets: string, blueprints: unknown, orderBy: unknown, table: Map<string, object>} | null} */
 let cache = null;
 
 /**
@@ -47,7 +52,7 @@ export class ConfigError extends Error {
 function table(env) {
   const source = env.WEBHOOKS;
   const secrets = Object.keys(env).filter((k) => k.startsWith('WEBHOOK_SECRET')).map((k) => `${k}=${env[k]}`).join('\n');
-  if (cache && cache.source === source && cache.secrets === secrets && cache.blueprints === env.BLUEPRINTS) return cache.table;
+  if (cache && cache.source === source && cache.secrets === secrets && cache.blueprints === env.BLUEPRINTS && cache.orderBy === env.ORDER_BY) return cache.table;
   if (source === undefined || source === null || source === '') {
     throw new ConfigError('no webhook is configured: set the WEBHOOKS binding (JSON: {"<id>": <Port webhook configuration>, ...})');
   }
@@ -64,21 +69,47 @@ function table(env) {
     throw new ConfigError('WEBHOOKS must be a JSON object of webhook configurations keyed by id');
   }
   const blueprints = env.BLUEPRINTS ? parseJsonBinding('BLUEPRINTS', env.BLUEPRINTS) : undefined;
+  const orderBy = env.ORDER_BY ? parseJsonBinding('ORDER_BY', env.ORDER_BY) : {};
+  if (!orderBy || typeof orderBy !== 'object' || Array.isArray(orderBy)) {
+    throw new ConfigError('ORDER_BY must be a JSON object of jq expressions keyed by webhook id ({"spacelift": ".body.timestamp_millis"})');
+  }
+  for (const [id, expression] of Object.entries(orderBy)) {
+    if (typeof expression !== 'string' || expression.trim() === '') throw new ConfigError(`ORDER_BY.${id} must be a jq expression (a non-empty string)`);
+  }
   const t = new Map();
   for (const [id, config] of Object.entries(byId)) {
     if (!ID.test(id)) throw new ConfigError(`webhook id ${JSON.stringify(id)} is not usable in a URL: use letters, digits, '_', '-', '.'`);
-    t.set(id, { id, config, blueprints, mapper: null, secret: env[secretBindingName(id)] ?? env.WEBHOOK_SECRET });
+    const order = orderBy[id] ?? null;
+    t.set(id, { id, config, blueprints, mapper: null, secret: env[secretBindingName(id)] ?? env.WEBHOOK_SECRET, orderBy: order, version: version(JSON.stringify([config, order])) });
   }
-  cache = { source, secrets, blueprints: env.BLUEPRINTS, table: t };
+  cache = { source, secrets, blueprints: env.BLUEPRINTS, orderBy: env.ORDER_BY, table: t };
   return t;
 }
 
 /**
- * A configured webhook, compiled on first use: `{id, mapper, security}` or `null` when no
- * webhook has this id.
+ * The version of a configuration: a 64-bit hash of its JSON text (two 32-bit FNV-style lanes), in hex (stored with
+ * each delivery; configurations kept in D1 with numbered versions can replace it).
+ * @param {string} text
+ * @returns {string}
+ */
+export function version(text) {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193 ^ 0x5bd1e995;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h2 >>> 15);
+  }
+  return (h1 >>> 0).toString(16).padStart(8, '0') + (h2 >>> 0).toString(16).padStart(8, '0');
+}
+
+/**
+ * A configured webhook, compiled on first use: `{id, mapper, security, signed, orderBy,
+ * version}` or `null` when no webhook has this id. `signed`: its configuration checks a
+ * signature; `orderBy`: its ordering expression (ORDER_BY) or null.
  * @param {Record<string, unknown>} env The worker's bindings.
  * @param {string} id Webhook id from the URL.
- * @returns {{id: string, mapper: import('hookmap').Mapper, security: object | undefined} | null}
+ * @returns {{id: string, mapper: import('hookmap').Mapper, security: object | undefined, signed: boolean, orderBy: string | null, version: string} | null}
  * @throws {ConfigError} When the bindings or this webhook's configuration are invalid.
  */
 export function webhook(env, id) {
@@ -98,7 +129,7 @@ export function webhook(env, id) {
       ? { ...security, secret: entry.secret }
       : security;
   }
-  return { id, mapper: entry.mapper, security: entry.security };
+  return { id, mapper: entry.mapper, security: entry.security, signed: Boolean(entry.security?.signatureHeaderName), orderBy: entry.orderBy, version: entry.version };
 }
 
 /**
@@ -108,4 +139,15 @@ export function webhook(env, id) {
  */
 export function webhookIds(env) {
   return [...table(env).keys()];
+}
+
+/**
+ * A numeric variable of the worker's environment (`PORT_BUDGET_MS`, `RETRY_BASE_SECONDS`, ...),
+ * or `fallback` when it is unset, empty or not a number.
+ * @param {unknown} value
+ * @param {number} fallback
+ * @returns {number}
+ */
+export function numericVar(value, fallback) {
+  return value === undefined || value === '' || !Number.isFinite(Number(value)) ? fallback : Number(value);
 }

@@ -1,22 +1,22 @@
-// POST /webhooks/{id}: size limit, enabled, signature on the raw bytes, JSON, duplicate check,
-// mapping, applying to the catalog, the audit log, and a Port-ingest-like summary.
+// POST /webhooks/{id}[/{key}]: accept a delivery fast and durably. Size limit, enabled, URL key
+// (for webhooks that check no signature), signature on the raw bytes, UTF-8, JSON, mapping (the
+// answer carries the entities and diagnostics as a preview), then the delivery is stored in D1
+// (duplicate check in the same transaction) and its id sent on the DELIVERIES queue; the answer
+// is 202 without waiting for the catalog. The queue consumer (consumer.mjs) applies it.
 import { MapperError, checkRequest, verifySignature } from 'hookmap';
 import * as audit from './audit.mjs';
-import { applyD1 } from './catalog-d1.mjs';
-import { applyPort } from './catalog-port.mjs';
-import { ConfigError, webhook } from './config.mjs';
+import { checkUrlKey } from './auth.mjs';
+import { ConfigError, numericVar, webhook } from './config.mjs';
 import * as dedupe from './dedupe.mjs';
+import * as deliveries from './deliveries.mjs';
 import { BodyTooLarge, fail, json, readBodyLimited } from './http.mjs';
 import { DEFAULT_PORT_API_URL } from './port-client.mjs';
 
 /** Port's limit on a webhook payload. */
 export const MAX_BODY_BYTES = 512 * 1024;
-/** Time allowed for applying one delivery's entities to Port, retries included. */
-export const DEFAULT_BUDGET_MS = 20_000;
-/** Diagnostics kept per delivery in the audit log. */
-const AUDIT_DIAGNOSTICS = 50;
+/** Diagnostics kept per delivery in the log. */
+export const AUDIT_DIAGNOSTICS = 50;
 
-const number = (value, fallback) => (value === undefined || value === '' || !Number.isFinite(Number(value)) ? fallback : Number(value));
 
 /**
  * The catalog target: Port when PORT_CLIENT_ID and PORT_CLIENT_SECRET are set, else D1.
@@ -46,16 +46,26 @@ function jsonSyntaxError(text) {
 }
 
 /**
+ * The request JSON the engine maps, from a delivery's stored parts (the raw body text as is).
+ * @param {string} body
+ * @param {string} headersJson
+ * @param {string} queryJson
+ * @returns {string}
+ */
+export const requestText = (body, headersJson, queryJson) => `{"body":${body},"headers":${headersJson},"queryParams":${queryJson}}`;
+
+/**
  * Handle one delivery.
  * @param {Request} request
  * @param {Record<string, any>} env The worker's bindings.
  * @param {ExecutionContext} ctx
  * @param {string} id The webhook id from the URL.
+ * @param {string | null} key The URL key (POST /webhooks/{id}/{key}), or null.
  * @returns {Promise<Response>}
  */
-export async function ingest(request, env, ctx, id) {
-  const started = Date.now();
-  if (!env.DB) return fail(500, 'no_database', 'the worker has no D1 binding named DB (wrangler.toml [[d1_databases]] binding = "DB"); it keeps the audit log and delivery identities there');
+export async function ingest(request, env, ctx, id, key = null) {
+  if (!env.DB) return fail(500, 'no_database', 'the worker has no D1 binding named DB (wrangler.toml [[d1_databases]] binding = "DB"); it stores deliveries there');
+  if (!env.DELIVERIES) return fail(500, 'no_queue', 'the worker has no queue binding named DELIVERIES (wrangler.toml [[queues.producers]] binding = "DELIVERIES"); create the queue with `wrangler queues create hookmap-deliveries` (see docs/worker.md)');
 
   let hook;
   try {
@@ -67,6 +77,8 @@ export async function ingest(request, env, ctx, id) {
   }
   if (!hook) return fail(404, 'unknown_webhook', `no webhook '${id}' is configured here; check the URL (POST /webhooks/<id>, <id> a key of the WEBHOOKS binding)`);
   if (!hook.mapper.enabled) return fail(404, 'webhook_disabled', `webhook '${id}' is disabled ("enabled": false in its configuration): the delivery was dropped; set "enabled": true to accept deliveries`);
+  const refused = await checkUrlKey(env, id, key, hook.signed);
+  if (refused) return refused;
 
   let bytes;
   try {
@@ -104,124 +116,98 @@ export async function ingest(request, env, ctx, id) {
     });
   }
 
-  const headers = Object.fromEntries(request.headers);
+  // What is stored is what the consumer maps: the raw body, the headers without credentials
+  // and signatures, the query. The preview maps exactly that.
+  const headers = deliveries.storableHeaders(request.headers, hook.security?.signatureHeaderName);
+  const headersJson = JSON.stringify(headers);
   const query = queryParams(new URL(request.url));
-  const mapped = { body, headers, queryParams: query };
-
-  let requestId = null;
-  if (hook.security?.requestIdentifierPath) {
-    try {
-      requestId = dedupe.identityKey(hook.mapper.requestIdentifier(mapped));
-    } catch (e) {
-      if (!(e instanceof MapperError)) throw e;
-    }
-  }
-  const ttl = number(env.DEDUPE_TTL_SECONDS, dedupe.DEFAULT_TTL_SECONDS);
-  if (requestId !== null) {
-    let fresh;
-    try {
-      fresh = await dedupe.claim(env.DB, id, requestId, ttl);
-    } catch (e) {
-      console.error(`hookmap: D1 error while checking for a duplicate of ${id}/${requestId}: ${e.message}`);
-      return fail(503, 'database_unavailable', `could not check for a duplicate delivery (D1: ${e.message}); retry later`, {}, { 'retry-after': '5' });
-    }
-    if (!fresh) {
-      return answerAndRecord(env, {
-        webhook: id, requestId, status: 200, outcome: 'duplicate',
-        body: { ok: true, duplicate: true, webhook: id, requestId, message: `delivery '${requestId}' was already received; it is not processed again` },
-      });
-    }
-    if (Math.random() < 0.01) ctx.waitUntil(dedupe.prune(env.DB).catch(() => {}));
-  }
-
+  const queryJson = JSON.stringify(query);
+  let preview;
   try {
-    return await mapAndApply(env, hook, { id, requestId, text, headers, query, started });
+    preview = JSON.parse(hook.mapper.mapJson(requestText(text, headersJson, queryJson)));
   } catch (e) {
-    // Unexpected (a bug, a panic in the module): forget the delivery so its retry is processed.
-    if (requestId !== null) await dedupe.release(env.DB, id, requestId).catch(() => {});
-    console.error(`hookmap: unexpected error on delivery ${id}/${requestId ?? '-'}: ${e?.stack ?? e}`);
-    return answerAndRecord(env, {
-      webhook: id, requestId, status: 500, outcome: 'error',
-      body: { ok: false, error: 'internal_error', message: `unexpected error: ${e?.message ?? e}; the delivery was not applied, the sender may retry` },
-    });
-  }
-}
-
-async function mapAndApply(env, hook, { id, requestId, text, headers, query, started }) {
-  let result;
-  try {
-    const requestText = `{"body":${text},"headers":${JSON.stringify(headers)},"queryParams":${JSON.stringify(query)}}`;
-    result = JSON.parse(hook.mapper.mapJson(requestText));
-  } catch (e) {
-    if (requestId !== null) await dedupe.release(env.DB, id, requestId).catch(() => {});
-    if (!(e instanceof MapperError)) throw e;
+    if (!(e instanceof MapperError)) return internalError(env, id, null, e);
     // A program that overflowed the engine's stack on this payload will do so again: 422, so
-    // the sender does not retry it (the delivery and the diagnostic are in the audit log).
+    // the sender does not retry it (the delivery and the diagnostic are in the log).
     const status = e.kind === 'request' ? 400 : e.kind === 'limit' ? 422 : 500;
     return answerAndRecord(env, {
-      webhook: id, requestId, status, outcome: 'rejected',
+      webhook: id, status, outcome: 'rejected',
       body: { ok: false, error: e.kind === 'limit' ? 'limit_exceeded' : `invalid_${e.kind}`, message: e.message, diagnostics: e.diagnostics },
     });
   }
 
-  const target = catalogTarget(env);
-  const retention = number(env.AUDIT_RETENTION_DAYS, audit.DEFAULT_RETENTION_DAYS);
-  if (target.kind === 'port') {
-    const budget = { deadline: started + number(env.PORT_BUDGET_MS, DEFAULT_BUDGET_MS) };
-    const { status, outcome, applied, failed, summary } = summarize(id, requestId, target, await applyPort(target.port, result.entities, budget), result.diagnostics);
-    if (outcome === 'retry') await forget(env, id, requestId);
-    return answerAndRecord(env, { webhook: id, requestId, status, outcome, applied, failed, body: summary, headers: retryHeaders(outcome) });
+  let requestId = null;
+  if (hook.security?.requestIdentifierPath) {
+    try {
+      requestId = dedupe.identityKey(hook.mapper.requestIdentifier({ body, headers, queryParams: query }));
+    } catch (e) {
+      if (!(e instanceof MapperError)) throw e;
+    }
   }
-  // D1: the entities and their audit row in one transaction.
-  const { results, alongsideDone } = await applyD1(env.DB, result.entities, (optimistic) => {
-    const s = summarize(id, requestId, target, optimistic, result.diagnostics);
-    return audit.recordStatements(env.DB, { ...auditRow(s.summary), webhook: id, requestId, status: s.status, outcome: s.outcome, applied: s.applied, failed: s.failed }, retention);
-  });
-  const { status, outcome, applied, failed, summary } = summarize(id, requestId, target, results, result.diagnostics);
-  if (outcome === 'retry') await forget(env, id, requestId);
-  if (alongsideDone) return json(status, summary, retryHeaders(outcome));
-  return answerAndRecord(env, { webhook: id, requestId, status, outcome, applied, failed, body: summary, headers: retryHeaders(outcome) });
-}
 
-const retryHeaders = (outcome) => (outcome === 'retry' ? { 'retry-after': '30' } : {});
-
-/** Forget a delivery that could not be applied, so that the sender's retry is processed. */
-async function forget(env, id, requestId) {
-  if (requestId === null) return;
-  await dedupe.release(env.DB, id, requestId).catch((e) => {
-    console.error(`hookmap: could not forget delivery ${id}/${requestId} after a failure (D1: ${e.message}); its retry will be taken for a duplicate`);
-  });
-}
-
-/** The answer for a delivery's per-entity results: status, outcome and the summary body. */
-function summarize(id, requestId, target, results, diagnostics) {
-  const applied = results.filter((r) => r.status === 'applied').length;
-  const failed = results.length - applied;
-  const retry = results.some((r) => r.status === 'failed' && r.transient);
-  const outcome = retry ? 'retry' : failed === 0 ? 'applied' : applied === 0 ? 'failed' : 'partial';
-  const summary = { ok: !retry, webhook: id, requestId, target: target.kind, outcome, applied, failed, entities: results, diagnostics };
-  if (retry) {
-    summary.message = 'some entities could not be applied for now (see entities[].error); the delivery was not remembered, so the sender\'s retry will be processed';
+  let stored;
+  try {
+    stored = await deliveries.store(env.DB, {
+      webhook: id, requestId, body: text, headers, query, configVersion: hook.version,
+      diagnostics: preview.diagnostics.slice(0, AUDIT_DIAGNOSTICS),
+    }, numericVar(env.DEDUPE_TTL_SECONDS, dedupe.DEFAULT_TTL_SECONDS));
+  } catch (e) {
+    console.error(`hookmap: D1 error while storing a delivery of ${id}/${requestId ?? '-'}: ${e.message}`);
+    return fail(503, 'database_unavailable', `the delivery could not be stored (D1: ${e.message}); it was not accepted, retry later`, {}, { 'retry-after': '5' });
   }
-  return { status: retry ? 503 : 202, outcome, applied, failed, summary };
+  if (stored.duplicate) {
+    const body = { ok: true, duplicate: true, webhook: id, requestId, message: `delivery '${requestId}' was already received; it is not processed again` };
+    ctx.waitUntil(recordQuietly(env, { webhook: id, requestId, outcome: 'duplicate', status: 200, summary: { message: body.message } }));
+    return json(200, body);
+  }
+  if (Math.random() < 0.01) ctx.waitUntil(dedupe.prune(env.DB).catch(() => {}));
+  // Fault injection for the tests only: stop here as a crash between store and send would.
+  if (env.HOOKMAP_TEST_FAULT === 'crash-after-store') throw new Error('injected fault: crash after store (HOOKMAP_TEST_FAULT)');
+
+  let status = 'queued';
+  try {
+    await env.DELIVERIES.send({ id: stored.id });
+    ctx.waitUntil(deliveries.markEnqueued(env.DB, [stored.id]).catch((e) => {
+      console.error(`hookmap: could not note delivery ${stored.id} as queued (D1: ${e.message}); the sweeper may send it once more (harmless)`);
+    }));
+  } catch (e) {
+    // Stored, so not lost: the sweeper (cron) sends deliveries that were never queued.
+    console.error(`hookmap: queue send failed for delivery ${stored.id} (${e.message}); it is stored and the sweeper will queue it`);
+    status = 'stored';
+  }
+  return json(202, {
+    ok: true, deliveryId: stored.id, status, webhook: id, requestId, configVersion: hook.version,
+    entities: preview.entities, diagnostics: preview.diagnostics,
+  });
 }
 
-/** What the audit log keeps of an answer's body. */
-function auditRow(body) {
-  return { summary: { message: body.message, entities: body.entities, diagnostics: (body.diagnostics ?? []).slice(0, AUDIT_DIAGNOSTICS) } };
+async function internalError(env, id, requestId, e) {
+  console.error(`hookmap: unexpected error on delivery ${id}/${requestId ?? '-'}: ${e?.stack ?? e}`);
+  return answerAndRecord(env, {
+    webhook: id, requestId, status: 500, outcome: 'error',
+    body: { ok: false, error: 'internal_error', message: `unexpected error: ${e?.message ?? e}; the delivery was not accepted, the sender may retry` },
+  });
+}
+
+async function recordQuietly(env, row) {
+  try {
+    await audit.record(env.DB, row, numericVar(env.AUDIT_RETENTION_DAYS, audit.DEFAULT_RETENTION_DAYS));
+  } catch (e) {
+    console.error(`hookmap: log write failed (D1: ${e.message}); delivery ${row.webhook}/${row.requestId ?? '-'} ${row.outcome}`);
+  }
 }
 
 /**
- * Record the outcome in the audit log, then answer. When the record can't be written the
- * outcome goes to the worker's log (console.error) and the answer says so.
+ * Record a refusal in the log, then answer. When the record can't be written the outcome goes
+ * to the worker's log (console.error) and the answer says so.
  */
-async function answerAndRecord(env, { webhook: id, requestId = null, status, outcome, applied = 0, failed = 0, body, headers = {} }) {
-  const { summary } = auditRow(body);
+async function answerAndRecord(env, { webhook: id, requestId = null, status, outcome, body }) {
+  const summary = { message: body.message, entities: [], diagnostics: (body.diagnostics ?? []).slice(0, AUDIT_DIAGNOSTICS) };
   try {
-    await audit.record(env.DB, { webhook: id, requestId, outcome, status, applied, failed, summary }, number(env.AUDIT_RETENTION_DAYS, audit.DEFAULT_RETENTION_DAYS));
+    await audit.record(env.DB, { webhook: id, requestId, outcome, status, summary }, numericVar(env.AUDIT_RETENTION_DAYS, audit.DEFAULT_RETENTION_DAYS));
   } catch (e) {
-    console.error(`hookmap: audit log write failed (D1: ${e.message}); delivery ${id}/${requestId ?? '-'} outcome ${outcome} (${status}): ${JSON.stringify(summary)}`);
-    body = { ...body, audit: `not recorded in the audit log (D1: ${e.message})` };
+    console.error(`hookmap: log write failed (D1: ${e.message}); delivery ${id}/${requestId ?? '-'} outcome ${outcome} (${status}): ${JSON.stringify(summary)}`);
+    body = { ...body, audit: `not recorded in the log (D1: ${e.message})` };
   }
-  return json(status, body, headers);
+  return json(status, body);
 }

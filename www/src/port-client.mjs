@@ -4,7 +4,10 @@
 /** Port's API in the EU region (the default); the US region is https://api.us.getport.io. */
 export const DEFAULT_PORT_API_URL = 'https://api.getport.io';
 
-/** @type {Map<string, {promise: Promise<{authorization: string, expiresAt: number}>}>} */
+// Only settled tokens are shared between invocations, never a pending promise: workerd warns
+// that a promise settled by another request's I/O may hang the one awaiting it when that
+// request ends first (concurrent queue batches would share one token fetch).
+/** @type {Map<string, {authorization: string, expiresAt: number}>} */
 const tokens = new Map();
 
 /** A Port API failure; `transient` says whether a later retry may succeed. */
@@ -22,6 +25,19 @@ export class PortError extends Error {
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A response's Retry-After in seconds (delay-seconds or an HTTP date), or null.
+ * @param {Response} response
+ * @returns {number | null}
+ */
+export function retryAfterSeconds(response) {
+  const value = response.headers.get('retry-after');
+  if (value === null || value.trim() === '') return null;
+  if (/^\s*\d+(\.\d+)?\s*$/.test(value)) return Number(value);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, (at - Date.now()) / 1000);
+}
 const retryable = (status) => status === 429 || status >= 500;
 
 /**
@@ -46,8 +62,8 @@ export async function fetchWithRetry(url, init, { deadline, attemptTimeoutMs = 1
     } catch (e) {
       lastError = e;
     }
-    const retryAfter = response ? Number(response.headers.get('retry-after')) : NaN;
-    const backoff = Number.isFinite(retryAfter) && retryAfter >= 0
+    const retryAfter = response ? retryAfterSeconds(response) : null;
+    const backoff = retryAfter !== null
       ? retryAfter * 1000
       : Math.min(baseDelayMs * 2 ** attempt, 5_000) * (0.5 + Math.random() / 2);
     if (Date.now() + backoff >= deadline) {
@@ -82,23 +98,11 @@ async function describe(response) {
 export async function authorization(port, budget) {
   const key = `${port.apiUrl}\n${port.clientId}\n${port.clientSecret}`;
   const cached = tokens.get(key);
-  if (cached) {
-    try {
-      const token = await cached.promise;
-      if (Date.now() < token.expiresAt) return token.authorization;
-    } catch {
-      // a failed fetch: fetch again below
-    }
-    if (tokens.get(key) === cached) tokens.delete(key);
-  }
-  const entry = { promise: fetchToken(port, budget) };
-  tokens.set(key, entry);
-  try {
-    return (await entry.promise).authorization;
-  } catch (e) {
-    if (tokens.get(key) === entry) tokens.delete(key);
-    throw e;
-  }
+  if (cached && Date.now() < cached.expiresAt) return cached.authorization;
+  tokens.delete(key);
+  const token = await fetchToken(port, budget);
+  tokens.set(key, token);
+  return token.authorization;
 }
 
 async function fetchToken(port, budget) {
@@ -119,7 +123,7 @@ async function fetchToken(port, budget) {
 }
 
 /** Forget the cached token (Port said 401: it was revoked or expired early). */
-function forget(port) {
+function dropCachedToken(port) {
   tokens.delete(`${port.apiUrl}\n${port.clientId}\n${port.clientSecret}`);
 }
 
@@ -130,7 +134,8 @@ function forget(port) {
  * @param {string} path Path and query, e.g. `/v1/blueprints/b/entities?upsert=true`.
  * @param {unknown} body JSON body, or undefined.
  * @param {{deadline: number}} budget
- * @returns {Promise<{status: number, body: unknown, message: string}>} The final answer (any status).
+ * @returns {Promise<{status: number, body: unknown, message: string, retryAfter: number | null}>} The final
+ *   answer (any status); `retryAfter`: its Retry-After in seconds (a number or an HTTP date), if any.
  * @throws {PortError} When Port could not be reached within the budget.
  */
 export async function portRequest(port, method, path, body, budget) {
@@ -140,7 +145,7 @@ export async function portRequest(port, method, path, body, budget) {
     if (body !== undefined) headers['content-type'] = 'application/json';
     const response = await fetchWithRetry(`${port.apiUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }, budget);
     if (response.status === 401 && attempt === 0) {
-      forget(port);
+      dropCachedToken(port);
       await response.body?.cancel();
       continue;
     }
@@ -152,6 +157,6 @@ export async function portRequest(port, method, path, body, budget) {
       // not JSON
     }
     const message = parsed?.message ?? parsed?.error ?? (text.slice(0, 300) || response.statusText);
-    return { status: response.status, body: parsed, message };
+    return { status: response.status, body: parsed, message, retryAfter: retryAfterSeconds(response) };
   }
 }

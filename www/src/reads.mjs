@@ -1,28 +1,16 @@
 // The read endpoints: GET /entities/{blueprint}, GET /entities/{blueprint}/{identifier},
-// GET /deliveries. Protected by a bearer token when the READ_TOKEN binding is set.
-import * as audit from './audit.mjs';
+// GET /deliveries. Each needs `Authorization: Bearer <READ_TOKEN or ADMIN_TOKEN>` (auth.mjs);
+// with neither configured they answer 403 saying how to set one.
+import { requireReader } from './auth.mjs';
 import { getEntity, listEntities } from './catalog-d1.mjs';
-import { fail, json, timingSafeEqual } from './http.mjs';
+import * as deliveryLog from './deliveries.mjs';
+import { fail, json } from './http.mjs';
 import { catalogTarget } from './ingest.mjs';
 
 const limitOf = (url, fallback, max) => {
   const n = Number(url.searchParams.get('limit') ?? fallback);
   return Number.isInteger(n) && n > 0 ? Math.min(n, max) : fallback;
 };
-
-/**
- * Refuse a read without the right bearer token, when READ_TOKEN is set.
- * @param {Request} request
- * @param {Record<string, unknown>} env
- * @returns {Response | null} The refusal, or null when the read may go on.
- */
-export function checkReadToken(request, env) {
-  if (!env.READ_TOKEN) return null;
-  const header = request.headers.get('authorization') ?? '';
-  const match = /^Bearer\s+(.+)$/i.exec(header);
-  if (match && timingSafeEqual(match[1].trim(), String(env.READ_TOKEN))) return null;
-  return fail(401, 'unauthorized', 'this endpoint needs `Authorization: Bearer <READ_TOKEN>`', {}, { 'www-authenticate': 'Bearer realm="hookmap"' });
-}
 
 /**
  * GET /entities/{blueprint}[/{identifier}] (path parts already URL-decoded).
@@ -33,7 +21,7 @@ export function checkReadToken(request, env) {
  * @returns {Promise<Response>}
  */
 export async function entities(request, env, blueprint, identifier) {
-  const denied = checkReadToken(request, env);
+  const denied = await requireReader(request, env);
   if (denied) return denied;
   if (catalogTarget(env).kind === 'port') {
     return fail(404, 'catalog_is_port', 'this worker writes entities to Port (PORT_CLIENT_ID is set), not to its built-in catalog: read them in Port');
@@ -50,16 +38,22 @@ export async function entities(request, env, blueprint, identifier) {
 }
 
 /**
- * GET /deliveries: the audit log, newest first (`?limit=` up to 500, `?webhook=` to filter).
+ * GET /deliveries: the deliveries, newest first, each with its state and per-entity results
+ * (`?limit=` up to 500, `?webhook=`, `?state=`, `?id=` to filter).
  * @param {Request} request
  * @param {Record<string, any>} env
  * @returns {Promise<Response>}
  */
 export async function deliveries(request, env) {
-  const denied = checkReadToken(request, env);
+  const denied = await requireReader(request, env);
   if (denied) return denied;
   if (!env.DB) return fail(500, 'no_database', 'the worker has no D1 binding named DB');
   const url = new URL(request.url);
-  const rows = await audit.list(env.DB, { limit: limitOf(url, 50, 500), webhook: url.searchParams.get('webhook') });
+  const idParam = url.searchParams.get('id');
+  const id = idParam === null ? null : Number(idParam);
+  if (id !== null && !Number.isSafeInteger(id)) return fail(400, 'invalid_id', `?id= must be a delivery id (an integer), not ${JSON.stringify(idParam)}`);
+  const rows = await deliveryLog.list(env.DB, {
+    limit: limitOf(url, 50, 500), webhook: url.searchParams.get('webhook'), state: url.searchParams.get('state'), id,
+  });
   return json(200, { ok: true, deliveries: rows });
 }

@@ -1,8 +1,15 @@
-// hookmap's Cloudflare Worker: Port-style webhook ingestion at the edge.
-//   POST /webhooks/{id}                       map a delivery and apply it to the catalog
-//   GET  /entities/{blueprint}[/{identifier}] the built-in catalog (D1)
-//   GET  /deliveries                          the audit log, newest first
+// hookmap's Cloudflare Worker: Port-style webhook ingestion at the edge, durable on Queues.
+//   POST /webhooks/{id}[/{key}]               verify, map (preview), store in D1, queue: 202
+//   GET  /entities/{blueprint}[/{identifier}] the built-in catalog (D1)       READ_TOKEN/ADMIN_TOKEN
+//   GET  /deliveries                          deliveries, state and results  READ_TOKEN/ADMIN_TOKEN
+//   POST /api/deliveries/{id}/replay          re-queue one delivery          ADMIN_TOKEN
+//   POST /api/dead-letters/replay             re-queue every dead delivery   ADMIN_TOKEN
+//   POST /api/sweep                           run the sweeper now            ADMIN_TOKEN
 //   anything else                             the playground (static assets)
+// queue():     the consumer of the DELIVERIES queue (and of its dead-letter queue)
+// scheduled(): the sweeper (queues stored deliveries that were never sent)
+import { replayDead, replayOne, sweepNow } from './admin.mjs';
+import { consume, sweep } from './consumer.mjs';
 import { fail, json } from './http.mjs';
 import { ingest } from './ingest.mjs';
 import { deliveries, entities } from './reads.mjs';
@@ -29,11 +36,11 @@ export async function route(request, env, ctx) {
   const methods = (allowed) => fail(405, 'method_not_allowed', `${url.pathname} accepts ${allowed} only`, {}, { allow: allowed });
 
   if (head === 'webhooks') {
-    if (rest.length !== 1 || rest[0] === '') return fail(404, 'not_found', 'deliveries go to POST /webhooks/<id>');
+    if (rest.length < 1 || rest.length > 2 || rest.includes('')) return fail(404, 'not_found', 'deliveries go to POST /webhooks/<id> (or /webhooks/<id>/<key> for a webhook that checks no signature)');
     if (request.method !== 'POST') return methods('POST');
-    const id = decode(rest[0]);
-    if (id === null) return fail(404, 'not_found', 'the webhook id in the URL is not valid percent-encoding');
-    return ingest(request, env, ctx, id);
+    const [id, key = null] = rest.map(decode);
+    if (id === null || key === null && rest.length === 2) return fail(404, 'not_found', 'the webhook id or key in the URL is not valid percent-encoding');
+    return ingest(request, env, ctx, id, key);
   }
   if (head === 'entities') {
     if (rest.length < 1 || rest.length > 2 || rest.includes('')) return fail(404, 'not_found', 'read entities with GET /entities/<blueprint> or GET /entities/<blueprint>/<identifier>');
@@ -45,6 +52,21 @@ export async function route(request, env, ctx) {
   if (head === 'deliveries' && rest.length === 0) {
     if (request.method !== 'GET' && request.method !== 'HEAD') return methods('GET');
     return deliveries(request, env);
+  }
+  if (head === 'api') {
+    if (rest.length === 3 && rest[0] === 'deliveries' && rest[2] === 'replay') {
+      if (request.method !== 'POST') return methods('POST');
+      return replayOne(request, env, rest[1]);
+    }
+    if (rest.length === 2 && rest[0] === 'dead-letters' && rest[1] === 'replay') {
+      if (request.method !== 'POST') return methods('POST');
+      return replayDead(request, env);
+    }
+    if (rest.length === 1 && rest[0] === 'sweep') {
+      if (request.method !== 'POST') return methods('POST');
+      return sweepNow(request, env);
+    }
+    return fail(404, 'not_found', `nothing at ${url.pathname}; the admin API has POST /api/deliveries/<id>/replay, POST /api/dead-letters/replay and POST /api/sweep`);
   }
   if (env.ASSETS) return env.ASSETS.fetch(request);
   return fail(404, 'not_found', `nothing at ${url.pathname}`);
@@ -63,7 +85,32 @@ export default {
       return await route(request, env, ctx);
     } catch (e) {
       console.error(`hookmap: unexpected error on ${request.method} ${new URL(request.url).pathname}: ${e?.stack ?? e}`);
-      return json(500, { ok: false, error: 'internal_error', message: `unexpected error: ${e?.message ?? e}; the delivery was not applied, retry later` });
+      return json(500, { ok: false, error: 'internal_error', message: `unexpected error: ${e?.message ?? e}; retry later` });
+    }
+  },
+
+  /**
+   * The queue consumer (DELIVERIES and its dead-letter queue).
+   * @param {MessageBatch} batch
+   * @param {Record<string, any>} env
+   * @param {ExecutionContext} ctx
+   */
+  async queue(batch, env, ctx) {
+    await consume(batch, env, ctx);
+  },
+
+  /**
+   * The cron trigger: the sweeper.
+   * @param {ScheduledController} controller
+   * @param {Record<string, any>} env
+   * @param {ExecutionContext} ctx
+   */
+  async scheduled(controller, env, ctx) {
+    try {
+      await sweep(env);
+    } catch (e) {
+      console.error(`hookmap: the sweeper failed: ${e?.stack ?? e}`);
+      throw e;
     }
   },
 };
