@@ -29,7 +29,7 @@ pub fn rewrite(code: &str) -> Option<String> {
 }
 
 /// Index after the string literal starting at `i` (a `"`), interpolations included.
-pub(crate) fn skip_string(b: &[u8], mut i: usize) -> usize {
+pub(super) fn skip_string(b: &[u8], mut i: usize) -> usize {
     i += 1;
     while i < b.len() {
         match b[i] {
