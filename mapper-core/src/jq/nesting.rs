@@ -3,8 +3,10 @@
 //! thousand levels deep overflow the stack (natively that aborts the process; found by
 //! fuzzing, issue 8). Programs are measured before anything parses them and refused above
 //! [`MAX_NESTING`] levels with a compile error naming the limit.
+//!
+//! This is the one pass over a program's raw bytes (everything else reads jaq's tokens, see
+//! [`super::syntax`]): it has to run before jaq's lexer, which recurses once per bracket.
 
-use super::alternatives::skip_comment;
 /// The deepest an expression may nest, as [`estimate`] counts it. Real mappings stay below
 /// 30; an unoptimised build on a 2 MiB thread overflows near 200 levels, the wasm build's
 /// 1 MiB stack near 600.
@@ -97,6 +99,14 @@ pub fn estimate(code: &str) -> usize {
         close(&mut stack);
     }
     stack[0].depth()
+}
+
+/// Index of the newline that ends the `#` comment starting at `i` (or the end).
+fn skip_comment(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() && b[i] != b'\n' {
+        i += 1;
+    }
+    i
 }
 
 /// The compile error for a program over the limit, if it is.
