@@ -43,9 +43,10 @@ pub fn edit(code: &str, tokens: &[Tk<'_>], n: usize) -> Option<Edits> {
     let bar = seq.get(i).filter(|t| syntax::is_sym(t, "|"))?;
     let end = syntax::term_end(seq, i + 1);
     let body_start = syntax::span(code, bar.0).end;
-    let body_end = match end > i + 1 {
-        true => syntax::span(code, seq[end - 1].0).end,
-        false => body_start,
+    let body_end = if end > i + 1 {
+        syntax::span(code, seq[end - 1].0).end
+    } else {
+        body_start
     };
     let body = body_start..body_end;
 
