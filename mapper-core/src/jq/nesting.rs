@@ -109,8 +109,17 @@ fn skip_comment(b: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// Whether `code` nests deeper than the limit. Each level [`estimate`] counts is at least one
+/// byte (a bracket, an operator, a keyword), so a text shorter than the limit is never measured.
+pub fn too_deep(code: &str) -> bool {
+    code.len() >= MAX_NESTING && estimate(code) > MAX_NESTING
+}
+
 /// The compile error for a program over the limit, if it is.
 pub fn check(code: &str) -> Option<String> {
+    if !too_deep(code) {
+        return None;
+    }
     let depth = estimate(code);
     (depth > MAX_NESTING).then(|| {
         format!(
@@ -149,5 +158,11 @@ mod tests {
             "each operator character counts"
         );
         assert!(check(".body.stack.id | tostring").is_none());
+        // The shortcut for short texts: every level is at least a byte.
+        let short = format!("{}1", "(".repeat(MAX_NESTING - 1));
+        assert_eq!(estimate(&short), MAX_NESTING);
+        assert!(!too_deep(&short) && short.len() == MAX_NESTING);
+        let longer = format!("({short}");
+        assert!(too_deep(&longer) && check(&longer).is_some());
     }
 }

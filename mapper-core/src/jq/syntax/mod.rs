@@ -21,7 +21,7 @@ pub type Tk<'s> = Token<&'s str>;
 /// The token trees of `code`; `None` when it does not lex, or nests deeper than the nesting
 /// limit allows anything to read (jaq's lexer recurses once per bracket).
 pub fn lex(code: &str) -> Option<Vec<Tk<'_>>> {
-    if super::nesting::estimate(code) > super::nesting::MAX_NESTING {
+    if super::nesting::too_deep(code) {
         return None;
     }
     Lexer::new(code).lex().ok()
