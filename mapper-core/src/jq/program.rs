@@ -194,7 +194,15 @@ impl Program {
                 },
             }]);
         }
-        rewrite(&mut src);
+        if let Err(message) = rewrite(&mut src) {
+            return Err(vec![CompileError {
+                message,
+                span: Span {
+                    start: 0,
+                    end: code.len(),
+                },
+            }]);
+        }
         let code = src.text();
         // Errors are found in the rewritten text and reported in the text as written.
         let original = |span: Span| {
@@ -400,14 +408,18 @@ fn error_message(err: jaq_core::Error<Val>) -> String {
 /// text so far: `?//` alternatives (one at a time: bodies are copied), then fractions without
 /// integer digits, grammar corners, and catch bodies. A text that does not lex is left as it
 /// is (jaq then reports where).
-fn rewrite(src: &mut Source) {
+fn rewrite(src: &mut Source) -> Result<(), String> {
     type Stage = fn(&str, &[syntax::Tk<'_>]) -> Edits;
     let stages: [Stage; 3] = [literals::edits, grammar::edits, catch::edits];
     let (mut alternative, mut alternatives_done, mut next) = (0, false, 0);
+    // Each `?//` copies the body after it into every alternative, so `?//`s in a row double
+    // the program each (and rewriting one at a time, its work): bounded, as a compiled program
+    // would be too big anyway.
+    let max_len = (16 * src.text().len()).max(MAX_EXPANDED);
     // The text is lexed again only after a rewrite changed it.
     loop {
         let Some(tokens) = syntax::lex_checked(src.text()) else {
-            return;
+            return Ok(());
         };
         let mut edits = None;
         if !alternatives_done {
@@ -422,10 +434,22 @@ fn rewrite(src: &mut Source) {
         drop(tokens);
         match edits {
             Some(edits) => src.apply(edits),
-            None => return,
+            None => return Ok(()),
         };
+        if src.text().len() > max_len || alternative > MAX_ALTERNATIVES {
+            return Err(format!(
+                "size limit: the expression's `?//` alternatives expand to more than {MAX_ALTERNATIVES} alternatives or {} KiB of jq (each copies what follows it); split it with `def`s",
+                max_len / 1024
+            ));
+        }
     }
 }
+
+/// The least size the compiler's rewrites may grow a program to (see [`rewrite`]).
+const MAX_EXPANDED: usize = 256 * 1024;
+
+/// The most `?//` alternatives the compiler rewrites in one program, copies included.
+const MAX_ALTERNATIVES: usize = 64;
 
 fn span_of(code: &str, part: &str) -> Span {
     let r = jaq_core::load::span(code, part);
@@ -618,5 +642,22 @@ mod tests {
             "expected closing parenthesis `)` for the `(` at byte 32"
         );
         assert_eq!(&code[32..33], "(");
+    }
+
+    #[test]
+    fn alternatives_in_a_row_are_bounded() {
+        let step = ". as [$a] ?// $a | ";
+        let ok = format!("{}$a", step.repeat(4));
+        assert!(Program::compile(&ok, Dialect::Standard).is_ok());
+        let huge = format!("{}$a", step.repeat(20));
+        let errs = Program::compile(&huge, Dialect::Standard).map(|_| ()).unwrap_err();
+        assert!(errs[0].message.starts_with("size limit: "), "{errs:?}");
+        assert_eq!(
+            errs[0].span,
+            Span {
+                start: 0,
+                end: huge.len()
+            }
+        );
     }
 }
