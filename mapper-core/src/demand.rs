@@ -12,7 +12,9 @@
 //! expression is not a field path, the whole body is demanded.
 
 use crate::fast_path::{FastPath, Step};
-use crate::jq::skip_string;
+use crate::jq::syntax;
+use jaq_core::load::lex::StrPart;
+use jaq_core::load::parse::{BinaryOp, Term};
 use jaq_json::{Map, Num, Val};
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
@@ -118,22 +120,25 @@ impl RequestDemand {
         }
     }
 
-    /// Demand what the expression `source` can read. Beyond field paths and literals, an
-    /// expression `PATH | REST` reads only the value at `PATH`: in jq the right side of a pipe
-    /// sees nothing but the left side's output (`|` binds loosest; `|=`, an update, reads
-    /// everything). And an expression made only of field paths, literals, comparisons,
-    /// arithmetic, `and`/`or`, `//` and `if`, as filters usually are
+    /// Demand what the expression `source` can read, in Port's dialect (as the mapper compiles
+    /// it: the text after Port's quote rewrite), from jaq's parse tree. Beyond field paths and
+    /// literals, an expression `PATH | REST` reads only the value at `PATH`: in jq the right
+    /// side of a pipe sees nothing but the left side's output (`|` binds loosest; `|=`, an
+    /// update, reads everything). And an expression made only of field paths, literals,
+    /// comparisons, arithmetic, `and`/`or`, `//`, `,` and `if`, as filters usually are
     /// (`.body.event_type == "run_state_changed_event"`), reads only its paths: each of those
     /// runs on the same input.
     pub fn add_source(&mut self, source: &str, fast: Option<&FastPath>) {
         if fast.is_some() {
             return self.add_expression(fast);
         }
-        if let Some(path) = leading_path(source) {
-            return self.add_expression(Some(&path));
-        }
-        match root_paths(source) {
-            Some(paths) => paths.iter().for_each(|p| self.add_expression(Some(p))),
+        let code = crate::jq::rewrite_single_quotes(source).code;
+        match syntax::parse_code(&code).as_ref().and_then(reads) {
+            Some(paths) => {
+                for steps in paths {
+                    self.add_expression(Some(&FastPath::Path { steps, tostring: false }));
+                }
+            }
             None => self.all(),
         }
     }
@@ -149,143 +154,52 @@ impl RequestDemand {
     }
 }
 
-/// The field path `P` of an expression `P | REST`: the prefix before the first `|` that is a
-/// whole field path (a `|` inside a quoted key leaves an unterminated prefix, never a path).
-fn leading_path(source: &str) -> Option<FastPath> {
-    let bytes = source.as_bytes();
-    bytes
-        .iter()
-        .enumerate()
-        .filter(|&(i, &b)| b == b'|' && bytes.get(i + 1) != Some(&b'='))
-        .find_map(|(i, _)| match FastPath::detect(&source[..i]) {
-            Some(path @ FastPath::Path { tostring: false, .. }) => Some(path),
-            _ => None,
-        })
-}
-
-/// The field paths of an expression built only of field paths, literals (strings without
-/// interpolation, numbers, `true`, `false`, `null`), parentheses, the operators
-/// `== != < <= > >= + - * / % //`, `,`, `and`, `or` and `if … then … elif … else … end`: every
-/// part of such an expression runs on the request itself. `None` for anything else.
-fn root_paths(source: &str) -> Option<Vec<FastPath>> {
-    const WORDS: &[&str] = &[
-        "and", "or", "true", "false", "null", "if", "then", "elif", "else", "end",
-    ];
-    let b = source.as_bytes();
-    let mut paths = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            c if c.is_ascii_whitespace() => i += 1,
-            b'"' => i = string_paths(source, i, &mut paths)?,
-            b'0'..=b'9' => {
-                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'.') {
-                    i += 1;
-                }
-            }
-            b'.' => {
-                let end = path_end(b, i)?;
-                match FastPath::detect(&source[i..end])? {
-                    path @ FastPath::Path { tostring: false, .. } => paths.push(path),
-                    _ => return None,
-                }
-                i = end;
-            }
-            b'=' | b'!' | b'<' | b'>' | b'+' | b'-' | b'*' | b'/' | b'%' | b'(' | b')' | b',' => {
-                // `|=`-style updates (`+=`, `//=`, ...) read everything; `==`, `!=`, `<=`, `>=` don't.
-                let update = b.get(i + 1) == Some(&b'=') && !matches!(b[i], b'=' | b'!' | b'<' | b'>')
-                    || b[i] == b'='
-                        && b.get(i + 1) != Some(&b'=')
-                        && !matches!(i.checked_sub(1).map(|j| b[j]), Some(b'=' | b'!' | b'<' | b'>'));
-                if update {
-                    return None;
-                }
-                i += 1;
-            }
-            c if c.is_ascii_alphabetic() || c == b'_' => {
-                let start = i;
-                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
-                    i += 1;
-                }
-                if !WORDS.contains(&&source[start..i]) {
-                    return None;
-                }
-            }
-            _ => return None,
+/// The field paths `term` reads (see [`RequestDemand::add_source`]); `None` when it may read
+/// anything.
+fn reads(term: &Term<&str>) -> Option<Vec<Vec<Step>>> {
+    if let Term::BinOp(path, BinaryOp::Pipe(None), _) = term {
+        if let Some(steps) = FastPath::path_of(path) {
+            return Some(vec![steps]);
         }
     }
+    let mut paths = Vec::new();
+    root_paths(term, &mut paths)?;
     Some(paths)
 }
 
-/// Index after the string literal starting at `i`, adding the field paths of its
-/// interpolations (`"\(.body.a)-\(.body.b)"`: each runs on the same input) to `paths`; `None`
-/// when an interpolation is not [`root_paths`]-simple, or the string has no end.
-fn string_paths(source: &str, mut i: usize, paths: &mut Vec<FastPath>) -> Option<usize> {
-    let b = source.as_bytes();
-    i += 1;
-    while i < b.len() {
-        match b[i] {
-            b'"' => return Some(i + 1),
-            b'\\' if b.get(i + 1) == Some(&b'(') => {
-                let start = i + 2;
-                let mut depth = 1;
-                i = start;
-                while depth > 0 {
-                    match b.get(i)? {
-                        b'(' => depth += 1,
-                        b')' => depth -= 1,
-                        // a string inside the interpolation: `root_paths` reads it below
-                        b'"' => {
-                            i = string_paths(source, i, &mut Vec::new())?;
-                            continue;
-                        }
-                        _ => {}
-                    }
-                    i += 1;
+/// Add the field paths of a term built only of field paths, literals (strings, numbers,
+/// `true`, `false`, `null`), string interpolations of such terms, negation, the operators
+/// `== != < <= > >= + - * / % // , and or` and `if … then … elif … else … end`: every part of
+/// such a term runs on the request itself. `None` for anything else.
+fn root_paths(term: &Term<&str>, paths: &mut Vec<Vec<Step>>) -> Option<()> {
+    use BinaryOp::{Alt, And, Cmp, Comma, Math, Or};
+    match term {
+        Term::Num(_) => {}
+        Term::Call("true" | "false" | "null", args) if args.is_empty() => {}
+        Term::Str(None, parts) => {
+            for p in parts {
+                if let StrPart::Term(t) = p {
+                    root_paths(t, paths)?;
                 }
-                paths.extend(root_paths(&source[start..i - 1])?);
             }
-            b'\\' => i += 2,
-            _ => i += 1,
         }
-    }
-    None
-}
-
-/// Index after the field path starting at the `.` at `i`: `.name`, `."key"`, `["key"]`, `[n]`
-/// steps (what [`FastPath::detect`] then reads, or refuses: an unterminated or interpolated key).
-fn path_end(b: &[u8], mut i: usize) -> Option<usize> {
-    loop {
-        match b.get(i) {
-            Some(b'.') => {
-                i += 1;
-                match b.get(i) {
-                    Some(b'"') => i = skip_string(b, i),
-                    Some(b'[') => {}
-                    _ => {
-                        while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
-                            i += 1;
-                        }
-                    }
-                }
-            }
-            Some(b'[') => {
-                i += 1;
-                if b.get(i) == Some(&b'"') {
-                    i = skip_string(b, i);
-                } else {
-                    while i < b.len() && b[i].is_ascii_digit() {
-                        i += 1;
-                    }
-                }
-                if b.get(i) != Some(&b']') {
-                    return None;
-                }
-                i += 1;
-            }
-            _ => return Some(i),
+        Term::Neg(t) => root_paths(t, paths)?,
+        Term::BinOp(l, Alt | And | Or | Comma | Math(_) | Cmp(_), r) => {
+            root_paths(l, paths)?;
+            root_paths(r, paths)?;
         }
+        Term::IfThenElse(branches, otherwise) => {
+            for (cond, then) in branches {
+                root_paths(cond, paths)?;
+                root_paths(then, paths)?;
+            }
+            if let Some(t) = otherwise {
+                root_paths(t, paths)?;
+            }
+        }
+        _ => paths.push(FastPath::path_of(term)?),
     }
+    Some(())
 }
 
 /// A path step's key as bytes (`None` for an index).
@@ -636,6 +550,12 @@ mod tests {
         assert_eq!(
             parse(text, &d),
             serde_json::json!({"body": {"kind": "run", "n": 2, "a": {"x": 1}, "b": [1], "c": true}, "headers": {"x": "1"}})
+        );
+        // Port's quotes are read as Port rewrites them; an escaped key is the key it denotes.
+        let d = demand(&[".body.state == 'FINISHED'", ".body[\"x\\\"y\"] != null"]);
+        assert_eq!(
+            d.body,
+            Demand::Keys(vec![(b"state".to_vec(), Demand::All), (b"x\"y".to_vec(), Demand::All)])
         );
         for whole in [
             ".body.a == .",

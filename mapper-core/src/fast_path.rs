@@ -7,6 +7,10 @@
 //! an array, `tostring` on a non-string), it declines and the caller runs the compiled program,
 //! so results, errors and their wording stay exactly the interpreter's.
 
+use crate::jq::syntax::{self, Tk};
+use jaq_core::load::lex::{StrPart, Tok, Token};
+use jaq_core::load::parse::Term;
+use jaq_core::path::{Opt, Part, Path};
 use jaq_json::Val;
 
 /// An expression simple enough to evaluate without the interpreter.
@@ -40,36 +44,53 @@ const KEYWORDS: &[&str] = &[
 
 impl FastPath {
     /// Recognise a fast-path expression in jq source (Port's dialect or standard: the
-    /// recognised forms contain no single quotes, so both read them alike). `None` when the
-    /// expression needs the interpreter.
+    /// recognised forms contain no single quotes, so both read them alike), from jaq's tokens.
+    /// `None` when the expression needs the interpreter.
     pub fn detect(source: &str) -> Option<Self> {
-        let code = source.trim();
-        match code {
-            "true" => return Some(Self::Const(Val::Bool(true))),
-            "false" => return Some(Self::Const(Val::Bool(false))),
-            "null" => return Some(Self::Const(Val::Null)),
+        let tokens = syntax::lex(source)?;
+        match tokens.as_slice() {
+            [t] if syntax::is_word(t, "true") => return Some(Self::Const(Val::Bool(true))),
+            [t] if syntax::is_word(t, "false") => return Some(Self::Const(Val::Bool(false))),
+            [t] if syntax::is_word(t, "null") => return Some(Self::Const(Val::Null)),
+            [t @ Token(_, Tok::Str(_))] => return plain_string(t).map(|s| Self::Const(Val::utf8_str(s.to_owned()))),
             _ => {}
         }
-        let mut p = Parser {
-            s: code.as_bytes(),
-            i: 0,
+        let (path, tostring) = match tokens.as_slice() {
+            [path @ .., bar, word] if syntax::is_sym(bar, "|") && syntax::is_word(word, "tostring") => (path, true),
+            all => (all, false),
         };
-        if p.peek() == Some(b'"') {
-            let s = p.string()?;
-            return p.at_end().then(|| Self::Const(Val::utf8_str(s.to_owned())));
-        }
-        let steps = p.path()?;
-        let tostring = if p.at_end() {
-            false
-        } else {
-            p.skip_ws();
-            p.eat(b'|')?;
-            p.skip_ws();
-            p.word("tostring")?;
-            p.skip_ws();
-            p.at_end().then_some(true)?
+        Some(Self::Path {
+            steps: steps(path)?,
+            tostring,
+        })
+    }
+
+    /// The steps of a field path in jaq's parse tree (`.a."b"[0]`, `.`), for analyses of
+    /// larger expressions; `None` for any other term (`.a?`, `.[]`, `$x.a`, `.[-1]`, ...).
+    pub(crate) fn path_of(term: &Term<&str>) -> Option<Vec<Step>> {
+        let parts = match term {
+            Term::Id => return Some(Vec::new()),
+            Term::Path(head, Path(parts)) if matches!(**head, Term::Id) => parts,
+            _ => return None,
         };
-        Some(Self::Path { steps, tostring })
+        parts
+            .iter()
+            .map(|part| match part {
+                (Part::Index(Term::Str(None, key)), Opt::Essential) => {
+                    let mut s = String::new();
+                    for p in key {
+                        match p {
+                            StrPart::Str(t) => s.push_str(t),
+                            StrPart::Char(c) => s.push(*c),
+                            StrPart::Term(_) => return None,
+                        }
+                    }
+                    Some(Step::Key(Val::utf8_str(s)))
+                }
+                (Part::Index(Term::Num(n)), Opt::Essential) => index(n).map(Step::Index),
+                _ => None,
+            })
+            .collect()
     }
 
     /// The expression's value on `input`, when it is certain to be the interpreter's only
@@ -107,129 +128,78 @@ impl FastPath {
     }
 }
 
-/// A cursor over the expression's bytes.
-struct Parser<'a> {
-    s: &'a [u8],
-    i: usize,
+/// The text of a string literal without escapes, interpolation or single quotes (Port's
+/// dialect may rewrite a `'` inside a string, e.g. `"a 'b c' d"`, into a double quote).
+fn plain_string<'s>(t: &Tk<'s>) -> Option<&'s str> {
+    let Tok::Str(parts) = &t.1 else { return None };
+    let s = match parts.as_slice() {
+        [] => "",
+        [StrPart::Str(s)] => s,
+        _ => return None,
+    };
+    (!s.contains('\'')).then_some(s)
 }
 
-impl<'a> Parser<'a> {
-    fn peek(&self) -> Option<u8> {
-        self.s.get(self.i).copied()
-    }
+/// An array index as jq writes it plainly: digits, no sign, no leading zeros.
+fn index(digits: &str) -> Option<usize> {
+    let plain = !digits.is_empty()
+        && digits.len() <= 9
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && !(digits.len() > 1 && digits.starts_with('0'));
+    plain.then(|| digits.parse().ok()).flatten()
+}
 
-    fn at_end(&self) -> bool {
-        self.i == self.s.len()
+/// The steps of the field path written as `tokens`, each directly after the previous one:
+/// `.`, or `.name`, `."name"`, `.["name"]`, `.[n]`, followed by `.name`, `."name"`, `["name"]`
+/// and `[n]` steps.
+fn steps(tokens: &[Tk<'_>]) -> Option<Vec<Step>> {
+    if tokens.windows(2).any(|w| !syntax::adjacent(w[0].0, w[1].0)) {
+        return None;
     }
-
-    fn eat(&mut self, b: u8) -> Option<()> {
-        (self.peek() == Some(b)).then(|| self.i += 1)
-    }
-
-    fn skip_ws(&mut self) {
-        while self.peek().is_some_and(|b| b.is_ascii_whitespace()) {
-            self.i += 1;
-        }
-    }
-
-    fn word(&mut self, w: &str) -> Option<()> {
-        let ident = self.ident()?;
-        (ident == w).then_some(())
-    }
-
-    /// `[A-Za-z_][A-Za-z0-9_]*`
-    fn ident(&mut self) -> Option<&'a str> {
-        let start = self.i;
-        if !self.peek().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_') {
-            return None;
-        }
-        while self.peek().is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_') {
-            self.i += 1;
-        }
-        std::str::from_utf8(&self.s[start..self.i]).ok()
-    }
-
-    /// A double-quoted string without escapes, interpolation or single quotes (Port's dialect
-    /// may rewrite a `'` inside a string, e.g. `"a 'b c' d"`, into a double quote).
-    fn string(&mut self) -> Option<&'a str> {
-        self.eat(b'"')?;
-        let start = self.i;
-        while let Some(b) = self.peek() {
-            match b {
-                b'"' => {
-                    let s = std::str::from_utf8(&self.s[start..self.i]).ok()?;
-                    self.i += 1;
-                    return Some(s);
-                }
-                b'\\' | b'\'' => return None,
-                _ => self.i += 1,
-            }
-        }
-        None
-    }
-
-    /// `[0]`, `[12]`: no sign, no leading zeros.
-    fn index(&mut self) -> Option<usize> {
-        let start = self.i;
-        while self.peek().is_some_and(|b| b.is_ascii_digit()) {
-            self.i += 1;
-        }
-        let digits = std::str::from_utf8(&self.s[start..self.i]).ok()?;
-        if digits.is_empty() || (digits.len() > 1 && digits.starts_with('0')) || digits.len() > 9 {
-            return None;
-        }
-        digits.parse().ok()
-    }
-
-    /// `[ "key" ]` or `[ n ]` (the `[` already eaten).
-    fn bracket(&mut self) -> Option<Step> {
-        let step = if self.peek() == Some(b'"') {
-            Step::Key(Val::utf8_str(self.string()?.to_owned()))
-        } else {
-            Step::Index(self.index()?)
-        };
-        self.eat(b']')?;
-        Some(step)
-    }
-
-    /// `.`, or `.` followed by steps: `.a`, `."a"`, `.["a"]`, `.[0]`, then `.b`, `["b"]`, `[0]`.
-    fn path(&mut self) -> Option<Vec<Step>> {
-        self.eat(b'.')?;
-        let mut steps = Vec::new();
+    let first = tokens.first()?;
+    let mut steps = Vec::new();
+    let mut i = if syntax::is_sym(first, ".") {
         // The first step may follow the leading dot directly.
-        match self.peek() {
+        match tokens.get(1) {
             None => return Some(steps),
-            Some(b'[') => {
-                self.i += 1;
-                steps.push(self.bracket()?);
-            }
-            Some(b'"') => steps.push(Step::Key(Val::utf8_str(self.string()?.to_owned()))),
-            Some(_) => steps.push(self.key()?),
+            Some(t @ Token(_, Tok::Block(_))) => steps.push(bracket(t)?),
+            Some(t) => steps.push(Step::Key(Val::utf8_str(plain_string(t)?.to_owned()))),
         }
-        loop {
-            match self.peek() {
-                None | Some(b' ' | b'\t' | b'\n' | b'\r') => return Some(steps),
-                Some(b'.') => {
-                    self.i += 1;
-                    if self.peek() == Some(b'"') {
-                        steps.push(Step::Key(Val::utf8_str(self.string()?.to_owned())));
-                    } else {
-                        steps.push(self.key()?);
-                    }
-                }
-                Some(b'[') => {
-                    self.i += 1;
-                    steps.push(self.bracket()?);
-                }
-                Some(_) => return None,
-            }
+        2
+    } else {
+        steps.push(field(first)?);
+        1
+    };
+    while let Some(t) = tokens.get(i) {
+        if syntax::is_sym(t, ".") {
+            let key = plain_string(tokens.get(i + 1)?)?;
+            steps.push(Step::Key(Val::utf8_str(key.to_owned())));
+            i += 2;
+        } else {
+            steps.push(field(t).or_else(|| bracket(t))?);
+            i += 1;
         }
     }
+    Some(steps)
+}
 
-    /// A field name after a dot (keywords are left to the interpreter).
-    fn key(&mut self) -> Option<Step> {
-        let ident = self.ident()?;
-        (!KEYWORDS.contains(&ident)).then(|| Step::Key(Val::utf8_str(ident.to_owned())))
+/// A `.name` token's step (keywords are left to the interpreter).
+fn field(t: &Tk<'_>) -> Option<Step> {
+    let name = t.0.strip_prefix('.').filter(|_| matches!(t.1, Tok::Sym))?;
+    let ident = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
+    (ident && !KEYWORDS.contains(&name)).then(|| Step::Key(Val::utf8_str(name.to_owned())))
+}
+
+/// A `["name"]` or `[n]` block's step, written without spaces.
+fn bracket(t: &Tk<'_>) -> Option<Step> {
+    let Token(open, Tok::Block(inner)) = t else { return None };
+    let [x, close] = inner.as_slice() else { return None };
+    if !(open.starts_with('[') && syntax::adjacent(&open[..1], x.0) && syntax::adjacent(x.0, close.0)) {
+        return None;
+    }
+    match x.1 {
+        Tok::Num => index(x.0).map(Step::Index),
+        _ => plain_string(x).map(|s| Step::Key(Val::utf8_str(s.to_owned()))),
     }
 }
 
@@ -263,6 +233,12 @@ mod tests {
         );
         assert_eq!(FastPath::detect(".\"a-b\".c"), path(vec![key("a-b"), key("c")], false));
         assert_eq!(FastPath::detect("."), path(vec![], false));
+        // Read from jaq's tokens: comments are space, `|` needs none around it.
+        assert_eq!(FastPath::detect(".a|tostring"), path(vec![key("a")], true));
+        assert_eq!(
+            FastPath::detect("# the id\n.a # (a string)"),
+            path(vec![key("a")], false)
+        );
         assert_eq!(FastPath::detect("true"), Some(FastPath::Const(Val::Bool(true))));
         assert_eq!(
             FastPath::detect("\"Success\""),
@@ -359,6 +335,8 @@ mod tests {
             ".a.arr.x",
             ".a[\"0\"]",
             ".a.arr[\"0\"]",
+            ".a.s|tostring",
+            "# c\n.a.b # c",
         ];
         let inputs = [
             "null",

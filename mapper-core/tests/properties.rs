@@ -111,6 +111,9 @@ fn field_path() -> impl Strategy<Value = String> {
         Just(".body.stack.id // .headers[\"x-id\"]".to_owned()),
         Just("(.body[0].id, .body.id) == 1".to_owned()),
         Just("\"\\(.body.id)-\\(.body.stack.id)\"".to_owned()),
+        // read as Port rewrites its quotes, and with comments
+        Just(".body.id == 'x' or .body.stack.id != 'y'".to_owned()),
+        Just("# the id\n.body.stack.id # (a string)".to_owned()),
         // reads everything
         Just(".body.stack |= 1 | .body.id".to_owned()),
         Just(".body.stack.id += 1".to_owned()),
@@ -212,7 +215,55 @@ proptest! {
             prop_assert_eq!((code.as_bytes()[i], r.code.as_bytes()[i]), (b'\'', b'"'));
         }
         prop_assert_eq!(changed, r.rewritten);
-        let _ = Program::compile(&code, Dialect::Port);
-        let _ = Program::compile(&code, Dialect::Standard);
+        // Compiling never panics, and errors point into the text as written.
+        for dialect in [Dialect::Port, Dialect::Standard] {
+            for e in Program::compile(&code, dialect).err().unwrap_or_default() {
+                let (start, end) = (e.span.start, e.span.end);
+                prop_assert!(start <= end && end <= code.len(), "{:?}", e);
+                prop_assert!(code.is_char_boundary(start) && code.is_char_boundary(end), "{:?}", e);
+            }
+        }
     }
+
+    /// (e) After every rewrite the compiler makes (Port's quotes, `?//`, `.5`, `reduce` over a
+    /// non-atom, `$name:` patterns, `catch` bodies), a compile error points at the text as written.
+    #[test]
+    fn compile_errors_point_at_the_text_as_written(
+        parts in prop::collection::vec(rewritten_part(), 1..5),
+        seps in prop::collection::vec(prop_oneof![Just(" , "), Just(" | "), Just(" + "), Just("\n# c\n| ")], 5),
+        at in any::<prop::sample::Index>(),
+    ) {
+        let mut parts = parts;
+        parts.insert(at.index(parts.len() + 1), "nosuch");
+        let mut code = String::new();
+        for (i, p) in parts.iter().enumerate() {
+            if i > 0 {
+                code.push_str(seps[i - 1]);
+            }
+            code.push_str(p);
+        }
+        let errs = Program::compile(&code, Dialect::Port).err().unwrap_or_default();
+        prop_assert_eq!(errs.len(), 1, "{}: {:?}", code, errs);
+        prop_assert_eq!(&errs[0].message, "nosuch/0 is not defined");
+        prop_assert_eq!(&code[errs[0].span.start..errs[0].span.end], "nosuch", "{}", code);
+    }
+}
+
+/// A part of a program the compiler rewrites before jaq reads it (or not).
+fn rewritten_part() -> impl Strategy<Value = &'static str> {
+    prop_oneof![
+        Just(". as [$a] ?// $a | $a"),
+        Just(". as {$a: [$b]} ?// [$a] ?// $b | [$a, $b]"),
+        Just(".5"),
+        Just("[.25, -.5]"),
+        Just("reduce .[] / 2 as $x (0; . + $x)"),
+        Just(". as {$k: [$v]} | $v"),
+        Just("try .a catch ."),
+        Just("try 1 catch if . then 1 else 2 end"),
+        Just("(try error catch try . catch .)"),
+        Just("'quoted'"),
+        Just("\"s \\(.5) \\(try 1 catch .)\""),
+        Just(".a.b"),
+        Just("(1)"),
+    ]
 }

@@ -8,234 +8,51 @@
 //! As in jq, every variable of every pattern is bound in each alternative (`null` where that
 //! pattern lacks it), an error while destructuring or in BODY moves on to the next
 //! alternative, and an error in the last one propagates. BODY extends to the end of the
-//! enclosing group, as a pipe after `as` does. Spans of later compile errors refer to the
-//! rewritten text (only for programs that use `?//`).
+//! enclosing term, as a pipe after `as` does ([`syntax::term_end`]). The patterns and BODY are
+//! copies of the written text ([`Piece::Copy`]), so errors in them point at what was written.
 
-/// Rewrite every `?//` alternative of `code`; `None` when there is none (or it is malformed,
-/// which the parser then reports).
-pub fn rewrite(code: &str) -> Option<String> {
-    let mut code = code.to_owned();
-    let mut changed = false;
-    for n in 0.. {
-        match rewrite_first(&code, n) {
-            Some(next) => {
-                code = next;
-                changed = true;
-            }
-            None => break,
+use super::syntax::edit::{Edits, Piece};
+use super::syntax::{self, Tk};
+use core::ops::ControlFlow;
+
+/// The edit that rewrites the first `?//` of the program (in source order), whose variable is
+/// `$__alt{n}`; `None` when there is none, or it is malformed (the parser then reports it).
+/// Rewritten bodies may hold further alternatives: the caller rewrites until there are none.
+pub fn edit(code: &str, tokens: &[Tk<'_>], n: usize) -> Option<Edits> {
+    let mut found = None;
+    let _ = syntax::visit(tokens, &mut |seq, i| {
+        if syntax::is_alternative(seq, i) {
+            found = Some((seq, i));
+            return ControlFlow::Break(());
         }
-    }
-    changed.then_some(code)
-}
-
-/// Index after the string literal starting at `i` (a `"`), interpolations included.
-pub(crate) fn skip_string(b: &[u8], mut i: usize) -> usize {
-    i += 1;
-    while i < b.len() {
-        match b[i] {
-            b'"' => return i + 1,
-            b'\\' if b.get(i + 1) == Some(&b'(') => i = skip_group(b, i + 1),
-            b'\\' => i += 2,
-            _ => i += 1,
-        }
-    }
-    b.len()
-}
-
-/// Index of the newline that ends the `#` comment starting at `i` (or the end).
-pub(super) fn skip_comment(b: &[u8], mut i: usize) -> usize {
-    while i < b.len() && b[i] != b'\n' {
-        i += 1;
-    }
-    i
-}
-
-/// Where scanning resumes when a string literal or a `#` comment starts at `i` (their
-/// contents are not code); `None` anywhere else.
-pub(super) fn skip_inert(b: &[u8], i: usize) -> Option<usize> {
-    match b.get(i)? {
-        b'"' => Some(skip_string(b, i)),
-        b'#' => Some(skip_comment(b, i)),
-        _ => None,
-    }
-}
-
-/// Index after the group whose opener (`(`, `[` or `{`) is at `i`.
-pub(super) fn skip_group(b: &[u8], mut i: usize) -> usize {
-    let mut depth = 0;
-    while i < b.len() {
-        if let Some(next) = skip_inert(b, i) {
-            i = next;
-            continue;
-        }
-        match b[i] {
-            b'(' | b'[' | b'{' => depth += 1,
-            b')' | b']' | b'}' => {
-                depth -= 1;
-                if depth == 0 {
-                    return i + 1;
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    b.len()
-}
-
-fn is_ident(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || c == b'_'
-}
-
-/// Positions of `?//` outside strings and comments.
-fn find_alt(b: &[u8]) -> Option<usize> {
-    let mut i = 0;
-    while i < b.len() {
-        if let Some(next) = skip_inert(b, i) {
-            i = next;
-            continue;
-        }
-        match b[i] {
-            b'?' if b[i..].starts_with(b"?//") => return Some(i),
-            _ => {}
-        }
-        i += 1;
-    }
-    None
-}
-
-fn skip_ws(b: &[u8], mut i: usize) -> usize {
-    while i < b.len() && b[i].is_ascii_whitespace() {
-        i += 1;
-    }
-    i
-}
-
-/// The pattern starting at `i`: `$name`, `[...]` or `{...}`; returns its end.
-fn pattern_end(b: &[u8], i: usize) -> Option<usize> {
-    match b.get(i)? {
-        b'[' | b'{' => Some(skip_group(b, i)),
-        b'$' => {
-            let mut j = i + 1;
-            while j < b.len() && is_ident(b[j]) {
-                j += 1;
-            }
-            (j > i + 1).then_some(j)
-        }
-        _ => None,
-    }
-}
-
-/// Start of the pattern that ends just before `end` (skipping whitespace backwards).
-fn pattern_start(b: &[u8], end: usize) -> Option<usize> {
-    let mut e = end;
-    while e > 0 && b[e - 1].is_ascii_whitespace() {
-        e -= 1;
-    }
-    let last = *b.get(e.checked_sub(1)?)?;
-    if last == b']' || last == b'}' {
-        // Find the opener whose group ends at `e`.
-        (0..e)
-            .rev()
-            .find(|&s| matches!(b[s], b'[' | b'{') && skip_group(b, s) == e)
-    } else {
-        let mut s = e;
-        while s > 0 && is_ident(b[s - 1]) {
-            s -= 1;
-        }
-        (s > 0 && b[s - 1] == b'$').then(|| s - 1)
-    }
-}
-
-/// Where the body starting at `i` ends: an unmatched closer, a `;`, or a keyword that closes
-/// an enclosing construct, at depth 0.
-fn body_end(b: &[u8], mut i: usize) -> usize {
-    let mut ifs = 0;
-    while i < b.len() {
-        match b[i] {
-            b'"' => {
-                i = skip_string(b, i);
-                continue;
-            }
-            b'(' | b'[' | b'{' => {
-                i = skip_group(b, i);
-                continue;
-            }
-            b')' | b']' | b'}' | b';' => return i,
-            c if is_ident(c) && (i == 0 || !is_ident(b[i - 1]) && b[i - 1] != b'$' && b[i - 1] != b'.') => {
-                let mut j = i;
-                while j < b.len() && is_ident(b[j]) {
-                    j += 1;
-                }
-                match &b[i..j] {
-                    b"if" => ifs += 1,
-                    b"end" if ifs > 0 => ifs -= 1,
-                    b"end" | b"then" | b"elif" | b"else" | b"catch" if ifs == 0 => return i,
-                    _ => {}
-                }
-                i = j;
-                continue;
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    b.len()
-}
-
-/// Variables a pattern binds (every `$name` in it).
-fn variables(p: &str) -> Vec<String> {
-    let b = p.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'"' {
-            i = skip_string(b, i);
-            continue;
-        }
-        if b[i] == b'$' {
-            let end = pattern_end(b, i).unwrap_or(i + 1);
-            let name = &p[i..end];
-            if end > i + 1 && name != "$__loc__" && !out.iter().any(|o| o == name) {
-                out.push(name.to_owned());
-            }
-            i = end;
-            continue;
-        }
-        i += 1;
-    }
-    out
-}
-
-fn rewrite_first(code: &str, n: usize) -> Option<String> {
-    let b = code.as_bytes();
-    let first_alt = find_alt(b)?;
-    let p1_start = pattern_start(b, first_alt)?;
-    // `as` before the first pattern.
-    let mut a = p1_start;
-    while a > 0 && b[a - 1].is_ascii_whitespace() {
-        a -= 1;
-    }
-    if a < 2 || &b[a - 2..a] != b"as" || (a > 2 && is_ident(b[a - 3])) {
+        ControlFlow::Continue(())
+    });
+    let (seq, first_alt) = found?;
+    // `as P1`
+    let p1 = first_alt.checked_sub(1)?;
+    if !syntax::is_pattern(&seq[p1]) || !syntax::is_word(&seq[p1.checked_sub(1)?], "as") {
         return None;
     }
-    let mut patterns = vec![code[p1_start..first_alt].trim_end().to_owned()];
+    let mut patterns = vec![&seq[p1]];
     let mut i = first_alt;
-    while b[i..].starts_with(b"?//") {
-        let s = skip_ws(b, i + 3);
-        let e = pattern_end(b, s)?;
-        patterns.push(code[s..e].to_owned());
-        i = skip_ws(b, e);
+    while syntax::is_alternative(seq, i) {
+        let p = seq.get(i + 2).filter(|t| syntax::is_pattern(t))?;
+        patterns.push(p);
+        i += 3;
     }
-    if b.get(i) != Some(&b'|') {
-        return None;
-    }
-    let body_start = i + 1;
-    let end = body_end(b, body_start);
-    let body = &code[body_start..end];
-    let all: Vec<String> = patterns
+    let bar = seq.get(i).filter(|t| syntax::is_sym(t, "|"))?;
+    let end = syntax::term_end(seq, i + 1);
+    let body_start = syntax::span(code, bar.0).end;
+    let body_end = if end > i + 1 {
+        syntax::span(code, seq[end - 1].0).end
+    } else {
+        body_start
+    };
+    let body = body_start..body_end;
+
+    let all = patterns
         .iter()
-        .flat_map(|p| variables(p))
+        .flat_map(|p| syntax::pattern_variables(p))
         .fold(Vec::new(), |mut acc, v| {
             if !acc.contains(&v) {
                 acc.push(v);
@@ -243,25 +60,52 @@ fn rewrite_first(code: &str, n: usize) -> Option<String> {
             acc
         });
     let var = format!("$__alt{n}");
-    let branch = |p: &str| {
-        let own = variables(p);
+    let branch = |p: &Tk<'_>, out: &mut Vec<Piece>| {
+        let own = syntax::pattern_variables(p);
         let nulls: String = all
             .iter()
             .filter(|v| !own.contains(v))
             .map(|v| format!("null as {v} | "))
             .collect();
-        format!("({nulls}{var} as {p} | {body})")
+        out.push(format!("({nulls}{var} as ").into());
+        out.push(Piece::Copy(syntax::span(code, p.0)));
+        out.push(" | ".into());
+        out.push(Piece::Copy(body.clone()));
+        out.push(")".into());
     };
-    let mut chain = branch(patterns.last().expect("at least two patterns"));
-    for p in patterns.iter().rev().skip(1) {
-        chain = format!("(try {} catch {chain})", branch(p));
+    // (try B1 catch (try B2 catch ... Bn))
+    let (last, firsts) = patterns.split_last()?;
+    let mut pieces = vec![format!("{var} | ").into()];
+    for p in firsts {
+        pieces.push("(try ".into());
+        branch(p, &mut pieces);
+        pieces.push(" catch ".into());
     }
-    Some(format!("{}{var} | {chain}{}", &code[..p1_start], &code[end..]))
+    branch(last, &mut pieces);
+    pieces.extend((0..firsts.len()).map(|_| Piece::from(")")));
+
+    let mut edits = Edits::new();
+    edits.replace(syntax::span(code, seq[p1].0).start..body_end, pieces);
+    Some(edits)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::rewrite;
+    use super::super::syntax::{edit::Source, lex};
+
+    /// Rewrite every alternative, as compiling does.
+    fn rewrite(code: &str) -> Option<String> {
+        let mut src = Source::new(code);
+        for n in 0.. {
+            let tokens = lex(src.text())?;
+            let Some(edits) = super::edit(src.text(), &tokens, n) else {
+                break;
+            };
+            drop(tokens);
+            src.apply(edits);
+        }
+        (src.text() != code).then(|| src.text().to_owned())
+    }
 
     #[test]
     fn every_variable_is_bound_in_every_alternative() {
@@ -277,5 +121,17 @@ mod tests {
         let out = rewrite(r#"[. as [$a] ?// $a | "?//\($a)"], 1"#).unwrap();
         assert!(out.ends_with(r#"catch ($__alt0 as $a |  "?//\($a)"))], 1"#), "{out}");
         assert_eq!(rewrite(r#""a ?// b""#), None);
+        // Key expressions are not bindings; a trailing comment stays outside the body.
+        let out = rewrite(". as {($k): $a} ?// [$a] | $a # ?// c").unwrap();
+        assert!(!out.contains("null as $k"), "{out}");
+        assert!(out.ends_with("$a)) # ?// c"), "{out}");
+    }
+
+    #[test]
+    fn nested_alternatives_and_definitions_in_bodies() {
+        let out = rewrite(". as [$a] ?// $a | . as [$b] ?// $b | def f: $a; [f, $b]").unwrap();
+        assert!(!out.contains("?//"), "{out}");
+        assert!(out.contains("$__alt1") && out.contains("$__alt2"), "{out}");
+        assert!(out.ends_with("def f: $a; [f, $b]))))"), "{out}");
     }
 }

@@ -1,151 +1,45 @@
 //! `try A catch B` becomes `try A catch (_jq_message | B)`, so that `B` sees jq's wording of
-//! the errors jaq's core raises (see [`super::messages`]). `B` is the single term jq's grammar
-//! allows there; when its end cannot be found simply (a keyword term such as `if`), the
-//! program is left as it is. Byte offsets of later compile errors shift in programs that use
-//! `catch`.
+//! the errors jaq's core raises (see [`super::messages`]). `B` is the atom jq's grammar allows
+//! there ([`syntax::atom_end`]); when its end is not simple to find (`def`, `label`), the body
+//! is left as it is.
 
-use super::alternatives::{skip_comment, skip_group, skip_string};
+use super::syntax::edit::Edits;
+use super::syntax::{self, Tk};
 
-fn is_ident(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || c == b'_'
-}
-
-fn ident_end(b: &[u8], mut i: usize) -> usize {
-    while i < b.len() && (is_ident(b[i]) || (b[i] == b':' && b.get(i + 1) == Some(&b':'))) {
-        i += if b[i] == b':' { 2 } else { 1 };
-    }
-    i
-}
-
-/// End of the term (jaq's `atom` with its path suffix) starting at `i`, if it is simple.
-fn atom_end(b: &[u8], i: usize) -> Option<usize> {
-    let mut j = match *b.get(i)? {
-        b'-' => return atom_end(b, skip_ws(b, i + 1)),
-        b'(' | b'[' | b'{' => skip_group(b, i),
-        b'"' => skip_string(b, i),
-        b'@' => {
-            let e = ident_end(b, i + 1);
-            let s = skip_ws(b, e);
-            if b.get(s) == Some(&b'"') {
-                skip_string(b, s)
-            } else {
-                e
+/// The edits that wrap every `catch` body of the program.
+pub fn edits(code: &str, tokens: &[Tk<'_>]) -> Edits {
+    let mut bodies = Vec::new();
+    syntax::visit_all(tokens, |seq, i| {
+        if syntax::is_word(&seq[i], "catch") {
+            if let Some(end) = syntax::atom_end(seq, i + 1) {
+                let start = syntax::span(code, seq[i + 1].0).start;
+                bodies.push(start..syntax::span(code, seq[end - 1].0).end);
             }
         }
-        b'$' => ident_end(b, i + 1),
-        b'.' if b.get(i + 1) == Some(&b'.') => i + 2,
-        b'.' => {
-            let j = i + 1;
-            match b.get(j) {
-                Some(&c) if c.is_ascii_alphabetic() || c == b'_' => ident_end(b, j),
-                Some(b'"') => skip_string(b, j),
-                _ => j,
-            }
-        }
-        c if c.is_ascii_digit() => {
-            let mut j = i;
-            while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'.') {
-                j += 1;
-            }
-            j
-        }
-        c if c.is_ascii_alphabetic() || c == b'_' => {
-            let e = ident_end(b, i);
-            if matches!(
-                &b[i..e],
-                b"if"
-                    | b"try"
-                    | b"reduce"
-                    | b"foreach"
-                    | b"def"
-                    | b"label"
-                    | b"and"
-                    | b"or"
-                    | b"then"
-                    | b"else"
-                    | b"elif"
-                    | b"end"
-                    | b"as"
-                    | b"catch"
-            ) {
-                return None;
-            }
-            if b.get(e) == Some(&b'(') {
-                skip_group(b, e)
-            } else {
-                e
-            }
-        }
-        _ => return None,
-    };
-    // Path suffix: `[...]`, `.name`, `."name"`, `.[...]`, `?`.
-    loop {
-        match b.get(j) {
-            Some(b'[') => j = skip_group(b, j),
-            Some(b'?') if b.get(j + 1) != Some(&b'/') => j += 1,
-            Some(b'.') => match b.get(j + 1) {
-                Some(b'[') => j = skip_group(b, j + 1),
-                Some(b'"') => j = skip_string(b, j + 1),
-                Some(&c) if c.is_ascii_alphabetic() || c == b'_' => j = ident_end(b, j + 1),
-                _ => break,
-            },
-            _ => break,
-        }
+    });
+    // Bodies nest (`catch (try x catch .)`, `catch try x catch .`): at one position, inner
+    // bodies close before outer ones, and outer bodies open before inner ones.
+    let mut points: Vec<(usize, bool, usize, &str)> = Vec::with_capacity(2 * bodies.len());
+    for b in &bodies {
+        points.push((b.end, false, usize::MAX - b.start, ")"));
+        points.push((b.start, true, usize::MAX - b.end, "(_jq_message | "));
     }
-    Some(j)
-}
-
-fn skip_ws(b: &[u8], mut i: usize) -> usize {
-    while i < b.len() && b[i].is_ascii_whitespace() {
-        i += 1;
+    points.sort_unstable();
+    let mut edits = Edits::new();
+    for (at, _, _, text) in points {
+        edits.insert(at, text);
     }
-    i
-}
-
-/// Rewrite every simple `catch` body; `None` when there is none.
-pub fn rewrite(code: &str) -> Option<String> {
-    let b = code.as_bytes();
-    let mut edits = Vec::new(); // (start, end) of each catch body
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'"' => i = skip_string(b, i),
-            b'#' => i = skip_comment(b, i),
-            c if (c.is_ascii_alphabetic() || c == b'_')
-                && !(i > 0 && (is_ident(b[i - 1]) || b[i - 1] == b'.' || b[i - 1] == b'$' || b[i - 1] == b'@')) =>
-            {
-                let e = ident_end(b, i);
-                if &b[i..e] == b"catch" {
-                    let s = skip_ws(b, e);
-                    if let Some(end) = atom_end(b, s) {
-                        edits.push((s, end));
-                    }
-                }
-                i = e;
-            }
-            _ => i += 1,
-        }
-    }
-    if edits.is_empty() {
-        return None;
-    }
-    // Bodies may nest (`catch (try x catch .)`): insert from the back.
-    let mut out = code.to_owned();
-    let mut points: Vec<(usize, &str)> = Vec::new();
-    for (s, e) in edits {
-        points.push((s, "(_jq_message | "));
-        points.push((e, ")"));
-    }
-    points.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.len().cmp(&b.1.len())));
-    for (p, text) in points {
-        out.insert_str(p, text);
-    }
-    Some(out)
+    edits
 }
 
 #[cfg(test)]
 mod tests {
-    use super::rewrite;
+    use super::super::syntax::lex;
+
+    fn rewrite(code: &str) -> Option<String> {
+        let edits = super::edits(code, &lex(code).unwrap());
+        (!edits.is_empty()).then(|| edits.apply(code).0)
+    }
 
     #[test]
     fn catch_bodies_see_jq_messages() {
@@ -157,7 +51,23 @@ mod tests {
             rewrite(r#"try error("x") catch ["KO", .] | length"#).as_deref(),
             Some(r#"try error("x") catch (_jq_message | ["KO", .]) | length"#)
         );
-        assert_eq!(rewrite(r#"try . catch if . then 1 else 2 end"#), None);
-        assert_eq!(rewrite(r#""catch me""#), None);
+        assert_eq!(
+            rewrite(r#"try . catch if . then 1 else 2 end"#).as_deref(),
+            Some(r#"try . catch (_jq_message | if . then 1 else 2 end)"#)
+        );
+        assert_eq!(
+            rewrite("try 1 catch try 2 catch .").as_deref(),
+            Some("try 1 catch (_jq_message | try 2 catch (_jq_message | .))")
+        );
+        assert_eq!(
+            rewrite("try 1 catch (try 2 catch .)").as_deref(),
+            Some("try 1 catch (_jq_message | (try 2 catch (_jq_message | .)))")
+        );
+        assert_eq!(
+            rewrite(r#""\(try 1 catch .a)""#).as_deref(),
+            Some(r#""\(try 1 catch (_jq_message | .a))""#)
+        );
+        assert_eq!(rewrite("try . catch def f: 1; f"), None);
+        assert_eq!(rewrite(r#""catch me" # catch ."#), None);
     }
 }

@@ -2,21 +2,19 @@
 //! as an object key (in a construction or a destructuring pattern), and module metadata that
 //! is not an object.
 
+use super::syntax;
 use jaq_core::load::lex::StrPart;
 use jaq_core::load::parse::{BinaryOp, Pattern, Term};
 use jaq_core::path::Part;
 
-/// The first violation in `code`: jq's message and the offending text (a slice of `code`).
-pub fn check(code: &str) -> Option<(String, &str)> {
-    let trimmed = code.trim_start();
-    if let Some(rest) = trimmed.strip_prefix("module") {
-        let meta = rest.trim_start();
-        if !rest.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_') && !meta.starts_with('{') {
-            return Some(("Module metadata must be an object".to_owned(), &trimmed[..6]));
-        }
-        return None;
+/// The first violation in a program (its tokens): jq's message and the offending text (a
+/// slice of the program).
+pub fn check<'s>(tokens: &[syntax::Tk<'s>]) -> Option<(String, &'s str)> {
+    if let Some(module) = tokens.first().filter(|t| syntax::is_word(t, "module")) {
+        let meta_is_object = tokens.get(1).and_then(|t| syntax::block(t, '{')).is_some();
+        return (!meta_is_object).then(|| ("Module metadata must be an object".to_owned(), module.0));
     }
-    let term = jaq_core::load::parse(code, |p| p.term())?;
+    let term = syntax::parse(tokens)?;
     let mut found = None;
     walk(&term, &mut found);
     found
@@ -119,7 +117,9 @@ fn pattern<'a>(p: &Pattern<&'a str>, found: &mut Option<(String, &'a str)>) {
 
 #[cfg(test)]
 mod tests {
-    use super::check;
+    fn check(code: &str) -> Option<(String, &str)> {
+        super::check(&super::super::syntax::lex(code).unwrap())
+    }
 
     #[test]
     fn constant_keys_and_module_metadata_as_jq_refuses_them() {

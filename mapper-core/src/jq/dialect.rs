@@ -1,6 +1,8 @@
 //! Port's jq dialect: the textual rewrite `@port-labs/jq-node-bindings` applies
 //! before handing a program to libjq.
 
+use super::syntax::edit::Edits;
+
 /// The outcome of rewriting a program with Port's single-quote rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rewrite {
@@ -18,8 +20,26 @@ pub struct Rewrite {
 /// Matches don't overlap and the scan resumes after the whitespace a match consumed, exactly as
 /// JavaScript's global `replace` does, so the result is byte-for-byte Port's.
 pub fn rewrite_single_quotes(code: &str) -> Rewrite {
+    let rewritten = single_quotes(code);
+    let (code, _) = edits(&rewritten).apply(code);
+    Rewrite { code, rewritten }
+}
+
+/// The edits of the rewrite (each quote at `quotes` becomes `"`), for the compiler's map of
+/// rewritten positions (one byte for one byte: positions do not move).
+pub(crate) fn edits(quotes: &[usize]) -> Edits {
+    let mut edits = Edits::new();
+    for &at in quotes {
+        edits.replace(at..at + 1, vec!["\"".into()]);
+    }
+    edits
+}
+
+/// Byte offsets of the quotes Port's rewrite changes. The rewrite is defined on the raw text
+/// (a `'` is no jq token, so jaq's lexer can't see it): this is the one textual rewrite, a
+/// faithful implementation of Port's regular expression.
+pub(crate) fn single_quotes(code: &str) -> Vec<usize> {
     let chars: Vec<(usize, char)> = code.char_indices().collect();
-    let mut out = code.as_bytes().to_vec();
     let mut rewritten = Vec::new();
     let mut i = 0;
     while i < chars.len() {
@@ -37,7 +57,6 @@ pub fn rewrite_single_quotes(code: &str) -> Rewrite {
             if let Some(q) = quote_at {
                 let after = chars.get(q + 1).map(|&(_, c)| c);
                 if !matches!(after, Some(a) if a.is_whitespace() || a == '"') {
-                    out[chars[q].0] = b'"';
                     rewritten.push(chars[q].0);
                     i = q + 1;
                     continue;
@@ -53,7 +72,6 @@ pub fn rewrite_single_quotes(code: &str) -> Rewrite {
                 Some(n) => n.is_whitespace(),
             };
             if ok_before && ok_after {
-                out[pos] = b'"';
                 rewritten.push(pos);
                 // The match consumed the following whitespace character too.
                 i += if next.is_some() { 2 } else { 1 };
@@ -62,11 +80,7 @@ pub fn rewrite_single_quotes(code: &str) -> Rewrite {
         }
         i += 1;
     }
-    Rewrite {
-        // Only ASCII bytes were replaced by ASCII bytes, so the result is still UTF-8.
-        code: String::from_utf8(out).unwrap_or_else(|_| code.to_owned()),
-        rewritten,
-    }
+    rewritten
 }
 
 #[cfg(test)]

@@ -1,177 +1,81 @@
 //! Two corners of jq's grammar that jaq's parser lacks, rewritten into equivalent jq:
-//! - `reduce`/`foreach` over any expression (`reduce .[] / .[] as $i (...)`): the source is
-//!   parenthesised;
+//! - `reduce`/`foreach` over any expression (`reduce .[] / .[] as $i (...)`): jaq takes an
+//!   atom there ([`syntax::atom_end`]), so a source that is not one is parenthesised;
 //! - `$name: pattern` in object destructuring (`. as {$b: [$c]}`), which binds `$name` to the
 //!   value and destructures it too: it becomes `name: $name, name: pattern`.
-//!
-//! Byte offsets of later compile errors shift in programs that use either.
 
-use super::alternatives::{skip_comment, skip_group, skip_string};
+use super::syntax::edit::{Edits, Piece};
+use super::syntax::{self, Tk};
 
-fn is_ident(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || c == b'_'
-}
-
-/// The word starting at `i`, if `i` starts one (not a field `.x`, variable `$x` or a word's
-/// middle).
-fn word_at(b: &[u8], i: usize) -> Option<&[u8]> {
-    if !(b[i].is_ascii_alphabetic() || b[i] == b'_')
-        || (i > 0 && (is_ident(b[i - 1]) || b[i - 1] == b'.' || b[i - 1] == b'$'))
-    {
-        return None;
-    }
-    let mut j = i;
-    while j < b.len() && is_ident(b[j]) {
-        j += 1;
-    }
-    Some(&b[i..j])
-}
-
-/// Apply both rewrites; `None` when neither applies.
-pub fn rewrite(code: &str) -> Option<String> {
-    let a = fold_sources(code);
-    let b = key_variables(a.as_deref().unwrap_or(code));
-    b.or(a)
-}
-
-/// Parenthesise the source of every `reduce`/`foreach` that is not a single group already.
-fn fold_sources(code: &str) -> Option<String> {
-    let b = code.as_bytes();
-    let mut inserts = Vec::new(); // (position, text)
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'"' => i = skip_string(b, i),
-            b'#' => i = skip_comment(b, i),
-            _ => match word_at(b, i) {
-                Some(w @ (b"reduce" | b"foreach")) => {
-                    let start = i + w.len();
-                    let mut j = start;
-                    let mut end = None;
-                    while j < b.len() {
-                        match b[j] {
-                            b'"' => j = skip_string(b, j),
-                            b'(' | b'[' | b'{' => j = skip_group(b, j),
-                            b')' | b']' | b'}' | b';' | b'|' => break,
-                            _ => match word_at(b, j) {
-                                Some(b"as") => {
-                                    end = Some(j);
-                                    break;
-                                }
-                                Some(w) => j += w.len(),
-                                None => j += 1,
-                            },
-                        }
-                    }
-                    if let Some(end) = end {
-                        let src = code[start..end].trim();
-                        let single = src.starts_with('(') && skip_group(src.as_bytes(), 0) == src.len();
-                        let simple = src
-                            .bytes()
-                            .all(|c| is_ident(c) || matches!(c, b'.' | b'[' | b']' | b'$' | b'?'));
-                        if !single && !simple {
-                            inserts.push((start, " ("));
-                            inserts.push((end, ") "));
-                        }
-                    }
-                    i = start;
-                }
-                Some(w) => i += w.len(),
-                None => i += 1,
-            },
+/// The edits of both rewrites (they never touch the same tokens).
+pub fn edits(code: &str, tokens: &[Tk<'_>]) -> Edits {
+    let mut edits = Edits::new();
+    syntax::visit_all(tokens, |seq, i| {
+        let t = &seq[i];
+        if syntax::is_word(t, "reduce") || syntax::is_word(t, "foreach") {
+            fold_source(code, seq, i, &mut edits);
         }
-    }
-    apply(code, inserts)
+        let pattern = if syntax::is_word(t, "as") {
+            seq.get(i + 1)
+        } else if syntax::is_alternative(seq, i) {
+            seq.get(i + 2)
+        } else {
+            None
+        };
+        if let Some(p) = pattern {
+            key_variables(code, p, &mut edits);
+        }
+    });
+    edits
 }
 
-/// `$name:` inside an object pattern (after `as` or `?//`) becomes `name: $name, name:`.
-fn key_variables(code: &str) -> Option<String> {
-    let b = code.as_bytes();
-    let mut edits: Vec<(usize, usize, String)> = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'"' => i = skip_string(b, i),
-            b'#' => i = skip_comment(b, i),
-            b'?' if b[i..].starts_with(b"?//") => {
-                i = pattern_edits(code, i + 3, &mut edits);
+/// Parenthesise the source of the `reduce`/`foreach` at `seq[i]` unless it is an atom.
+fn fold_source(code: &str, seq: &[Tk<'_>], i: usize, edits: &mut Edits) {
+    let Some(as_) = (i + 1..seq.len())
+        .take_while(|&j| !syntax::is_sym(&seq[j], ";") && !syntax::is_sym(&seq[j], "|"))
+        .find(|&j| syntax::is_word(&seq[j], "as"))
+    else {
+        return;
+    };
+    if as_ == i + 1 || syntax::atom_end(seq, i + 1) == Some(as_) {
+        return;
+    }
+    edits.insert(syntax::span(code, seq[i].0).end, " (");
+    edits.insert(syntax::span(code, seq[as_].0).start, ") ");
+}
+
+/// `$name:` in the pattern `p` (and the patterns inside it) becomes `name: $name, name:`.
+fn key_variables(code: &str, p: &Tk<'_>, edits: &mut Edits) {
+    let Some(inner) = syntax::block(p, '{').or_else(|| syntax::block(p, '[')) else {
+        return;
+    };
+    for (k, t) in inner.iter().enumerate() {
+        match inner.get(k + 1) {
+            Some(colon) if syntax::is_var(t) && syntax::is_sym(colon, ":") => {
+                let name = &t.0[1..];
+                let var = syntax::span(code, t.0);
+                edits.replace(
+                    var.start..syntax::span(code, colon.0).end,
+                    vec![
+                        format!("{name}: ").into(),
+                        Piece::Copy(var),
+                        format!(", {name}:").into(),
+                    ],
+                );
             }
-            _ => match word_at(b, i) {
-                Some(b"as") => i = pattern_edits(code, i + 2, &mut edits),
-                Some(w) => i += w.len(),
-                None => i += 1,
-            },
+            _ => key_variables(code, t, edits),
         }
     }
-    if edits.is_empty() {
-        return None;
-    }
-    let mut out = String::with_capacity(code.len() + 16);
-    let mut copied = 0;
-    for (s, e, text) in edits {
-        out.push_str(&code[copied..s]);
-        out.push_str(&text);
-        copied = e;
-    }
-    out.push_str(&code[copied..]);
-    Some(out)
-}
-
-/// Record the `$name:` edits of the pattern after position `i`; return where it ends.
-fn pattern_edits(code: &str, mut i: usize, edits: &mut Vec<(usize, usize, String)>) -> usize {
-    let b = code.as_bytes();
-    while i < b.len() && b[i].is_ascii_whitespace() {
-        i += 1;
-    }
-    if b.get(i) != Some(&b'{') && b.get(i) != Some(&b'[') {
-        return i;
-    }
-    let end = skip_group(b, i);
-    let mut j = i;
-    while j < end {
-        match b[j] {
-            b'"' => j = skip_string(b, j),
-            b'$' => {
-                let mut k = j + 1;
-                while k < end && is_ident(b[k]) {
-                    k += 1;
-                }
-                let mut colon = k;
-                while colon < end && b[colon].is_ascii_whitespace() {
-                    colon += 1;
-                }
-                if k > j + 1 && b.get(colon) == Some(&b':') && &code[j..k] != "$__loc__" {
-                    let name = &code[j + 1..k];
-                    edits.push((j, colon + 1, format!("{name}: ${name}, {name}:")));
-                }
-                j = k;
-            }
-            _ => j += 1,
-        }
-    }
-    end
-}
-
-/// Insert texts at byte positions of `code` (in any order); `None` when there is nothing to insert.
-pub(super) fn apply(code: &str, mut inserts: Vec<(usize, &str)>) -> Option<String> {
-    if inserts.is_empty() {
-        return None;
-    }
-    inserts.sort_by_key(|(p, _)| *p);
-    let mut out = String::with_capacity(code.len() + 4 * inserts.len());
-    let mut copied = 0;
-    for (p, text) in inserts {
-        out.push_str(&code[copied..p]);
-        out.push_str(text);
-        copied = p;
-    }
-    out.push_str(&code[copied..]);
-    Some(out)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::rewrite;
+    use super::super::syntax::lex;
+
+    fn rewrite(code: &str) -> Option<String> {
+        let edits = super::edits(code, &lex(code).unwrap());
+        (!edits.is_empty()).then(|| edits.apply(code).0)
+    }
 
     #[test]
     fn fold_sources_are_parenthesised() {
@@ -180,6 +84,7 @@ mod tests {
             Some("[reduce ( .[] / .[] ) as $i (0; . + $i)]")
         );
         assert_eq!(rewrite("reduce .[] as $x (0; . + $x)"), None);
+        assert_eq!(rewrite("reduce range(0; 3)[0]? as $x (0; . + $x)"), None);
         assert_eq!(rewrite(r#""reduce 1 + 1 as""#), None);
     }
 
@@ -188,6 +93,10 @@ mod tests {
         assert_eq!(
             rewrite(". as {$a, $b:[$c, $d]} | $b").as_deref(),
             Some(". as {$a, b: $b, b:[$c, $d]} | $b")
+        );
+        assert_eq!(
+            rewrite(". as [{$a: {$b: $c}}] | $b").as_deref(),
+            Some(". as [{a: $a, a: {b: $b, b: $c}}] | $b")
         );
         assert_eq!(rewrite("{$a, b: 1}"), None);
     }

@@ -9,6 +9,7 @@
 
 use super::data::{Data, RunData};
 use jaq_core::box_iter::box_once;
+use jaq_core::load::lex::{StrPart, Tok, Token};
 use jaq_core::native::{v, Fun};
 use jaq_core::{Exn, Native, ValXs};
 use jaq_json::Val;
@@ -326,10 +327,8 @@ fn instrument_term(t: jaq_core::load::parse::Term<&'static str>) -> jaq_core::lo
 
 /// Text offsets where `_hookmap_tick | (` and `)` go so that every `def` body of a program
 /// starts with the tick: `(position, text)` pairs, in order. Nested definitions included.
-pub fn program_edits(code: &str) -> Option<Vec<(usize, &'static str)>> {
-    use jaq_core::load::lex::{Lexer, StrPart, Tok, Token};
-    let tokens = Lexer::new(code).lex().ok()?;
-    let at = |s: &str| s.as_ptr() as usize - code.as_ptr() as usize;
+pub fn program_edits(code: &str, tokens: &[Token<&str>]) -> Option<Vec<(usize, &'static str)>> {
+    let at = |s: &str| super::syntax::span(code, s).start;
     fn is(t: &Token<&str>, s: &str) -> bool {
         t.0 == s && matches!(t.1, Tok::Word | Tok::Sym)
     }
@@ -389,20 +388,26 @@ pub fn program_edits(code: &str) -> Option<Vec<(usize, &'static str)>> {
         Some(j + 1)
     }
     let mut edits = Vec::new();
-    walk(&tokens, &at, &mut edits)?;
+    walk(tokens, &at, &mut edits)?;
     edits.sort_by_key(|(pos, _)| *pos);
     Some(edits)
 }
 
 /// The program with every definition body prefixed by `_hookmap_tick`, or `None` when it
-/// defines nothing (or can't be lexed).
-pub fn instrument_program(code: &str) -> Option<String> {
-    super::grammar::apply(code, program_edits(code)?)
+/// defines nothing (or its tokens are not as the parser wants them).
+pub fn instrument_program(code: &str, tokens: &[Token<&str>]) -> Option<String> {
+    let mut edits = super::syntax::edit::Edits::new();
+    for (at, text) in program_edits(code, tokens)? {
+        edits.insert(at, text);
+    }
+    (!edits.is_empty()).then(|| edits.apply(code).0)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::instrument_program;
+    fn instrument_program(code: &str) -> Option<String> {
+        super::instrument_program(code, &super::super::syntax::lex(code).unwrap())
+    }
 
     #[test]
     fn every_definition_body_starts_with_the_tick() {

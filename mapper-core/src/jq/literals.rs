@@ -1,45 +1,51 @@
-//! jq number literals that jaq's lexer does not read: a fraction without integer digits
-//! (`.5`, `select(. > .00005)`) becomes `0.5`. Byte offsets after such a literal shift by one
-//! in later compile errors.
+//! jq number literals that jaq's lexer does not read as one: a fraction without integer
+//! digits (`.5`, `select(. > .00005)`), which jaq lexes as `.` followed by the number `5`,
+//! becomes `0.5`.
 
-use super::alternatives::skip_inert;
+use super::syntax::edit::Edits;
+use super::syntax::{self, Tk};
+use jaq_core::load::lex::Tok;
 
-/// `code` with a `0` before every `.` that starts a number, or `None` when there is none.
-pub fn rewrite(code: &str) -> Option<String> {
-    let b = code.as_bytes();
-    let mut out = String::with_capacity(code.len() + 4);
-    let (mut i, mut copied, mut changed) = (0, 0, false);
-    while i < b.len() {
-        if let Some(next) = skip_inert(b, i) {
-            i = next;
-            continue;
+/// The edits that put a `0` before every `.` that starts a number.
+pub fn edits(code: &str, tokens: &[Tk<'_>]) -> Edits {
+    let mut edits = Edits::new();
+    syntax::visit_all(tokens, |seq, i| {
+        let (dot, Some(num)) = (&seq[i], seq.get(i + 1)) else {
+            return;
+        };
+        if !(syntax::is_sym(dot, ".") && matches!(num.1, Tok::Num) && syntax::adjacent(dot.0, num.0)) {
+            return;
         }
-        match b[i] {
-            b'.' if b.get(i + 1).is_some_and(u8::is_ascii_digit)
-                && !(i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_' || b[i - 1] == b'.')) =>
-            {
-                out.push_str(&code[copied..i]);
-                out.push('0');
-                copied = i;
-                changed = true;
-            }
-            _ => {}
+        // Not a `.` that continues a word, number or path (`.a.5`, `1..5`): jq rejects those.
+        let continues = i.checked_sub(1).map(|p| &seq[p]).is_some_and(|prev| {
+            syntax::adjacent(prev.0, dot.0)
+                && prev
+                    .0
+                    .ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+        });
+        if !continues {
+            edits.insert(syntax::span(code, dot.0).start, "0");
         }
-        i += 1;
-    }
-    out.push_str(&code[copied..]);
-    changed.then_some(out)
+    });
+    edits
 }
 
 #[cfg(test)]
 mod tests {
-    use super::rewrite;
+    use super::super::syntax::lex;
+
+    fn rewrite(code: &str) -> Option<String> {
+        let edits = super::edits(code, &lex(code).unwrap());
+        (!edits.is_empty()).then(|| edits.apply(code).0)
+    }
 
     #[test]
     fn leading_dot_fractions_get_a_zero() {
         assert_eq!(rewrite("select(.>.00005)").as_deref(), Some("select(.>0.00005)"));
         assert_eq!(rewrite(".5, 1.5").as_deref(), Some("0.5, 1.5"));
+        assert_eq!(rewrite(r#""\(.5)""#).as_deref(), Some(r#""\(0.5)""#));
         assert_eq!(rewrite(r#".a | ".5" # .5"#), None);
         assert_eq!(rewrite(".[0]"), None);
+        assert_eq!(rewrite(".a.5"), None);
     }
 }

@@ -2,9 +2,6 @@
 //! Port's dialect or standard jq semantics.
 
 mod alternatives;
-
-/// Skip a jq string literal (interpolations included): shared with the request demand analysis.
-pub(crate) use alternatives::skip_string;
 mod base32;
 mod catch;
 mod checks;
@@ -23,6 +20,7 @@ mod prelude;
 mod program;
 mod reach;
 mod regex;
+pub(crate) mod syntax;
 
 pub use dialect::{rewrite_single_quotes, Rewrite};
 pub use limits::{LimitHit, LimitKind, Limits};

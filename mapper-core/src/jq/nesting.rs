@@ -3,8 +3,10 @@
 //! thousand levels deep overflow the stack (natively that aborts the process; found by
 //! fuzzing, issue 8). Programs are measured before anything parses them and refused above
 //! [`MAX_NESTING`] levels with a compile error naming the limit.
+//!
+//! This is the one pass over a program's raw bytes (everything else reads jaq's tokens, see
+//! [`super::syntax`]): it has to run before jaq's lexer, which recurses once per bracket.
 
-use super::alternatives::skip_comment;
 /// The deepest an expression may nest, as [`estimate`] counts it. Real mappings stay below
 /// 30; an unoptimised build on a 2 MiB thread overflows near 200 levels, the wasm build's
 /// 1 MiB stack near 600.
@@ -99,8 +101,25 @@ pub fn estimate(code: &str) -> usize {
     stack[0].depth()
 }
 
+/// Index of the newline that ends the `#` comment starting at `i` (or the end).
+fn skip_comment(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() && b[i] != b'\n' {
+        i += 1;
+    }
+    i
+}
+
+/// Whether `code` nests deeper than the limit. Each level [`estimate`] counts is at least one
+/// byte (a bracket, an operator, a keyword), so a text shorter than the limit is never measured.
+pub fn too_deep(code: &str) -> bool {
+    code.len() >= MAX_NESTING && estimate(code) > MAX_NESTING
+}
+
 /// The compile error for a program over the limit, if it is.
 pub fn check(code: &str) -> Option<String> {
+    if !too_deep(code) {
+        return None;
+    }
     let depth = estimate(code);
     (depth > MAX_NESTING).then(|| {
         format!(
@@ -139,5 +158,11 @@ mod tests {
             "each operator character counts"
         );
         assert!(check(".body.stack.id | tostring").is_none());
+        // The shortcut for short texts: every level is at least a byte.
+        let short = format!("{}1", "(".repeat(MAX_NESTING - 1));
+        assert_eq!(estimate(&short), MAX_NESTING);
+        assert!(!too_deep(&short) && short.len() == MAX_NESTING);
+        let longer = format!("({short}");
+        assert!(too_deep(&longer) && check(&longer).is_some());
     }
 }

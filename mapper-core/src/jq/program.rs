@@ -2,6 +2,7 @@
 
 use super::data::{no_inputs, Data, RunData};
 use super::limits::{self, Limits};
+use super::syntax::{self, edit::Edits, edit::Source};
 use super::{alternatives, catch, checks, dialect, grammar, literals, messages, natives, nesting, prelude, reach};
 use core::cell::Cell;
 use jaq_core::load::{lex, parse, Arena, File, Loader};
@@ -143,12 +144,17 @@ fn instrumented(defs: Vec<parse::Def<&'static str>>) -> Vec<parse::Def<&'static 
     defs.into_iter().map(limits::instrument_def).collect()
 }
 
-/// Load and compile `code` on top of the given prelude definitions.
-fn compile_with(code: &str, defs: Vec<parse::Def<&'static str>>) -> Result<jaq_core::Filter<Data>, Vec<CompileError>> {
+/// Load and compile `code` on top of the given prelude definitions; the errors' spans are in
+/// `code` (messages that name a position name the one in `src`'s original text).
+fn compile_with(
+    code: &str,
+    defs: Vec<parse::Def<&'static str>>,
+    src: &Source,
+) -> Result<jaq_core::Filter<Data>, Vec<CompileError>> {
     let arena = Arena::default();
     let modules = Loader::new(defs)
         .load(&arena, File { code, path: () })
-        .map_err(|errs| load_errors(code, errs))?;
+        .map_err(|errs| load_errors(code, errs, src))?;
     compile::Compiler::default()
         .with_funs(natives::all())
         .with_global_vars(["$ENV", "$__loc__"])
@@ -172,15 +178,14 @@ fn loc() -> Val {
 impl Program {
     /// Compile `code` in the given dialect, reporting every error with its span.
     pub fn compile(code: &str, dialect: Dialect) -> Result<Self, Vec<CompileError>> {
-        let (code, rewritten_quotes) = match dialect {
-            Dialect::Port => {
-                let r = dialect::rewrite_single_quotes(code);
-                (r.code, r.rewritten)
-            }
-            Dialect::Standard => (code.to_owned(), Vec::new()),
+        let mut src = Source::new(code);
+        let rewritten_quotes = match dialect {
+            Dialect::Port => dialect::single_quotes(code),
+            Dialect::Standard => Vec::new(),
         };
+        src.apply(dialect::edits(&rewritten_quotes));
         // Before anything parses it: jaq recurses once per level (issue 8, found by fuzzing).
-        if let Some(message) = nesting::check(&code) {
+        if let Some(message) = nesting::check(src.text()) {
             return Err(vec![CompileError {
                 message,
                 span: Span {
@@ -189,14 +194,44 @@ impl Program {
                 },
             }]);
         }
-        let code = alternatives::rewrite(&code).unwrap_or(code);
-        let code = literals::rewrite(&code).unwrap_or(code);
-        let code = grammar::rewrite(&code).unwrap_or(code);
-        let code = catch::rewrite(&code).unwrap_or(code);
-        let code = code.as_str();
-        if let Some((message, at)) = checks::check(code) {
+        if let Err(message) = rewrite(&mut src) {
+            return Err(vec![CompileError {
+                message,
+                span: Span {
+                    start: 0,
+                    end: code.len(),
+                },
+            }]);
+        }
+        let code = src.text();
+        // Errors are found in the rewritten text and reported in the text as written.
+        let original = |span: Span| {
+            let r = src.original(span.start..span.end);
+            Span {
+                start: r.start,
+                end: r.end,
+            }
+        };
+        // A text copied more than once (the body of `?//` alternatives) reports its errors once.
+        let at_original = |errs: Vec<CompileError>| {
+            errs.into_iter().fold(Vec::new(), |mut out: Vec<CompileError>, e| {
+                let e = CompileError {
+                    span: original(e.span),
+                    message: e.message,
+                };
+                if !out.contains(&e) {
+                    out.push(e);
+                }
+                out
+            })
+        };
+        // The rewritten text, lexed once for the checks, the prelude and the limits; jaq's
+        // loader lexes it again.
+        let tokens = syntax::lex_checked(code);
+        let tokens = tokens.as_deref();
+        if let Some((message, at)) = tokens.and_then(checks::check) {
             let span = if within(code, at) {
-                token_span(code, at)
+                original(token_span(code, at))
             } else {
                 Span { start: 0, end: 0 }
             };
@@ -205,18 +240,18 @@ impl Program {
         let prelude = prelude_defs(dialect);
         // Compile with just the prelude definitions the program reaches; should that fail,
         // compile again with all of them, so errors are reported exactly as before.
-        let filter = match prelude.for_program(code).map(|defs| compile_with(code, defs)) {
+        let filter = match tokens.map(|ts| compile_with(code, prelude.for_tokens(ts), &src)) {
             Some(Ok(filter)) => filter,
-            _ => compile_with(code, prelude.all().to_vec())?,
+            _ => compile_with(code, prelude.all().to_vec(), &src).map_err(at_original)?,
         };
         // The program's own definitions get the limits' tick too. It compiled as written, so
         // errors keep their spans; the instrumented text is compiled only when it has `def`s.
-        let filter = match limits::instrument_program(code) {
+        let filter = match tokens.and_then(|ts| limits::instrument_program(code, ts)) {
             Some(instrumented) => {
                 let defs = prelude
                     .for_program(&instrumented)
                     .unwrap_or_else(|| prelude.all().to_vec());
-                compile_with(&instrumented, defs).unwrap_or(filter)
+                compile_with(&instrumented, defs, &Source::new(&instrumented)).unwrap_or(filter)
             }
             None => filter,
         };
@@ -224,7 +259,7 @@ impl Program {
             filter,
             dialect,
             rewritten_quotes,
-            reads_env_var: reads_env_var(code),
+            reads_env_var: tokens.is_some_and(reads_env_var),
             loc: loc(),
         })
     }
@@ -381,6 +416,53 @@ fn error_message(err: jaq_core::Error<Val>) -> String {
     }
 }
 
+/// Rewrite what jaq's parser does not read as jq does, each rewrite on jaq's tokens of the
+/// text so far: `?//` alternatives (one at a time: bodies are copied), then fractions without
+/// integer digits, grammar corners, and catch bodies. A text that does not lex is left as it
+/// is (jaq then reports where).
+fn rewrite(src: &mut Source) -> Result<(), String> {
+    type Stage = fn(&str, &[syntax::Tk<'_>]) -> Edits;
+    let stages: [Stage; 3] = [literals::edits, grammar::edits, catch::edits];
+    let (mut alternative, mut alternatives_done, mut next) = (0, false, 0);
+    // Each `?//` copies the body after it into every alternative, so `?//`s in a row double
+    // the program each (and rewriting one at a time, its work): bounded, as a compiled program
+    // would be too big anyway.
+    let max_len = (16 * src.text().len()).max(MAX_EXPANDED);
+    // The text is lexed again only after a rewrite changed it.
+    loop {
+        let Some(tokens) = syntax::lex_checked(src.text()) else {
+            return Ok(());
+        };
+        let mut edits = None;
+        if !alternatives_done {
+            edits = alternatives::edit(src.text(), &tokens, alternative);
+            alternative += 1;
+            alternatives_done = edits.is_none();
+        }
+        while edits.is_none() && next < stages.len() {
+            edits = Some(stages[next](src.text(), &tokens)).filter(|e| !e.is_empty());
+            next += 1;
+        }
+        drop(tokens);
+        match edits {
+            Some(edits) => src.apply(edits),
+            None => return Ok(()),
+        };
+        if src.text().len() > max_len || alternative > MAX_ALTERNATIVES {
+            return Err(format!(
+                "size limit: the expression's `?//` alternatives expand to more than {MAX_ALTERNATIVES} alternatives or {} KiB of jq (each copies what follows it); split it with `def`s",
+                max_len / 1024
+            ));
+        }
+    }
+}
+
+/// The least size the compiler's rewrites may grow a program to (see [`rewrite`]).
+const MAX_EXPANDED: usize = 256 * 1024;
+
+/// The most `?//` alternatives the compiler rewrites in one program, copies included.
+const MAX_ALTERNATIVES: usize = 64;
+
 fn span_of(code: &str, part: &str) -> Span {
     let r = jaq_core::load::span(code, part);
     // An error "at" the end of input, or a whole remaining input, is pointed at one character.
@@ -407,7 +489,7 @@ fn within(code: &str, part: &str) -> bool {
     p >= c && p + part.len() <= c + code.len()
 }
 
-fn load_errors(code: &str, errs: jaq_core::load::Errors<&str, ()>) -> Vec<CompileError> {
+fn load_errors(code: &str, errs: jaq_core::load::Errors<&str, ()>, src: &Source) -> Vec<CompileError> {
     use jaq_core::load::Error;
     let mut out = Vec::new();
     for (_file, err) in errs {
@@ -430,7 +512,8 @@ fn load_errors(code: &str, errs: jaq_core::load::Errors<&str, ()>) -> Vec<Compil
                             _ => "closing quote `\"`",
                         };
                         let at = if within(code, open) {
-                            jaq_core::load::span(code, open).start
+                            let r = token_span(code, open);
+                            src.original(r.start..r.end).start
                         } else {
                             0
                         };
@@ -497,18 +580,96 @@ fn undefined_errors(code: &str, errs: compile::Errors<&str, ()>) -> Vec<CompileE
         .collect()
 }
 
-/// Whether the program mentions `$ENV` as a variable (outside string literals).
-fn reads_env_var(code: &str) -> bool {
-    fn walk(tokens: &[lex::Token<&str>]) -> bool {
-        tokens.iter().any(|lex::Token(s, tok)| match tok {
-            lex::Tok::Var => *s == "$ENV",
-            lex::Tok::Block(inner) => walk(inner),
-            lex::Tok::Str(parts) => parts.iter().any(|p| match p {
-                lex::StrPart::Term(t) => walk(std::slice::from_ref(t)),
-                _ => false,
-            }),
-            _ => false,
-        })
+/// Whether the program (its tokens) mentions `$ENV` as a variable (outside string literals).
+fn reads_env_var(tokens: &[syntax::Tk<'_>]) -> bool {
+    let mut found = false;
+    syntax::visit_all(tokens, |seq, i| {
+        found |= matches!(seq[i].1, lex::Tok::Var) && seq[i].0 == "$ENV";
+    });
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The one compile error of `code`, as the text it points at in `code`.
+    fn error_at(code: &str, dialect: Dialect) -> (String, &str) {
+        let errs = Program::compile(code, dialect).map(|_| ()).unwrap_err();
+        assert_eq!(errs.len(), 1, "{code}: {errs:?}");
+        let e = &errs[0];
+        (e.message.clone(), &code[e.span.start..e.span.end])
     }
-    lex::Lexer::new(code).lex().map(|t| walk(&t)).unwrap_or(false)
+
+    #[test]
+    fn errors_after_each_rewrite_point_at_the_text_as_written() {
+        let undefined = |code| error_at(code, Dialect::Port);
+        let nosuch = ("nosuch/0 is not defined".to_owned(), "nosuch");
+        // Port's quotes, `?//` (the body is copied into every alternative), `.5`, `reduce` over
+        // a non-atom, `$name:` patterns, `catch` bodies: each before and around the error.
+        for code in [
+            "'a' + nosuch",
+            ". as [$a] ?// $a | $a + nosuch",
+            ". as [$a] ?// $a | $a | . as [$b] ?// $b | [$b, nosuch]",
+            ".5 + .25 + nosuch",
+            "reduce .[] / 2 as $x (0; . + $x) | nosuch",
+            "reduce .[] / 2 as $x (0; nosuch)",
+            ". as {$a: [$b]} | nosuch",
+            ". as {$a: [$b]} ?// [$a] | nosuch",
+            "try . catch nosuch",
+            "try . catch .a | [nosuch]",
+            "try (try 1 catch .) catch (.5 + nosuch)",
+            "\"\\(try 1 catch .)\\(nosuch)\"",
+        ] {
+            assert_eq!(undefined(code), nosuch, "{code}");
+        }
+        assert_eq!(
+            undefined("try . catch . | .5 + $nosuch"),
+            ("undefined variable $nosuch".to_owned(), "$nosuch")
+        );
+        // Checks made on the rewritten text.
+        assert_eq!(
+            undefined("try . catch .5 | {(0): 1}"),
+            ("Cannot use number (0) as object key".to_owned(), "0")
+        );
+        // Parse errors: the token found, or the end of the program.
+        assert_eq!(
+            undefined("try .a catch . | .5 + (1 2)"),
+            ("expected ), found `2`".to_owned(), "2")
+        );
+        let code = "try .a catch . | .5 +";
+        let errs = Program::compile(code, Dialect::Port).map(|_| ()).unwrap_err();
+        assert_eq!(
+            errs[0].span,
+            Span {
+                start: code.len(),
+                end: code.len()
+            }
+        );
+        // A message naming a position names the one as written.
+        let code = ". as {$a: $b} | try . catch [1, (2";
+        let errs = Program::compile(code, Dialect::Standard).map(|_| ()).unwrap_err();
+        assert_eq!(
+            errs[0].message,
+            "expected closing parenthesis `)` for the `(` at byte 32"
+        );
+        assert_eq!(&code[32..33], "(");
+    }
+
+    #[test]
+    fn alternatives_in_a_row_are_bounded() {
+        let step = ". as [$a] ?// $a | ";
+        let ok = format!("{}$a", step.repeat(4));
+        assert!(Program::compile(&ok, Dialect::Standard).is_ok());
+        let huge = format!("{}$a", step.repeat(20));
+        let errs = Program::compile(&huge, Dialect::Standard).map(|_| ()).unwrap_err();
+        assert!(errs[0].message.starts_with("size limit: "), "{errs:?}");
+        assert_eq!(
+            errs[0].span,
+            Span {
+                start: 0,
+                end: huge.len()
+            }
+        );
+    }
 }

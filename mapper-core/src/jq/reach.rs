@@ -5,7 +5,8 @@
 //! (transitively) those that theirs mention; [`Prelude::for_program`] hands the compiler just
 //! those, in their original order (so shadowing is unchanged).
 
-use jaq_core::load::lex::{self, StrPart, Tok};
+use super::syntax;
+use jaq_core::load::lex::{StrPart, Tok};
 use jaq_core::load::parse::{BinaryOp, Def, Pattern, Term};
 use jaq_core::path::{Part, Path};
 use std::collections::{HashMap, HashSet};
@@ -49,9 +50,17 @@ impl Prelude {
     /// The definitions `code` can reach, or `None` when `code` does not lex (the compiler
     /// then reports the error with the whole prelude).
     pub fn for_program(&self, code: &str) -> Option<Vec<D>> {
-        let tokens = lex::Lexer::new(code).lex().ok()?;
+        Some(self.for_tokens(&syntax::lex_checked(code)?))
+    }
+
+    /// The definitions a program (its tokens) can reach.
+    pub fn for_tokens(&self, tokens: &[syntax::Tk<'_>]) -> Vec<D> {
         let mut names = HashSet::new();
-        words(&tokens, &mut names);
+        syntax::visit_all(tokens, |seq, i| {
+            if matches!(seq[i].1, Tok::Word | Tok::Fmt) {
+                names.insert(seq[i].0);
+            }
+        });
         let mut keep = vec![false; self.defs.len()];
         let mut todo: Vec<&str> = names.into_iter().collect();
         let mut seen: HashSet<&str> = todo.iter().copied().collect();
@@ -67,34 +76,12 @@ impl Prelude {
                 }
             }
         }
-        Some(
-            self.defs
-                .iter()
-                .zip(keep)
-                .filter(|(_, k)| *k)
-                .map(|(d, _)| d.clone())
-                .collect(),
-        )
-    }
-}
-
-/// Words and formats a token stream mentions (a superset of the filters it calls).
-fn words<'a>(tokens: &[lex::Token<&'a str>], out: &mut HashSet<&'a str>) {
-    for lex::Token(s, tok) in tokens {
-        match tok {
-            Tok::Word | Tok::Fmt => {
-                out.insert(*s);
-            }
-            Tok::Block(inner) => words(inner, out),
-            Tok::Str(parts) => {
-                for p in parts {
-                    if let StrPart::Term(t) = p {
-                        words(std::slice::from_ref(t), out);
-                    }
-                }
-            }
-            _ => {}
-        }
+        self.defs
+            .iter()
+            .zip(keep)
+            .filter(|(_, k)| *k)
+            .map(|(d, _)| d.clone())
+            .collect()
     }
 }
 
