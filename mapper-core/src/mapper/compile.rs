@@ -28,11 +28,12 @@ pub(super) struct Expr {
 }
 
 impl Expr {
-    /// An expression whose program is compiled (eagerly unless it is on the fast path).
-    fn new(source: &str, path: &JsonPath, program: Option<Program>) -> Self {
+    /// An expression, its fast path if it has one, and its program (compiled now unless it
+    /// is on the fast path).
+    fn new(source: &str, path: &JsonPath, fast: Option<FastPath>, program: Option<Program>) -> Self {
         Self {
             program: program.map(|p| OnceCell::from(Ok(p))).unwrap_or_default(),
-            fast: FastPath::detect(source),
+            fast,
             source: source.to_owned(),
             field: path.to_string(),
             path: path.clone(),
@@ -153,9 +154,9 @@ impl Compiler {
 
     /// Compile one expression; `None` (with its errors recorded) when it does not compile.
     fn expr(&mut self, source: &str, path: &JsonPath) -> Option<Expr> {
-        if FastPath::detect(source).is_some() {
+        if let Some(fast) = FastPath::detect(source) {
             // A field path or literal: valid jq, no single quotes; compiled only if ever needed.
-            return Some(Expr::new(source, path, None));
+            return Some(Expr::new(source, path, Some(fast), None));
         }
         match Program::compile(source, Dialect::Port) {
             Ok(program) => {
@@ -168,7 +169,7 @@ impl Compiler {
                     .with_expression(source, Some(Span { start: at, end: at + 1 }));
                     self.warnings.push(self.attributed(d));
                 }
-                Some(Expr::new(source, path, Some(program)))
+                Some(Expr::new(source, path, None, Some(program)))
             }
             Err(errs) => {
                 for e in errs {
@@ -273,7 +274,7 @@ impl Compiler {
     pub(super) fn request_identifier(&mut self, source: &str) -> Option<Expr> {
         let path = JsonPath::root("").key("security").key("requestIdentifierPath");
         match Program::compile(source, Dialect::Port) {
-            Ok(program) => Some(Expr::new(source, &path, Some(program))),
+            Ok(program) => Some(Expr::new(source, &path, FastPath::detect(source), Some(program))),
             Err(errs) => {
                 for e in errs {
                     self.warnings.push(
