@@ -53,7 +53,7 @@ const versionCount = async (id) => (await worker.db.prepare('SELECT COUNT(*) AS 
 test('every /api/ route: 403 saying how to set a token when none is configured; 401 with a wrong or missing token; no CORS headers', async () => {
   const routes = [
     ['GET', '/api/webhooks'], ['GET', '/api/webhooks/spacelift'], ['PUT', '/api/webhooks/spacelift'],
-    ['POST', '/api/webhooks/spacelift/rollback'], ['GET', '/api/deliveries'], ['GET', '/api/deliveries/1'],
+    ['POST', '/api/webhooks/spacelift/rollback'], ['GET', '/api/webhooks/spacelift/versions/1'], ['GET', '/api/deliveries'], ['GET', '/api/deliveries/1'],
     ['POST', '/api/deliveries/1/replay'], ['POST', '/api/sweep'], ['GET', '/api/nothing-here'],
   ];
   const off = await start(dist, bindings, { tokens: false });
@@ -159,6 +159,10 @@ test('publish, map with the new version, record it per delivery; rollback makes 
   const v3 = await (await admin('/api/webhooks/spacelift')).json();
   assert.equal(v3.version, 3);
   assert.equal(v3.versions[0].note, 'rollback to version 1');
+  const old = await (await admin('/api/webhooks/spacelift/versions/2')).json();
+  assert.equal(old.config.mappings[0].entity.title, changed.mappings[0].entity.title);
+  assert.equal(old.note, 'rename stacks');
+  assert.equal((await admin('/api/webhooks/spacelift/versions/9')).status, 404);
   const [a, b] = await Promise.all([1, 3].map((v) => worker.db.prepare('SELECT config, order_by FROM webhook_versions WHERE webhook = ?1 AND version = ?2').bind('spacelift', v).first()));
   assert.deepEqual(a, b);
   const third = await deliver('stack-v3');

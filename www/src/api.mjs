@@ -3,6 +3,7 @@
 //   GET  /api/webhooks                      the webhooks: id, title, enabled, live version
 //   GET  /api/webhooks/{id}                 the live configuration and every version
 //   PUT  /api/webhooks/{id}                 {config, orderBy?, note?}: a new version (validated by the engine)
+//   GET  /api/webhooks/{id}/versions/{n}    one version's configuration
 //   POST /api/webhooks/{id}/rollback        {version, note?}: a new version equal to that one
 //   GET  /api/deliveries?webhook=&limit=&include=request   the newest deliveries
 //   GET  /api/deliveries/{id}               one delivery: its stored request, results, diagnostics
@@ -79,7 +80,7 @@ export async function manage(request, env, rest) {
   const url = new URL(request.url);
   const methods = (allowed) => fail(405, 'method_not_allowed', `${url.pathname} accepts ${allowed} only`, {}, { allow: allowed });
   const [resource, idPart, action, ...more] = rest;
-  if (more.length > 0) return null;
+  if (more.length > 1 || (more.length === 1 && action !== 'versions')) return null;
 
   if (resource === 'webhooks') {
     if (idPart === undefined) {
@@ -146,6 +147,17 @@ export async function manage(request, env, rest) {
       }
       const version = await publish(env, id, { configText: JSON.stringify(withoutSecret(config), null, 2), orderBy, note });
       return json(200, { ok: true, id, version });
+    }
+
+    if (action === 'versions' && more.length === 1) {
+      if (request.method !== 'GET') return methods('GET');
+      const n = Number(more[0]);
+      await importFromBinding(env, id);
+      const v = /^\d+$/.test(more[0]) && Number.isSafeInteger(n)
+        ? await env.DB.prepare('SELECT version, config, order_by, created_at, note FROM webhook_versions WHERE webhook = ?1 AND version = ?2').bind(id, n).first()
+        : null;
+      if (!v) return fail(404, 'unknown_version', `webhook '${id}' has no version ${more[0]}`);
+      return json(200, { ok: true, id, version: v.version, config: JSON.parse(v.config), orderBy: v.order_by ?? null, createdAt: v.created_at, note: v.note ?? null });
     }
 
     if (action === 'rollback') {
