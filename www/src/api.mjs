@@ -132,7 +132,7 @@ export async function manage(request, env, rest) {
       }
       try {
         // Text keeps its locations (line, column) in the diagnostics.
-        new Mapper(given);
+        new Mapper(given).free?.();
       } catch (e) {
         if (!(e instanceof MapperError)) throw e;
         return json(422, { ok: false, error: 'invalid_configuration', message: `the engine refused this configuration: ${e.message}`, diagnostics: e.diagnostics });
