@@ -79,6 +79,8 @@ struct Panel {
     deliveries: Vec<Value>,
     backtest_n: u32,
     backtest: Option<Value>,
+    /// The mapping text the backtest ran with (its summary is shown at publish only for that text).
+    backtest_config: String,
     confirming: bool,
     note: String,
     busy: Option<String>,
@@ -173,12 +175,17 @@ pub fn connect_panel(props: &ConnectProps) -> Html {
                 match (detail, list) {
                     (Ok(d), Ok(l)) => {
                         if load_config {
-                            let config = serde_json::to_string_pretty(d.get("config").unwrap_or(&Value::Null)).unwrap_or_default();
+                            let config = serde_json::to_string_pretty(d.get("config").unwrap_or(&Value::Null))
+                                .unwrap_or_default();
                             on_load.emit((None, Some(config)));
                         }
                         update(&|p| {
                             p.detail = Some(d.clone());
-                            p.deliveries = l.get("deliveries").and_then(Value::as_array).cloned().unwrap_or_default();
+                            p.deliveries = l
+                                .get("deliveries")
+                                .and_then(Value::as_array)
+                                .cloned()
+                                .unwrap_or_default();
                             p.busy = None;
                         });
                     }
@@ -194,7 +201,11 @@ pub fn connect_panel(props: &ConnectProps) -> Html {
     let after_connect = {
         let (update, select) = (update.clone(), select.clone());
         std::rc::Rc::new(move |answer: Value| {
-            let list = answer.get("webhooks").and_then(Value::as_array).cloned().unwrap_or_default();
+            let list = answer
+                .get("webhooks")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
             let first = list.first().map(|w| text(w, "id"));
             update(&|p| {
                 p.connected = true;
@@ -310,7 +321,11 @@ pub fn connect_panel(props: &ConnectProps) -> Html {
     let on_n = {
         let update = update.clone();
         Callback::from(move |e: Event| {
-            let n = e.target_unchecked_into::<HtmlInputElement>().value().parse::<u32>().unwrap_or(BACKTEST_DEFAULT);
+            let n = e
+                .target_unchecked_into::<HtmlInputElement>()
+                .value()
+                .parse::<u32>()
+                .unwrap_or(BACKTEST_DEFAULT);
             update(&|p| p.backtest_n = n.clamp(1, BACKTEST_MAX))
         })
     };
@@ -327,6 +342,7 @@ pub fn connect_panel(props: &ConnectProps) -> Html {
                     Ok(b) => update(&|p| {
                         p.busy = None;
                         p.backtest = Some(b.clone());
+                        p.backtest_config = config.clone();
                     }),
                     Err(e) => update(&|p| {
                         p.busy = None;
@@ -400,7 +416,10 @@ pub fn connect_panel(props: &ConnectProps) -> Html {
             spawn_local(async move {
                 match call_json(rollback(&id, version)).await {
                     Ok(answer) => {
-                        notify.emit(format!("Rolled back {id} to version {version}: now version {}.", num(&answer, "version")));
+                        notify.emit(format!(
+                            "Rolled back {id} to version {version}: now version {}.",
+                            num(&answer, "version")
+                        ));
                         select(id.clone(), true);
                     }
                     Err(e) => update(&|p| p.error = Some(e.clone())),
@@ -464,6 +483,16 @@ pub fn connect_panel(props: &ConnectProps) -> Html {
         }
     });
 
+    let publish_summary = match &panel.backtest {
+        Some(b) if panel.backtest_config == props.config && b.get("candidateErrors").is_none_or(Value::is_null) => {
+            summary(b)
+        }
+        Some(_) if panel.backtest_config != props.config => {
+            "The mapping changed since the last backtest: run it again to see what publishing changes.".to_owned()
+        }
+        _ => "No backtest was run on this mapping.".to_owned(),
+    };
+
     html! {
         <section class="connect" data-testid="connect" aria-label="Connected worker">
             <h2>{ "Worker" }
@@ -502,7 +531,7 @@ pub fn connect_panel(props: &ConnectProps) -> Html {
             if panel.confirming {
                 <div class="confirm" role="dialog" data-testid="publish-confirm">
                     <p>{ format!("Publish the editor's mapping as a new version of {id} (live: {live})?") }</p>
-                    <p data-testid="publish-summary">{ panel.backtest.as_ref().filter(|b| b.get("candidateErrors").map_or(true, Value::is_null)).map(summary).unwrap_or_else(|| "No backtest was run on this mapping.".into()) }</p>
+                    <p data-testid="publish-summary">{ publish_summary }</p>
                     <label>{ "Note " }<input type="text" value={panel.note.clone()} oninput={on_note} data-testid="publish-note"/></label>
                     <button type="button" onclick={confirm_publish} data-testid="publish-confirm-button">{ "Publish" }</button>
                     <button type="button" onclick={cancel_publish}>{ "Cancel" }</button>
