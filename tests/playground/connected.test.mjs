@@ -117,6 +117,19 @@ test('served by the worker: connect, load the latest delivery, change a field, b
   assert.ok(fields.includes('title: "connected-one" → "renamed connected-one"'), JSON.stringify(fields));
   await shot(page, 'connected-backtest.png');
 
+  // A configuration the engine refuses is not published: its diagnostics are shown, by code.
+  const broken = structuredClone(changed);
+  broken.mappings[0].entity.identifier = '.body.stack.id |';
+  await typeInto(page, 'mapping-editor', JSON.stringify(broken, null, 2), { paste: true });
+  await page.click('[data-testid=publish]');
+  assert.match(await page.textContent('[data-testid=publish-summary]'), /mapping changed since the last backtest/);
+  await page.click('[data-testid=publish-confirm-button]');
+  await page.waitForSelector('[data-testid=publish-diagnostics]');
+  assert.match(await page.textContent('[data-testid=publish-diagnostics]'), /jq-compile mappings\[0\]\.entity\.identifier/);
+  assert.equal((await api('/api/webhooks/spacelift')).version, 1);
+  await typeInto(page, 'mapping-editor', JSON.stringify(changed, null, 2), { paste: true });
+  await page.waitForFunction(() => document.querySelector('[data-testid=result]').textContent.includes('renamed connected-two'));
+
   // Publish, after a confirmation that shows the backtest's summary.
   await page.click('[data-testid=publish]');
   await page.waitForSelector('[data-testid=publish-confirm]');
@@ -130,6 +143,12 @@ test('served by the worker: connect, load the latest delivery, change a field, b
   const mapped = await processed(next);
   assert.equal(mapped.configVersion, 2);
   assert.equal(await entityTitle('connected-three'), 'renamed connected-three');
+
+  // Load version 1 into the editor (the live one stays 2).
+  await page.click('[data-testid=version-item]:has-text("v1 ") [data-testid=version-load]');
+  await page.waitForFunction(() => !document.querySelector('[data-testid=mapping-editor] .cm-content').textContent.includes('renamed'));
+  await page.waitForFunction(() => document.querySelector('[data-testid=result]').textContent.includes('"connected-two"'));
+  assert.equal((await api('/api/webhooks/spacelift')).version, 2);
 
   // Roll back to version 1: version 3, and the next delivery is mapped as before.
   await page.click('[data-testid=version-item]:has-text("v1 ") [data-testid=version-rollback]');
