@@ -246,3 +246,38 @@ test('deliveries older than DELIVERY_RETENTION_DAYS (default 7) are pruned by th
     await short.mf.dispose();
   }
 });
+
+test('D1 unreadable when a delivery arrives: 503 with Retry-After (the configuration lives there), nothing accepted', async () => {
+  await worker.db.prepare('ALTER TABLE webhooks RENAME TO webhooks_away').run();
+  try {
+    const text = JSON.stringify(seed.body);
+    const res = await worker.fetch('/webhooks/spacelift', { method: 'POST', body: text, headers: { 'content-type': 'application/json', 'x-request-id': 'managed-d1-down', 'x-signature-256': sign(text, SECRET) } });
+    assert.equal(res.status, 503);
+    assert.equal(res.headers.get('retry-after'), '5');
+    assert.equal((await res.json()).error, 'database_unavailable');
+  } finally {
+    await worker.db.prepare('ALTER TABLE webhooks_away RENAME TO webhooks').run();
+  }
+  const { n } = await worker.db.prepare("SELECT COUNT(*) AS n FROM seen_deliveries WHERE request_id = 'managed-d1-down'").first();
+  assert.equal(n, 0);
+});
+
+test('without a usable WEBHOOKS binding the admin API still works: a webhook created by PUT takes deliveries', async () => {
+  const bare = await start(dist, { WEBHOOKS: '{not json', WEBHOOK_SECRET: SECRET });
+  try {
+    const list = await (await bare.authed('/api/webhooks', ADMIN_TOKEN)).json();
+    assert.deepEqual(list.webhooks, []);
+    assert.match(list.warning, /WEBHOOKS binding is not valid JSON/);
+    const res = await bare.authed('/api/webhooks/fresh', ADMIN_TOKEN, { method: 'PUT', body: JSON.stringify({ config: { ...config, security }, note: 'created here' }) });
+    assert.deepEqual(await res.json(), { ok: true, id: 'fresh', version: 1 });
+    const text = JSON.stringify({ ...seed.body, stack: { ...seed.body.stack, id: 'fresh-stack', name: 'fresh-stack' } });
+    const sent = await bare.fetch('/webhooks/fresh', { method: 'POST', body: text, headers: { 'content-type': 'application/json', 'x-request-id': 'fresh-1', 'x-signature-256': sign(text, SECRET) } });
+    const answer = await sent.json();
+    assert.equal(sent.status, 202, JSON.stringify(answer));
+    assert.equal(answer.configVersion, 1);
+    assert.equal((await bare.settled(answer.deliveryId)).state, 'applied');
+    assert.equal((await bare.authed('/api/webhooks/bad%20id', ADMIN_TOKEN, { method: 'PUT', body: JSON.stringify({ config }) })).status, 404);
+  } finally {
+    await bare.mf.dispose();
+  }
+});

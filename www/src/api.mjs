@@ -9,7 +9,7 @@
 //   GET  /api/deliveries/{id}               one delivery: its stored request, results, diagnostics
 // Signing secrets never enter D1 nor an answer: a configuration holding security.secret is refused.
 import { Mapper, MapperError } from 'hookmap';
-import { importFromBinding, validId, withoutSecret } from './config.mjs';
+import { ConfigError, importFromBinding, validId, withoutSecret } from './config.mjs';
 import * as deliveries from './deliveries.mjs';
 import { fail, json } from './http.mjs';
 
@@ -36,9 +36,24 @@ async function readJsonBody(request) {
   }
 }
 
+/**
+ * Import from the WEBHOOKS binding; a binding that is not usable does not stop the admin API
+ * (D1 is the source): its problem is returned, to show.
+ * @returns {Promise<string | null>}
+ */
+async function importSafely(env, id) {
+  try {
+    await importFromBinding(env, id);
+    return null;
+  } catch (e) {
+    if (e instanceof ConfigError) return e.message;
+    throw e;
+  }
+}
+
 /** The webhook's live row and configuration, or null. */
 async function live(env, id) {
-  await importFromBinding(env, id);
+  await importSafely(env, id);
   return env.DB.prepare(
     `SELECT w.current_version AS version, w.updated_at, v.config, v.order_by FROM webhooks w
      JOIN webhook_versions v ON v.webhook = w.id AND v.version = w.current_version WHERE w.id = ?1`,
@@ -85,12 +100,12 @@ export async function manage(request, env, rest) {
   if (resource === 'webhooks') {
     if (idPart === undefined) {
       if (request.method !== 'GET') return methods('GET');
-      await importFromBinding(env);
+      const bindingProblem = await importSafely(env);
       const { results } = await env.DB.prepare(
         `SELECT w.id, w.current_version AS version, w.updated_at, v.config FROM webhooks w
          JOIN webhook_versions v ON v.webhook = w.id AND v.version = w.current_version ORDER BY w.id`,
       ).all();
-      return json(200, { ok: true, webhooks: results.map((r) => summaryOf(r.id, r)) });
+      return json(200, { ok: true, webhooks: results.map((r) => summaryOf(r.id, r)), ...(bindingProblem ? { warning: bindingProblem } : {}) });
     }
     let id;
     try {
@@ -137,7 +152,7 @@ export async function manage(request, env, rest) {
         if (!(e instanceof MapperError)) throw e;
         return json(422, { ok: false, error: 'invalid_configuration', message: `the engine refused this configuration: ${e.message}`, diagnostics: e.diagnostics });
       }
-      await importFromBinding(env, id);
+      await importSafely(env, id);
       let orderBy;
       if ('orderBy' in value) {
         if (value.orderBy !== null && (typeof value.orderBy !== 'string' || value.orderBy.trim() === '')) return fail(400, 'invalid_order_by', '`orderBy` must be a jq expression (a non-empty string) or null');
@@ -152,7 +167,7 @@ export async function manage(request, env, rest) {
     if (action === 'versions' && more.length === 1) {
       if (request.method !== 'GET') return methods('GET');
       const n = Number(more[0]);
-      await importFromBinding(env, id);
+      await importSafely(env, id);
       const v = /^\d+$/.test(more[0]) && Number.isSafeInteger(n)
         ? await env.DB.prepare('SELECT version, config, order_by, created_at, note FROM webhook_versions WHERE webhook = ?1 AND version = ?2').bind(id, n).first()
         : null;
@@ -167,7 +182,7 @@ export async function manage(request, env, rest) {
       const { note, error: badNote } = noteOf(value.note);
       if (badNote) return badNote;
       if (!Number.isSafeInteger(value.version) || value.version < 1) return fail(400, 'invalid_version', 'the body must be {"version": <a version number of GET /api/webhooks/' + id + '>}');
-      await importFromBinding(env, id);
+      await importSafely(env, id);
       const old = await env.DB.prepare('SELECT config, order_by FROM webhook_versions WHERE webhook = ?1 AND version = ?2').bind(id, value.version).first();
       if (!old) return fail(404, 'unknown_version', `webhook '${id}' has no version ${value.version}`);
       const version = await publish(env, id, { configText: old.config, orderBy: old.order_by, note: note ?? `rollback to version ${value.version}` });

@@ -71,7 +71,11 @@ export async function ingest(request, env, ctx, id, key = null) {
   try {
     hook = await webhook(env, id);
   } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
+    if (!(e instanceof ConfigError)) {
+      // The configuration is read from D1: without it nothing can be verified or stored.
+      console.error(`hookmap: D1 error reading webhook '${id}': ${e?.message ?? e}`);
+      return fail(503, 'database_unavailable', `the webhook's configuration could not be read (D1: ${e?.message ?? e}); the delivery was not accepted, retry later`, {}, { 'retry-after': '5' });
+    }
     console.error(`hookmap: ${e.message}`);
     return fail(500, 'configuration_error', e.message, { diagnostics: e.diagnostics });
   }
