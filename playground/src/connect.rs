@@ -428,6 +428,10 @@ pub fn connect_panel(props: &ConnectProps) -> Html {
         })
     };
 
+    let refresh = {
+        let (select, id) = (select.clone(), id.clone());
+        Callback::from(move |_| select(id.clone(), false))
+    };
     let live = panel.detail.as_ref().map(|d| num(d, "version")).unwrap_or(0.0);
     let versions = panel
         .detail
@@ -511,7 +515,9 @@ pub fn connect_panel(props: &ConnectProps) -> Html {
                     <li><code>{ text(d, "code") }</code>{ " " }<code>{ text(d, "field") }</code>{ ": " }{ text(d, "message") }</li>
                 }) }</ul>
             }
-            <h3>{ "Deliveries" }</h3>
+            <h3>{ "Deliveries " }
+                <button type="button" onclick={refresh} data-testid="deliveries-refresh" title="Fetch the latest deliveries and versions">{ "Refresh" }</button>
+            </h3>
             <ol class="deliveries" data-testid="deliveries">
                 { for panel.deliveries.iter().map(|d| html! {
                     <li data-testid="delivery-item" onclick={load_delivery(num(d, "id"))} title="Load this delivery's request into the request editor">

@@ -143,6 +143,9 @@ test('served by the worker: connect, load the latest delivery, change a field, b
   const mapped = await processed(next);
   assert.equal(mapped.configVersion, 2);
   assert.equal(await entityTitle('connected-three'), 'renamed connected-three');
+  await page.click('[data-testid=deliveries-refresh]');
+  await page.waitForFunction((id) => document.querySelector('[data-testid=delivery-item]').textContent.startsWith(`#${id} `), next);
+  assert.match(await page.textContent('[data-testid=delivery-item] >> nth=0'), /applied \(v2\)$/);
 
   // Load version 1 into the editor (the live one stays 2).
   await page.click('[data-testid=version-item]:has-text("v1 ") [data-testid=version-load]');
