@@ -44,7 +44,8 @@ playground: package
 
 ## make worker: the Cloudflare Worker on http://127.0.0.1:8787 with `wrangler dev`: producer and queue
 ## consumer (local queues, local D1, the built-in catalog), webhook `spacelift` with secret dev-secret
-## or $$WEBHOOK_SECRET, ADMIN_TOKEN dev-admin or $$ADMIN_TOKEN (it says so); prints a signed curl.
+## or $$WEBHOOK_SECRET, ADMIN_TOKEN dev-admin or $$ADMIN_TOKEN (it says so); prints a signed curl and the
+## URL of the connected playground (deliveries, backtest, publish, versions).
 worker:
 	$(TOOLS) npm
 	@test -f mapper-wasm/pkg/index.workerd.mjs || $(MAKE) --no-print-directory package

@@ -23,6 +23,7 @@ mkdirSync(assets, { recursive: true });
 const common = { bundle: true, minify: true, format: 'esm', platform: 'browser', logLevel: 'error', legalComments: 'none' };
 await esbuild.build({ ...common, entryPoints: [join(root, 'playground', 'js', 'bridge.mjs')], outfile: join(assets, 'bridge.js') });
 await esbuild.build({ ...common, entryPoints: [join(root, 'playground', 'js', 'eval-worker.mjs')], outfile: join(assets, 'eval-worker.js'), alias: { hookmap: join(pkg, 'index.browser.mjs') } });
+await esbuild.build({ ...common, entryPoints: [join(root, 'playground', 'js', 'backtest-worker.mjs')], outfile: join(assets, 'backtest-worker.js'), alias: { hookmap: join(pkg, 'index.browser.mjs') } });
 copyFileSync(join(pkg, 'hookmap_bg.wasm'), join(assets, 'hookmap_bg.wasm'));
 
 // The Yew app.

@@ -8,6 +8,8 @@
 // /deliveries). Prints a ready-to-paste signed curl for the seed payload. Used by `make worker`,
 // scripts/worker-load.mjs and scripts/worker-outage.mjs.
 //
+// Also prints the URL of the connected playground (served by the worker) and its admin token.
+//
 //   node scripts/worker-dev.mjs [--port 8787] [--persist-to DIR]
 import { execFileSync, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
@@ -120,6 +122,10 @@ ADMIN_TOKEN set to ${process.env.ADMIN_TOKEN ? '$ADMIN_TOKEN' : "'dev-admin'"} (
 Send the seed delivery, signed (202 queued; a second send is a duplicate: 200):
 
 ${curl(dev.base, body)}
+
+The connected playground (deliveries, backtest, publish, versions): open ${dev.base}/
+and Connect with the admin token ${adminToken()} (kept in that tab's sessionStorage only).
+(The playground must be built: node scripts/build-playground.mjs, or make playground.)
 
 Then:  curl -H 'authorization: Bearer ${adminToken()}' ${dev.base}/entities/space_lift_stack/ai-agent
        curl -H 'authorization: Bearer ${adminToken()}' ${dev.base}/deliveries

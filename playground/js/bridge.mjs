@@ -9,6 +9,8 @@ import { syntaxHighlighting, HighlightStyle, bracketMatching } from '@codemirror
 import { setDiagnostics, lintGutter } from '@codemirror/lint';
 import { tags } from '@lezer/highlight';
 import { Zip, ZipPassThrough, strToU8 } from 'fflate';
+// The panel connected to hookmap's worker (globalThis.HookmapAdmin; see admin.mjs).
+import './admin.mjs';
 
 const highlight = HighlightStyle.define([
   { tag: tags.propertyName, color: 'var(--json-key)' },

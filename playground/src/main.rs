@@ -3,6 +3,7 @@
 //! a Web Worker with the npm package's wasm module (see `playground/js/`).
 
 mod bridge;
+mod connect;
 mod editor;
 mod examples;
 mod exports;
@@ -151,6 +152,21 @@ fn app() -> Html {
         let (inputs, notify) = (state.inputs.clone(), notify.clone());
         Callback::from(move |_| persist::copy_share_link(inputs.clone(), notify.clone()))
     };
+    // The connected panel (connect.rs) loads a delivery's request or a version into the editors.
+    let on_connected_load = {
+        let state = state.clone();
+        Callback::from(move |(request, config): (Option<String>, Option<String>)| {
+            let mut inputs = state.inputs.clone();
+            if let Some(r) = request {
+                inputs.request = r;
+                inputs.body_only = false;
+            }
+            if let Some(c) = config {
+                inputs.config = c;
+            }
+            state.dispatch(Action::Load(inputs));
+        })
+    };
     let on_theme =
         Callback::from(|_| persist::apply_theme(Some(if persist::is_dark() { "light" } else { "dark" }.to_owned())));
 
@@ -197,6 +213,7 @@ fn app() -> Html {
                     on_change={on_edit(Pane::Blueprint)} diagnostics={pane_diags(Pane::Blueprint)} ids={ids.clone()} />
             </section>
             <section class="outputs" aria-label="Results">
+                <connect::Connect config={inputs.config.clone()} on_load={on_connected_load} notify={notify.clone()} />
                 { status_line(&state.status, output.as_deref()) }
                 <h2>{ format!("Entities ({})", entities.len()) }</h2>
                 <pre class="result" data-testid="result">{ result_text }</pre>

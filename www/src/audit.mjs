@@ -1,10 +1,10 @@
 // The audit rows of deliveries that were not queued (table deliveries): refused bodies,
 // duplicates and errors, with their summary. Accepted deliveries are stored by deliveries.mjs.
-// Kept bounded by age (AUDIT_RETENTION_DAYS, default 30); queued, retrying and dead rows are
+// Kept bounded by age (DELIVERY_RETENTION_DAYS, default 7); queued, retrying and dead rows are
 // never pruned.
 
 /** Default retention of audit rows, in days. */
-export const DEFAULT_RETENTION_DAYS = 30;
+export const DEFAULT_RETENTION_DAYS = 7;
 
 /**
  * Record a delivery's outcome.

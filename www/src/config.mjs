@@ -1,22 +1,26 @@
-// The webhook configurations, from the WEBHOOKS binding, compiled once per isolate.
+// The webhook configurations: versioned in D1 (tables `webhooks` and `webhook_versions`,
+// edited through the admin API, api.mjs), compiled once per isolate and version.
 //
+// The WEBHOOKS binding still works: a webhook it names and D1 lacks is imported as version 1.
 // WEBHOOKS is JSON (a string, or an object when set as a JSON var in wrangler.toml): either an
 // object of configurations keyed by webhook id (`{"spacelift": {...}, "github": {...}}`) or one
 // configuration (with `mappings`), served under its `identifier`. Each configuration is Port's
 // webhook configuration (a bare mappings array is accepted too). The signing secret comes from
 // a secret binding: WEBHOOK_SECRET_<ID> (id upper-cased, other characters as `_`), else
-// WEBHOOK_SECRET, else the configuration's own `security.secret`.
+// WEBHOOK_SECRET, else the WEBHOOKS binding's own `security.secret`; it is never stored in D1.
 //
-// ORDER_BY (optional, JSON `{"<id>": "<jq>"}`) keeps a per-webhook ordering expression beside
-// the configurations, outside Port's schema: evaluated over each request (e.g.
-// `.body.timestamp_millis`), it lets the consumer skip an update older than the last one
+// ORDER_BY (optional, JSON `{"<id>": "<jq>"}`) gives the ordering expression of a webhook
+// imported from WEBHOOKS (afterwards it is part of each version): evaluated over each request
+// (e.g. `.body.timestamp_millis`), it lets the consumer skip an update older than the last one
 // applied to the same entity.
 import { Mapper, MapperError } from 'hookmap';
 
 const ID = /^[A-Za-z0-9_.-]{1,100}$/;
 
-/** @type {{source: unknown, secrets: string, blueprints: unknown, orderBy: unknown, table: Map<string, object>} | null} */
-let cache = null;
+/** @type {{source: unknown, orderBy: unknown, table: Map<string, {config: unknown, orderBy: string | null}>} | null} */
+let bindingCache = null;
+/** Compiled webhooks of this isolate: id -> {version, envKey, hook}. */
+const compiled = new Map();
 
 /**
  * The binding name of a webhook's own secret: `WEBHOOK_SECRET_SPACELIFT` for `spacelift`.
@@ -49,12 +53,17 @@ export class ConfigError extends Error {
   }
 }
 
-function table(env) {
+/**
+ * The WEBHOOKS binding parsed: id -> {config, orderBy} (ORDER_BY's expression or null).
+ * @throws {ConfigError} When the binding is not usable.
+ */
+function bindingTable(env) {
   const source = env.WEBHOOKS;
-  const secrets = Object.keys(env).filter((k) => k.startsWith('WEBHOOK_SECRET')).map((k) => `${k}=${env[k]}`).join('\n');
-  if (cache && cache.source === source && cache.secrets === secrets && cache.blueprints === env.BLUEPRINTS && cache.orderBy === env.ORDER_BY) return cache.table;
+  if (bindingCache && bindingCache.source === source && bindingCache.orderBy === env.ORDER_BY) return bindingCache.table;
+  const t = new Map();
   if (source === undefined || source === null || source === '') {
-    throw new ConfigError('no webhook is configured: set the WEBHOOKS binding (JSON: {"<id>": <Port webhook configuration>, ...})');
+    bindingCache = { source, orderBy: env.ORDER_BY, table: t };
+    return t;
   }
   const parsed = parseJsonBinding('WEBHOOKS', source);
   /** @type {Record<string, unknown>} */
@@ -68,7 +77,6 @@ function table(env) {
   } else {
     throw new ConfigError('WEBHOOKS must be a JSON object of webhook configurations keyed by id');
   }
-  const blueprints = env.BLUEPRINTS ? parseJsonBinding('BLUEPRINTS', env.BLUEPRINTS) : undefined;
   const orderBy = env.ORDER_BY ? parseJsonBinding('ORDER_BY', env.ORDER_BY) : {};
   if (!orderBy || typeof orderBy !== 'object' || Array.isArray(orderBy)) {
     throw new ConfigError('ORDER_BY must be a JSON object of jq expressions keyed by webhook id ({"spacelift": ".body.timestamp_millis"})');
@@ -76,19 +84,70 @@ function table(env) {
   for (const [id, expression] of Object.entries(orderBy)) {
     if (typeof expression !== 'string' || expression.trim() === '') throw new ConfigError(`ORDER_BY.${id} must be a jq expression (a non-empty string)`);
   }
-  const t = new Map();
   for (const [id, config] of Object.entries(byId)) {
     if (!ID.test(id)) throw new ConfigError(`webhook id ${JSON.stringify(id)} is not usable in a URL: use letters, digits, '_', '-', '.'`);
-    const order = orderBy[id] ?? null;
-    t.set(id, { id, config, blueprints, mapper: null, secret: env[secretBindingName(id)] ?? env.WEBHOOK_SECRET, orderBy: order, version: version(JSON.stringify([config, order])) });
+    t.set(id, { config, orderBy: orderBy[id] ?? null });
   }
-  cache = { source, secrets, blueprints: env.BLUEPRINTS, orderBy: env.ORDER_BY, table: t };
+  bindingCache = { source, orderBy: env.ORDER_BY, table: t };
   return t;
 }
 
+/** Whether `id` can be a webhook id (it appears in URLs). */
+export const validId = (id) => typeof id === 'string' && ID.test(id);
+
 /**
- * The version of a configuration: a 64-bit hash of its JSON text (two 32-bit FNV-style lanes), in hex (stored with
- * each delivery; configurations kept in D1 with numbered versions can replace it).
+ * A configuration without its signing secret (what D1 stores and answers show).
+ * @param {unknown} config
+ * @returns {unknown}
+ */
+export function withoutSecret(config) {
+  if (!config || typeof config !== 'object' || Array.isArray(config) || !config.security || typeof config.security !== 'object') return config;
+  if (!('secret' in config.security)) return config;
+  const { secret: _secret, ...security } = config.security;
+  return { ...config, security };
+}
+
+/**
+ * Import the webhooks the WEBHOOKS binding names and D1 lacks, as version 1 (all of them, or
+ * only `only`). A concurrent import of the same webhook is harmless (the first one wins).
+ * @param {Record<string, any>} env
+ * @param {string} [only] One webhook id.
+ * @returns {Promise<void>}
+ */
+export async function importFromBinding(env, only) {
+  const t = bindingTable(env);
+  const entries = only === undefined ? [...t] : t.has(only) ? [[only, t.get(only)]] : [];
+  if (entries.length === 0) return;
+  const { results } = await env.DB.prepare('SELECT id FROM webhooks WHERE id IN (SELECT value FROM json_each(?1))')
+    .bind(JSON.stringify(entries.map(([id]) => id))).all();
+  const present = new Set(results.map((r) => r.id));
+  const now = new Date().toISOString();
+  const statements = [];
+  for (const [id, { config, orderBy }] of entries) {
+    if (present.has(id)) continue;
+    statements.push(
+      env.DB.prepare(`INSERT OR IGNORE INTO webhook_versions (webhook, version, config, order_by, created_at, note)
+        SELECT ?1, 1, ?2, ?3, ?4, 'imported from the WEBHOOKS binding' WHERE NOT EXISTS (SELECT 1 FROM webhooks WHERE id = ?1)`)
+        .bind(id, JSON.stringify(withoutSecret(config), null, 2), orderBy, now),
+      env.DB.prepare('INSERT OR IGNORE INTO webhooks (id, current_version, created_at, updated_at) VALUES (?1, 1, ?2, ?2)').bind(id, now),
+    );
+  }
+  if (statements.length > 0) await env.DB.batch(statements);
+}
+
+/** The configuration's own security.secret in the WEBHOOKS binding (never stored in D1). */
+function bindingSecret(env, id) {
+  try {
+    const entry = bindingTable(env).get(id);
+    const s = entry && !Array.isArray(entry.config) ? entry.config?.security?.secret : undefined;
+    return typeof s === 'string' ? s : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A 64-bit hash of a text (two 32-bit FNV-style lanes), in hex: the digest of an applied entity.
  * @param {string} text
  * @returns {string}
  */
@@ -104,41 +163,47 @@ export function version(text) {
 }
 
 /**
- * A configured webhook, compiled on first use: `{id, mapper, security, signed, orderBy,
- * version}` or `null` when no webhook has this id. `signed`: its configuration checks a
- * signature; `orderBy`: its ordering expression (ORDER_BY) or null.
- * @param {Record<string, unknown>} env The worker's bindings.
+ * A webhook at its current D1 version, compiled once per isolate and version: `{id, mapper,
+ * security, signed, orderBy, version}` or `null` when no webhook has this id (in D1 or in the
+ * WEBHOOKS binding). `signed`: its configuration checks a signature; `orderBy`: its ordering
+ * expression or null; `version`: the number of the live version.
+ * @param {Record<string, any>} env The worker's bindings.
  * @param {string} id Webhook id from the URL.
- * @returns {{id: string, mapper: import('hookmap').Mapper, security: object | undefined, signed: boolean, orderBy: string | null, version: string} | null}
+ * @returns {Promise<{id: string, mapper: import('hookmap').Mapper, security: object | undefined, signed: boolean, orderBy: string | null, version: number} | null>}
  * @throws {ConfigError} When the bindings or this webhook's configuration are invalid.
  */
-export function webhook(env, id) {
-  const entry = table(env).get(id);
-  if (!entry) return null;
-  if (entry.mapper === null) {
-    try {
-      entry.mapper = new Mapper(entry.config, entry.blueprints ? { blueprints: entry.blueprints } : undefined);
-    } catch (e) {
-      if (e instanceof MapperError) {
-        throw new ConfigError(`the configuration of webhook '${id}' is invalid: ${e.message}`, e.diagnostics);
-      }
-      throw e;
-    }
-    const security = Array.isArray(entry.config) ? undefined : entry.config.security;
-    entry.security = security && entry.secret !== undefined && security.signatureHeaderName
-      ? { ...security, secret: entry.secret }
-      : security;
+export async function webhook(env, id) {
+  if (!validId(id)) return null;
+  const current = () => env.DB.prepare('SELECT current_version AS version FROM webhooks WHERE id = ?1').bind(id).first();
+  let row = await current();
+  if (!row) {
+    await importFromBinding(env, id);
+    row = await current();
+    if (!row) return null;
   }
-  return { id, mapper: entry.mapper, security: entry.security, signed: Boolean(entry.security?.signatureHeaderName), orderBy: entry.orderBy, version: entry.version };
-}
-
-/**
- * The ids of every configured webhook (for error messages).
- * @param {Record<string, unknown>} env
- * @returns {string[]}
- */
-export function webhookIds(env) {
-  return [...table(env).keys()];
+  const secrets = Object.keys(env).filter((k) => k.startsWith('WEBHOOK_SECRET')).map((k) => `${k}=${env[k]}`).join('\n');
+  const envKey = `${secrets}\n${typeof env.BLUEPRINTS === 'string' ? env.BLUEPRINTS : JSON.stringify(env.BLUEPRINTS ?? null)}`;
+  const cached = compiled.get(id);
+  if (cached && cached.version === row.version && cached.envKey === envKey) return cached.hook;
+  const stored = await env.DB.prepare('SELECT config, order_by FROM webhook_versions WHERE webhook = ?1 AND version = ?2').bind(id, row.version).first();
+  if (!stored) throw new ConfigError(`webhook '${id}' names version ${row.version}, which D1 does not hold`);
+  const config = JSON.parse(stored.config);
+  const blueprints = env.BLUEPRINTS ? parseJsonBinding('BLUEPRINTS', env.BLUEPRINTS) : undefined;
+  let mapper;
+  try {
+    mapper = new Mapper(config, blueprints ? { blueprints } : undefined);
+  } catch (e) {
+    if (e instanceof MapperError) {
+      throw new ConfigError(`the configuration of webhook '${id}' (version ${row.version}) is invalid: ${e.message}`, e.diagnostics);
+    }
+    throw e;
+  }
+  const secret = env[secretBindingName(id)] ?? env.WEBHOOK_SECRET ?? bindingSecret(env, id);
+  const security = Array.isArray(config) ? undefined : config.security;
+  const effective = security && secret !== undefined && security.signatureHeaderName ? { ...security, secret } : security;
+  const hook = { id, mapper, security: effective, signed: Boolean(effective?.signatureHeaderName), orderBy: stored.order_by ?? null, version: row.version };
+  compiled.set(id, { version: row.version, envKey, hook });
+  return hook;
 }
 
 /**
@@ -150,4 +215,14 @@ export function webhookIds(env) {
  */
 export function numericVar(value, fallback) {
   return value === undefined || value === '' || !Number.isFinite(Number(value)) ? fallback : Number(value);
+}
+
+/**
+ * How many days deliveries are kept: DELIVERY_RETENTION_DAYS (default 7; AUDIT_RETENTION_DAYS,
+ * its former name, is still read). Queued, retrying and dead deliveries are never pruned.
+ * @param {Record<string, unknown>} env
+ * @returns {number}
+ */
+export function retentionDays(env) {
+  return numericVar(env.DELIVERY_RETENTION_DAYS, numericVar(env.AUDIT_RETENTION_DAYS, 7));
 }

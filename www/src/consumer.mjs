@@ -17,7 +17,7 @@
 import { evaluate, MapperError } from 'hookmap';
 import { applyD1 } from './catalog-d1.mjs';
 import { applyPort } from './catalog-port.mjs';
-import { ConfigError, numericVar, version, webhook } from './config.mjs';
+import { ConfigError, numericVar, retentionDays, version, webhook } from './config.mjs';
 import * as dedupe from './dedupe.mjs';
 import * as deliveries from './deliveries.mjs';
 import { AUDIT_DIAGNOSTICS, catalogTarget, requestText } from './ingest.mjs';
@@ -101,7 +101,7 @@ export async function consume(batch, env, ctx) {
       continue;
     }
     try {
-      work.push(prepare(env, { id, row, message }));
+      work.push(await prepare(env, { id, row, message }));
     } catch (e) {
       // A bug on this delivery alone (its batch-mates go on): the queue retries this message up
       // to max_retries, then moves it to the dead-letter queue, whose consumer records it dead.
@@ -155,7 +155,7 @@ export async function consume(batch, env, ctx) {
  * @returns {object} The work item: `{id, row, message, entities: {entity, result}[], diagnostics,
  *   orderKey, earlier, problem?}`.
  */
-function prepare(env, w) {
+async function prepare(env, w) {
   const previous = JSON.parse(w.row.summary || '{}');
   w.earlier = (previous.entities ?? []).filter((r) => r.status === 'applied' && r.digest);
   w.entities = [];
@@ -163,7 +163,7 @@ function prepare(env, w) {
   w.orderKey = null;
   let hook;
   try {
-    hook = webhook(env, w.row.webhook);
+    hook = await webhook(env, w.row.webhook);
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     w.problem = { transient: true, message: `configuration error (retried until fixed): ${e.message}` };
@@ -401,7 +401,7 @@ export async function sweep(env) {
     await deliveries.markEnqueued(env.DB, chunk);
   }
   if (ids.length > 0) console.log(`hookmap: sweeper queued deliveries ${ids.join(', ')}`);
-  await deliveries.prune(env.DB, numericVar(env.AUDIT_RETENTION_DAYS, audit.DEFAULT_RETENTION_DAYS));
+  await deliveries.prune(env.DB, retentionDays(env));
   await dedupe.prune(env.DB);
   return { requeued: ids };
 }

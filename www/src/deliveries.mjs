@@ -50,7 +50,7 @@ export async function store(db, d, ttlSeconds) {
      WHERE ?9 IS NULL OR EXISTS (SELECT 1 FROM seen_deliveries WHERE webhook = ?2 AND request_id = ?3 AND claim = ?9)
      RETURNING id`,
   ).bind(iso, d.webhook, d.requestId, JSON.stringify({ entities: [], diagnostics: d.diagnostics }), d.body,
-    JSON.stringify(d.headers), JSON.stringify(d.query), d.configVersion, claim);
+    JSON.stringify(d.headers), JSON.stringify(d.query), String(d.configVersion), claim);
   const statements = [insert];
   if (claim !== null) {
     statements.unshift(db.prepare(
@@ -192,7 +192,7 @@ export async function list(db, { limit = 50, webhook = null, state = null, id = 
       attempts: r.attempts,
       nextAttemptAt: r.next_attempt_at,
       updatedAt: r.updated_at,
-      configVersion: r.config_version,
+      configVersion: versionNumber(r.config_version),
       appliedConfigVersion: summary.appliedConfigVersion ?? null,
       orderKey: r.order_key,
       message: summary.message,
@@ -201,4 +201,64 @@ export async function list(db, { limit = 50, webhook = null, state = null, id = 
     };
     return out;
   });
+}
+
+const versionNumber = (v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v ?? null);
+
+/**
+ * Deliveries for the admin API (GET /api/deliveries), newest first: `{id, webhook, receivedAt,
+ * status, configVersion}` (the version it was mapped with once processed, else the one it was
+ * accepted under), and with `withRequest` the stored request too (for the playground's
+ * backtest).
+ * @param {D1Database} db
+ * @param {{webhook?: string | null, limit?: number, withRequest?: boolean, id?: number | null}} options
+ * @returns {Promise<object[]>}
+ */
+export async function adminList(db, { webhook = null, limit = 50, withRequest = false, id = null }) {
+  const { results } = await db.prepare(
+    `SELECT id, time, webhook, outcome, config_version, json_extract(summary, '$.appliedConfigVersion') AS applied_version
+       ${withRequest ? ', body, headers, query, summary' : ''}
+     FROM deliveries WHERE (?1 IS NULL OR webhook = ?1) AND (?3 IS NULL OR id = ?3) ORDER BY id DESC LIMIT ?2`,
+  ).bind(webhook, limit, id).all();
+  return results.map((r) => {
+    const out = {
+      id: r.id, webhook: r.webhook, receivedAt: r.time, status: r.outcome,
+      configVersion: versionNumber(r.applied_version ?? r.config_version),
+    };
+    if (withRequest) out.request = storedRequest(r);
+    return out;
+  });
+}
+
+/**
+ * A stored request as the engine reads it, `{body, headers, queryParams}` (null when the row
+ * holds none: a refused delivery), its secret headers removed.
+ * @param {{body: string | null, headers: string | null, query: string | null}} r
+ * @returns {{body: unknown, headers: Record<string, string>, queryParams: Record<string, unknown>} | null}
+ */
+export function storedRequest(r) {
+  if (r.body === null || r.body === undefined) return null;
+  let body;
+  try {
+    body = JSON.parse(r.body);
+  } catch {
+    body = r.body;
+  }
+  const headers = {};
+  for (const [name, value] of Object.entries(JSON.parse(r.headers || '{}'))) if (!SECRET_HEADER.test(name)) headers[name] = value;
+  return { body, headers, queryParams: JSON.parse(r.query || '{}') };
+}
+
+/**
+ * One delivery for GET /api/deliveries/{id}: its row, its stored request, results and diagnostics.
+ * @param {D1Database} db
+ * @param {number} id
+ * @returns {Promise<object | null>}
+ */
+export async function adminOne(db, id) {
+  const [row] = await adminList(db, { id, limit: 1, withRequest: true });
+  if (!row) return null;
+  const r = await db.prepare('SELECT summary FROM deliveries WHERE id = ?1').bind(id).first();
+  const summary = JSON.parse(r?.summary || '{}');
+  return { ...row, results: summary.entities ?? [], diagnostics: summary.diagnostics ?? [], ...(summary.message ? { message: summary.message } : {}) };
 }

@@ -6,7 +6,7 @@
 import { MapperError, checkRequest, verifySignature } from 'hookmap';
 import * as audit from './audit.mjs';
 import { checkUrlKey } from './auth.mjs';
-import { ConfigError, numericVar, webhook } from './config.mjs';
+import { ConfigError, numericVar, retentionDays, webhook } from './config.mjs';
 import * as dedupe from './dedupe.mjs';
 import * as deliveries from './deliveries.mjs';
 import { BodyTooLarge, fail, json, readBodyLimited } from './http.mjs';
@@ -69,13 +69,17 @@ export async function ingest(request, env, ctx, id, key = null) {
 
   let hook;
   try {
-    hook = webhook(env, id);
+    hook = await webhook(env, id);
   } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
+    if (!(e instanceof ConfigError)) {
+      // The configuration is read from D1: without it nothing can be verified or stored.
+      console.error(`hookmap: D1 error reading webhook '${id}': ${e?.message ?? e}`);
+      return fail(503, 'database_unavailable', `the webhook's configuration could not be read (D1: ${e?.message ?? e}); the delivery was not accepted, retry later`, {}, { 'retry-after': '5' });
+    }
     console.error(`hookmap: ${e.message}`);
     return fail(500, 'configuration_error', e.message, { diagnostics: e.diagnostics });
   }
-  if (!hook) return fail(404, 'unknown_webhook', `no webhook '${id}' is configured here; check the URL (POST /webhooks/<id>, <id> a key of the WEBHOOKS binding)`);
+  if (!hook) return fail(404, 'unknown_webhook', `no webhook '${id}' is configured here; check the URL (POST /webhooks/<id>, <id> a webhook of GET /api/webhooks or a key of the WEBHOOKS binding)`);
   if (!hook.mapper.enabled) return fail(404, 'webhook_disabled', `webhook '${id}' is disabled ("enabled": false in its configuration): the delivery was dropped; set "enabled": true to accept deliveries`);
   const refused = await checkUrlKey(env, id, key, hook.signed);
   if (refused) return refused;
@@ -191,7 +195,7 @@ async function internalError(env, id, requestId, e) {
 
 async function recordQuietly(env, row) {
   try {
-    await audit.record(env.DB, row, numericVar(env.AUDIT_RETENTION_DAYS, audit.DEFAULT_RETENTION_DAYS));
+    await audit.record(env.DB, row, retentionDays(env));
   } catch (e) {
     console.error(`hookmap: log write failed (D1: ${e.message}); delivery ${row.webhook}/${row.requestId ?? '-'} ${row.outcome}`);
   }
@@ -204,7 +208,7 @@ async function recordQuietly(env, row) {
 async function answerAndRecord(env, { webhook: id, requestId = null, status, outcome, body }) {
   const summary = { message: body.message, entities: [], diagnostics: (body.diagnostics ?? []).slice(0, AUDIT_DIAGNOSTICS) };
   try {
-    await audit.record(env.DB, { webhook: id, requestId, outcome, status, summary }, numericVar(env.AUDIT_RETENTION_DAYS, audit.DEFAULT_RETENTION_DAYS));
+    await audit.record(env.DB, { webhook: id, requestId, outcome, status, summary }, retentionDays(env));
   } catch (e) {
     console.error(`hookmap: log write failed (D1: ${e.message}); delivery ${id}/${requestId ?? '-'} outcome ${outcome} (${status}): ${JSON.stringify(summary)}`);
     body = { ...body, audit: `not recorded in the log (D1: ${e.message})` };

@@ -2,6 +2,10 @@
 //   POST /webhooks/{id}[/{key}]               verify, map (preview), store in D1, queue: 202
 //   GET  /entities/{blueprint}[/{identifier}] the built-in catalog (D1)       READ_TOKEN/ADMIN_TOKEN
 //   GET  /deliveries                          deliveries, state and results  READ_TOKEN/ADMIN_TOKEN
+//   GET  /api/webhooks[/{id}]                 configurations and versions    ADMIN_TOKEN
+//   PUT  /api/webhooks/{id}                   publish a new version          ADMIN_TOKEN
+//   POST /api/webhooks/{id}/rollback          a new version equal to an old  ADMIN_TOKEN
+//   GET  /api/deliveries[/{id}]               deliveries with their request  ADMIN_TOKEN
 //   POST /api/deliveries/{id}/replay          re-queue one delivery          ADMIN_TOKEN
 //   POST /api/dead-letters/replay             re-queue every dead delivery   ADMIN_TOKEN
 //   POST /api/sweep                           run the sweeper now            ADMIN_TOKEN
@@ -9,6 +13,8 @@
 // queue():     the consumer of the DELIVERIES queue (and of its dead-letter queue)
 // scheduled(): the sweeper (queues stored deliveries that were never sent)
 import { replayDead, replayOne, sweepNow } from './admin.mjs';
+import { manage } from './api.mjs';
+import { requireAdmin } from './auth.mjs';
 import { consume, sweep } from './consumer.mjs';
 import { fail, json } from './http.mjs';
 import { ingest } from './ingest.mjs';
@@ -54,6 +60,10 @@ export async function route(request, env, ctx) {
     return deliveries(request, env);
   }
   if (head === 'api') {
+    const denied = await requireAdmin(request, env);
+    if (denied) return denied;
+    const managed = await manage(request, env, rest);
+    if (managed) return managed;
     if (rest.length === 3 && rest[0] === 'deliveries' && rest[2] === 'replay') {
       if (request.method !== 'POST') return methods('POST');
       return replayOne(request, env, rest[1]);
@@ -66,7 +76,7 @@ export async function route(request, env, ctx) {
       if (request.method !== 'POST') return methods('POST');
       return sweepNow(request, env);
     }
-    return fail(404, 'not_found', `nothing at ${url.pathname}; the admin API has POST /api/deliveries/<id>/replay, POST /api/dead-letters/replay and POST /api/sweep`);
+    return fail(404, 'not_found', `nothing at ${url.pathname}; the admin API has GET /api/webhooks, GET|PUT /api/webhooks/<id>, POST /api/webhooks/<id>/rollback, GET /api/deliveries[/<id>], POST /api/deliveries/<id>/replay, POST /api/dead-letters/replay and POST /api/sweep (docs/worker.md)`);
   }
   if (env.ASSETS) return env.ASSETS.fetch(request);
   return fail(404, 'not_found', `nothing at ${url.pathname}`);
