@@ -21,6 +21,8 @@ def _jaq_flatten($d): flatten($d);
 def _jaq_bsearch($t): bsearch($t);
 def _jaq_getpath($p): getpath($p);
 def _jaq_fromjson: fromjson;
+def _jaq_gmtime0: gmtime;
+def _jaq_localtime: localtime;
 
 def join($x): reduce .[] as $i (null;
   (if . == null then "" else . + $x end) as $acc
@@ -147,20 +149,24 @@ def implode: if type != "array" then error("implode input must be an array")
 def @base32: tostring | _encode_base32;
 def @base32d: tostring | _decode_base32;
 
+# jaq's date natives multiply seconds by 10^6 in an i64: beyond about 9.2e12 that overflows.
+def _epoch_ok: if type == "number" and (. >= 9e12 or . <= -9e12) then error("\(_typeval) is out of range for a date") else . end;
 def _is_tm: type == "array" and all(.[]; type == "number");
 def _pad_tm: if length < 8 then . + [range(8 - length) | 0] else . end;
 def strftime($f):
   if ($f | type) != "string" then error("strftime/1 requires a string format")
-  elif type == "number" then _jaq_strftime($f)
+  elif type == "number" then _epoch_ok | _jaq_strftime($f)
   elif _is_tm then _pad_tm | _jaq_strftime($f)
   else error("strftime/1 requires parsed datetime inputs") end;
 def strflocaltime($f):
   if ($f | type) != "string" then error("strflocaltime/1 requires a string format")
-  elif type == "number" then _jaq_strflocaltime($f)
+  elif type == "number" then _epoch_ok | _jaq_strflocaltime($f)
   elif _is_tm then _pad_tm | _jaq_strflocaltime($f)
   else error("strflocaltime/1 requires parsed datetime inputs") end;
 def mktime: if _is_tm then _pad_tm | _jaq_mktime else error("mktime requires parsed datetime inputs") end;
 def todate: if type == "number" then floor end | strftime("%Y-%m-%dT%H:%M:%SZ");
+def gmtime: _epoch_ok | _jaq_gmtime0;
+def localtime: _epoch_ok | _jaq_localtime;
 "#;
 
 /// Standard jq: where jq 1.8 differs from 1.7 (the jq suite is 1.8's).
@@ -185,12 +191,49 @@ def toboolean: if type == "boolean" then . elif . == "true" then true elif . == 
   else error("\(_typeval) cannot be parsed as a boolean") end;
 "#;
 
-/// Port's libjq 1.7.1: where it differs from jq 1.8.
+/// Port's engine, libjq at jq commit 588ff187 (`jq-1.7.1-83`): where it differs from jq 1.8.
+/// Each definition follows that commit's `src/builtin.jq` or C builtin, as measured with the
+/// reference engine (tests/data/port-oracle).
 pub const JQ_17: &str = r#"
 def _typeval: "\(type) (\(tojson | if length > 14 then .[:11] + "..." else . end))";
 def _jq_18: false;
-def limit($n; f): if $n > 0 then _jaq_limit($n; f) elif $n == 0 then empty else f end;
-def nth($n; f): if $n < 0 then error("Out of bounds negative array index") else last(limit($n + 1; f)) end;
+def _jaq_has($k): has($k);
+def _jaq_contains($b): contains($b);
+def _jaq_gmtime: gmtime;
+def limit($n; f): if $n > 0 then _jaq_limit($n; f) elif $n == 0 then empty
+  else error("limit doesn't support negative count") end;
+def skip($n; f): if $n > 0 then _jaq_skip($n; f) elif $n == 0 then f
+  else error("skip doesn't support negative count") end;
+def nth($n; f): if $n < 0 then error("nth doesn't support negative indices") else first(skip($n; f)) end;
+def ltrimstr($x): if type == "string" and ($x | type) == "string"
+  then (if startswith($x) then .[($x | length):] else . end)
+  else error("startswith() requires string inputs") end;
+def rtrimstr($x): if type == "string" and ($x | type) == "string"
+  then (if ($x | length) > 0 and endswith($x) then .[:length - ($x | length)] else . end)
+  else error("endswith() requires string inputs") end;
+def from_entries: reduce .[] as $x ({};
+  ($x | .key // .Key // .name // .Name) as $k
+  | if ($k | type) != "string" then error("Cannot use \($k | _typeval) as object key") else . end
+  | . + { ($k): ($x | if has("value") then .value else .Value end) });
+def flatten($d): if $d < 0 then error("flatten depth must not be negative")
+  else reduce .[] as $i ([]; if $i | type == "array" and $d != 0 then . + ($i | flatten($d - 1)) else . + [$i] end) end;
+def flatten: flatten(1e9);
+def has($k): if . == null then false elif type == "object" and ($k | type) == "string" then _jaq_has($k)
+  elif type == "array" and ($k | type) == "number" then _jaq_has($k | floor)
+  else error("Cannot check whether \(type) has a \($k | type) key") end;
+def in(xs): . as $x | xs | has($x);
+def contains($b): if type == ($b | type) then _jaq_contains($b)
+  elif type == "object" then error("\(_typeval) and \($b | _typeval) cannot have their containment checked")
+  else error("\(_typeval) and \($b | _typeval) cannot have their containment checked") end;
+def inside(xs): . as $x | xs | contains($x);
+def format($f): if $f == "text" then @text elif $f == "json" then @json elif $f == "csv" then @csv
+  elif $f == "tsv" then @tsv elif $f == "html" then @html elif $f == "uri" then @uri
+  elif $f == "sh" then @sh elif $f == "base64" then @base64 elif $f == "base64d" then @base64d
+  else error("\($f) is not a valid format") end;
+def mktime: if type != "array" then error("mktime requires array inputs")
+  elif _is_tm then _pad_tm | .[5] |= floor | _jaq_mktime else error("mktime requires parsed datetime inputs") end;
+def gmtime: if type != "number" then error("gmtime() requires numeric inputs")
+  else _epoch_ok | . as $t | floor | _jaq_gmtime | .[5] += ($t - ($t | floor)) end;
 "#;
 
 /// Every prelude definition of a dialect, parsed once: jaq's core, std and JSON libraries,
