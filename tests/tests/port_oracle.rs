@@ -224,8 +224,9 @@ fn run() {
             Some(_) => {}
         }
     }
-    for k in listed.keys() {
-        if !differing.contains_key(k) {
+    for (k, reason) in &listed {
+        // A case that hits the 500 ms limit only on a loaded machine may pass or not.
+        if !differing.contains_key(k) && reason != "load-dependent" {
             problems.push(format!("listed but now identical (remove it from the list): {k}"));
         }
     }

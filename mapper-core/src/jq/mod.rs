@@ -19,6 +19,7 @@ mod natives;
 mod nesting;
 mod numbers;
 mod paths;
+mod port_engine;
 mod prelude;
 mod program;
 mod reach;

@@ -200,6 +200,7 @@ def _jq_18: false;
 def _jaq_has($k): has($k);
 def _jaq_contains($b): contains($b);
 def _jaq_gmtime: gmtime;
+def _jaq_flatten0: flatten;
 def limit($n; f): if $n > 0 then _jaq_limit($n; f) elif $n == 0 then empty
   else error("limit doesn't support negative count") end;
 def skip($n; f): if $n > 0 then _jaq_skip($n; f) elif $n == 0 then f
@@ -215,9 +216,10 @@ def from_entries: reduce .[] as $x ({};
   ($x | .key // .Key // .name // .Name) as $k
   | if ($k | type) != "string" then error("Cannot use \($k | _typeval) as object key") else . end
   | . + { ($k): ($x | if has("value") then .value else .Value end) });
+# `reduce .[] as $i ([]; ...)` there: an object's values are flattened, a scalar is an error.
 def flatten($d): if $d < 0 then error("flatten depth must not be negative")
-  else reduce .[] as $i ([]; if $i | type == "array" and $d != 0 then . + ($i | flatten($d - 1)) else . + [$i] end) end;
-def flatten: flatten(1e9);
+  elif type == "array" then _jaq_flatten($d) else [.[]] | _jaq_flatten($d) end;
+def flatten: if type == "array" then _jaq_flatten0 else [.[]] | _jaq_flatten0 end;
 def has($k): if . == null then false elif type == "object" and ($k | type) == "string" then _jaq_has($k)
   elif type == "array" and ($k | type) == "number" then _jaq_has($k | floor)
   else error("Cannot check whether \(type) has a \($k | type) key") end;

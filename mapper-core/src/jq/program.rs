@@ -189,6 +189,15 @@ impl Program {
                 },
             }]);
         }
+        // Port's engine lacks some filters hookmap knows: there they do not compile (Port stores null).
+        if dialect == Dialect::Port {
+            if let Some(u) = super::port_engine::undefined_call(&code) {
+                return Err(vec![CompileError {
+                    message: u.message(),
+                    span: u.span,
+                }]);
+            }
+        }
         let code = alternatives::rewrite(&code).unwrap_or(code);
         let code = literals::rewrite(&code).unwrap_or(code);
         let code = grammar::rewrite(&code).unwrap_or(code);
