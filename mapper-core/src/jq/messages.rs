@@ -61,7 +61,8 @@ pub fn translate(msg: &str, jq_18: bool) -> Option<String> {
         let k = whole_value(rest.strip_prefix(" with ")?)?;
         return Some(match (&k.0, jq_18) {
             (_, true) => format!("Cannot index {} with {}", type_name(&v.0), describe(&k, true)),
-            (Value::String(s), false) => format!("Cannot index {} with \"{s}\"", type_name(&v.0)),
+            // Port's engine (jq 588ff187) names the key's type: `Cannot index number with string "a"`.
+            (Value::String(s), false) => format!("Cannot index {} with string \"{s}\"", type_name(&v.0)),
             (k, false) => format!("Cannot index {} with {}", type_name(&v.0), type_name(k)),
         });
     }
@@ -74,7 +75,9 @@ pub fn translate(msg: &str, jq_18: bool) -> Option<String> {
             "+" => "added",
             "-" => "subtracted",
             "*" => "multiplied",
-            "/" | "%" => "divided",
+            "/" => "divided",
+            "%" if !jq_18 => "divided (remainder)",
+            "%" => "divided",
             _ => return None,
         };
         return Some(format!(
@@ -99,7 +102,7 @@ mod tests {
         );
         assert_eq!(
             translate(r#"cannot index 1 with "a""#, false).unwrap(),
-            r#"Cannot index number with "a""#
+            r#"Cannot index number with string "a""#
         );
         assert_eq!(
             translate(r#"cannot index 1 with "a""#, true).unwrap(),

@@ -123,12 +123,12 @@ def sub($re; str): sub($re; str; "");
 def gsub($re; str; $flags): sub($re; str; $flags + "g");
 def gsub($re; str): sub($re; str; "g");
 
-def @csv: if type != "array" then error("\(_typeval) cannot be csv-formatted, only an array can be")
+def @csv: if type != "array" then error("\(_typeval) cannot be csv-formatted, only \(if _jq_18 then "an array can be" else "array" end)")
   else map(if type == "string" then "\"" + (split("\"") | join("\"\"")) + "\""
            elif type == "number" or type == "boolean" then tojson
            elif . == null then ""
            else error("\(_typeval) is not valid in a csv row") end) | join(",") end;
-def @tsv: if type != "array" then error("\(_typeval) cannot be tsv-formatted, only an array can be")
+def @tsv: if type != "array" then error("\(_typeval) cannot be tsv-formatted, only \(if _jq_18 then "an array can be" else "array" end)")
   else map(if type == "string" then split("\\") | join("\\\\") | split("\t") | join("\\t")
              | split("\n") | join("\\n") | split("\r") | join("\\r")
            elif type == "number" or type == "boolean" then tojson
@@ -151,12 +151,14 @@ def @base32d: tostring | _decode_base32;
 
 # jaq's date natives multiply seconds by 10^6 in an i64: beyond about 9.2e12 that overflows.
 def _epoch_ok: if type == "number" and (. >= 9e12 or . <= -9e12) then error("\(_typeval) is out of range for a date") else . end;
+# jiff's `%c` is not C's; jq formats with the C library in the C locale.
+def _c_fmt: if contains("%c") then split("%c") | join("%a %b %e %H:%M:%S %Y") else . end;
 def _is_tm: type == "array" and all(.[]; type == "number");
 def _pad_tm: if length < 8 then . + [range(8 - length) | 0] else . end;
 def strftime($f):
   if ($f | type) != "string" then error("strftime/1 requires a string format")
-  elif type == "number" then _epoch_ok | _jaq_strftime($f)
-  elif _is_tm then _pad_tm | _jaq_strftime($f)
+  elif type == "number" then _epoch_ok | _jaq_strftime($f | _c_fmt)
+  elif _is_tm then _pad_tm | _jaq_strftime($f | _c_fmt)
   else error("strftime/1 requires parsed datetime inputs") end;
 def strflocaltime($f):
   if ($f | type) != "string" then error("strflocaltime/1 requires a string format")
@@ -200,6 +202,11 @@ def _jq_18: false;
 def _jaq_has($k): has($k);
 def _jaq_contains($b): contains($b);
 def _jaq_gmtime: gmtime;
+def _jaq_keys: keys;
+def _jaq_keys_unsorted: keys_unsorted;
+def _jaq_strptime($f): strptime($f);
+def _jaq_ascii_downcase: ascii_downcase;
+def _jaq_ascii_upcase: ascii_upcase;
 def _jaq_flatten0: flatten;
 def limit($n; f): if $n > 0 then _jaq_limit($n; f) elif $n == 0 then empty
   else error("limit doesn't support negative count") end;
@@ -234,8 +241,29 @@ def format($f): if $f == "text" then @text elif $f == "json" then @json elif $f 
   else error("\($f) is not a valid format") end;
 def mktime: if type != "array" then error("mktime requires array inputs")
   elif _is_tm then _pad_tm | .[5] |= floor | _jaq_mktime else error("mktime requires parsed datetime inputs") end;
+def keys: if type == "object" or type == "array" then _jaq_keys else error("\(_typeval) has no keys") end;
+def keys_unsorted: if type == "object" or type == "array" then _jaq_keys_unsorted
+  else error("\(_typeval) has no keys") end;
+def to_entries: [keys_unsorted[] as $k | {key: $k, value: .[$k]}];
+def with_entries(f): to_entries | map(f) | from_entries;
+def ascii_downcase: if type == "string" then _jaq_ascii_downcase else error("explode input must be a string") end;
+def ascii_upcase: if type == "string" then _jaq_ascii_upcase else error("explode input must be a string") end;
+def strptime($f): if type != "string" or ($f | type) != "string"
+  then error("strptime/1 requires string inputs and arguments")
+  else . as $s | try _jaq_strptime($f) catch error("date \"\($s)\" does not match format \"\($f)\"") end;
+def fromdateiso8601: strptime("%Y-%m-%dT%H:%M:%SZ") | mktime;
+def fromdate: fromdateiso8601;
+# Numbers as that engine writes them: literals canonically (`1e3 | tostring` is "1E+3").
+def tojson: _port_tojson;
+def tostring: if type == "string" then . else _port_tojson end;
+def @text: tostring;
+def @json: tojson;
 def gmtime: if type != "number" then error("gmtime() requires numeric inputs")
-  else _epoch_ok | . as $t | floor | _jaq_gmtime | .[5] += ($t - ($t | floor)) end;
+  else _epoch_ok | . as $t
+  # jq converts to time_t (toward zero) and adds `t - floor(t)` to the seconds.
+  | (if $t < 0 then -(-$t | floor) else $t | floor end) | _jaq_gmtime | .[5] += ($t - ($t | floor)) end;
+def todate: if type == "number" then gmtime end | strftime("%Y-%m-%dT%H:%M:%SZ");
+def todateiso8601: todate;
 "#;
 
 /// Every prelude definition of a dialect, parsed once: jaq's core, std and JSON libraries,
