@@ -445,6 +445,9 @@ mod tests {
             serde_json::json!({"bad": null, "num": "1", "ok": "x", "miss": null})
         );
         let messages: Vec<_> = result.diagnostics.iter().map(|d| d.message.as_str()).collect();
-        assert_eq!(messages, ["jq error: Cannot index number with string \"x\"; Port stores null"]);
+        assert_eq!(
+            messages,
+            ["jq error: Cannot index number with string \"x\"; Port stores null"]
+        );
     }
 }

@@ -159,6 +159,19 @@ pub fn parse(v: &Val, jq_18: bool) -> Option<Val> {
     s.parse::<f64>().ok().map(|f| Val::Num(Num::Float(f)))
 }
 
+/// `tonumber` in Port's engine: jq 1.8's grammar (no surrounding space, `+5` and `.5`
+/// allowed), and the number keeps its text as a literal does (`"1e3" | tonumber | tostring`
+/// is `"1E+3"` there).
+pub fn parse_literal(v: &Val) -> Option<Val> {
+    let n = parse(v, true)?;
+    let (Val::TStr(b) | Val::BStr(b)) = v else { return None };
+    let s = core::str::from_utf8(b).ok()?;
+    Some(match n {
+        Val::Num(Num::Float(_)) => Val::Num(Num::Dec(s.strip_prefix('+').unwrap_or(s).to_owned().into())),
+        other => other,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -202,6 +202,10 @@ def _jq_18: false;
 def _jaq_has($k): has($k);
 def _jaq_contains($b): contains($b);
 def _jaq_gmtime: gmtime;
+def _jaq_reverse: reverse;
+def _jaq_combinations: combinations;
+def _compat_fromjson: fromjson;
+def _compat_bsearch($t): bsearch($t);
 def _jaq_keys: keys;
 def _jaq_keys_unsorted: keys_unsorted;
 def _jaq_strptime($f): strptime($f);
@@ -253,6 +257,21 @@ def strptime($f): if type != "string" or ($f | type) != "string"
   else . as $s | try _jaq_strptime($f) catch error("date \"\($s)\" does not match format \"\($f)\"") end;
 def fromdateiso8601: strptime("%Y-%m-%dT%H:%M:%SZ") | mktime;
 def fromdate: fromdateiso8601;
+def reverse: if type == "array" then _jaq_reverse
+  elif type == "object" and length > 0 then error("Cannot index object with number")
+  else [.[length - 1 - range(0; length)]] end;
+def combinations: if length == 0 then [] else _jaq_combinations end;
+def bsearch($t): if length == 0 then -1 else _compat_bsearch($t) end;
+def fromjson: if . == "" then error("Expected JSON value (while parsing '')") else _compat_fromjson end;
+# C's gamma is lgamma; nearbyint and rint round half to even.
+def gamma: lgamma;
+def lgamma_r: [lgamma, (if . >= 0 or . == floor or ((-. | ceil) % 2) == 0 then 1 else -1 end)];
+def nearbyint: . as $x | round as $r
+  | if ($r - $x | fabs) == 0.5 and ($r % 2) != 0 then $r - ($r - $x) * 2 else $r end;
+def rint: nearbyint;
+def tonumber: if type == "number" then .
+  elif type == "string" then . as $s | try _tonumber_literal catch error("\($s | _typeval) cannot be parsed as a number")
+  else error("\(_typeval) cannot be parsed as a number") end;
 # Numbers as that engine writes them: literals canonically (`1e3 | tostring` is "1E+3").
 def tojson: _port_tojson;
 def tostring: if type == "string" then . else _port_tojson end;
@@ -272,12 +291,16 @@ pub fn defs(jq_17: bool) -> Vec<jaq_core::load::parse::Def<&'static str>> {
     let parse =
         |code: &'static str| jaq_core::load::parse(code, |p| p.defs()).expect("the compatibility prelude parses");
     let version = parse(if jq_17 { JQ_17 } else { JQ_18 });
+    // `_compat_*` aliases name [`JQ_COMPAT`]'s definitions, so they follow it; other `_*`
+    // definitions (aliases of jaq's filters, `_typeval`) precede it; the rest override it.
+    let (compat, version): (Vec<_>, Vec<_>) = version.into_iter().partition(|d| d.name.starts_with("_compat_"));
     let (typeval, rest): (Vec<_>, Vec<_>) = version.into_iter().partition(|d| d.name.starts_with("_"));
     jaq_core::defs()
         .chain(jaq_std::defs())
         .chain(jaq_json::defs())
         .chain(typeval)
         .chain(parse(JQ_COMPAT))
+        .chain(compat)
         .chain(rest)
         .collect()
 }

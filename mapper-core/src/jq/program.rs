@@ -344,6 +344,9 @@ impl Program {
                 result = Evaluation::LimitExceeded(msg);
                 false
             }
+            // Port's engine stores what it printed: `halt` (exit 0, no output) leaves the key
+            // out; any other exit code is an error.
+            (Evaluation::NoOutput, Output::Halt(0)) => false,
             (Evaluation::NoOutput, Output::Halt(code)) => {
                 result = Evaluation::Error(format!("halt({code}) stopped the program"));
                 false
