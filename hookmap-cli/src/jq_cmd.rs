@@ -149,7 +149,10 @@ pub fn run(args: JqArgs) -> u8 {
                     let _ = print(&mut out, &value, args.raw);
                 }
                 Evaluation::Error(e) => {
-                    eprintln!("jq: error (Port stores null): {e}");
+                    match mapper_core::jq::differs_hint(&args.filter, &e) {
+                        Some(hint) => eprintln!("jq: error (Port stores null): {e}. {hint}"),
+                        None => eprintln!("jq: error (Port stores null): {e}"),
+                    }
                     let _ = out.write_all(b"null\n");
                 }
                 // As for a mapping field: the limit's diagnostic, and what Port would store.

@@ -159,9 +159,35 @@ fn find(code: &str, tokens: &[Token<&str>], defined: &[&str]) -> Option<Undefine
     None
 }
 
+/// For a jq error of `expression` (message `msg`) where Port's engine answers differently from
+/// current jq: what to write instead, working in both.
+pub fn differs_hint(expression: &str, msg: &str) -> Option<&'static str> {
+    let trims = expression.contains("ltrimstr") || expression.contains("rtrimstr");
+    if trims && (msg == "startswith() requires string inputs" || msg == "endswith() requires string inputs") {
+        return Some(
+            "Port's engine refuses ltrimstr/rtrimstr on a non-string (jq 1.7.1 returned the input unchanged): \
+             write `if type == \"string\" then ltrimstr(\"x\") else . end`",
+        );
+    }
+    if expression.contains("from_entries") && msg.starts_with("Cannot use ") && msg.ends_with(" as object key") {
+        return Some(
+            "Port's engine's from_entries reads only key/Key/name/Name and value/Value (jq also reads k/v): \
+             rename first, `map({key: (.key // .k), value: (.value // .v)}) | from_entries`",
+        );
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
-    use super::undefined_call;
+    use super::{differs_hint, undefined_call};
+
+    #[test]
+    fn hints_where_ports_engine_errs_and_jq_does_not() {
+        assert!(differs_hint(".a | ltrimstr(\"x\")", "startswith() requires string inputs").is_some());
+        assert!(differs_hint("from_entries", "Cannot use null (null) as object key").is_some());
+        assert_eq!(differs_hint(".a.b", "Cannot index number with string \"b\""), None);
+    }
 
     fn name(code: &str) -> Option<String> {
         undefined_call(code).map(|u| u.name)
