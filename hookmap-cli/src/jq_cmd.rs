@@ -20,7 +20,8 @@ pub struct JqArgs {
     #[arg(short = 'r', long = "raw-output")]
     raw: bool,
     /// Stop a run (per input) after this many milliseconds, reporting the limit (default: none,
-    /// like jq). Recursion too deep for the stack is always stopped.
+    /// like jq; with `--port`, 500 as for a mapping field). Recursion too deep for the stack is
+    /// always stopped.
     #[arg(long = "time-limit", value_name = "MS")]
     time_limit_ms: Option<f64>,
     /// Use `null` as the single input instead of reading any, like `jq -n`.
@@ -109,8 +110,14 @@ pub fn run(args: JqArgs) -> u8 {
     let mut out = BufWriter::new(stdout.lock());
     let mut failed = false;
     let mut halted = None;
+    // `--port` answers as a mapping field does: a mapping's default limits (500 ms per input,
+    // recursion, size) unless `--time-limit` says otherwise; standard jq has no deadline.
     let limits = Limits {
-        time_limit_ms: args.time_limit_ms,
+        time_limit_ms: if args.port {
+            args.time_limit_ms.or(Limits::default().time_limit_ms)
+        } else {
+            args.time_limit_ms
+        },
         ..Limits::default()
     };
     let env = if args.port {
@@ -142,12 +149,16 @@ pub fn run(args: JqArgs) -> u8 {
                     let _ = print(&mut out, &value, args.raw);
                 }
                 Evaluation::Error(e) => {
-                    eprintln!("jq: error (Port stores null): {e}");
+                    match mapper_core::jq::differs_hint(&args.filter, &e) {
+                        Some(hint) => eprintln!("jq: error (Port stores null): {e}. {hint}"),
+                        None => eprintln!("jq: error (Port stores null): {e}"),
+                    }
                     let _ = out.write_all(b"null\n");
                 }
+                // As for a mapping field: the limit's diagnostic, and what Port would store.
                 Evaluation::LimitExceeded(e) => {
-                    eprintln!("jq: error: {e}");
-                    failed = true;
+                    eprintln!("jq: error (Port stores null): {e}");
+                    let _ = out.write_all(b"null\n");
                 }
                 Evaluation::NoOutput => {}
             }

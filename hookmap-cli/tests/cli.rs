@@ -134,6 +134,74 @@ fn jq_port_mode_prints_exactly_ports_answer() {
 }
 
 #[test]
+fn jq_port_answers_like_a_mapping_field_when_a_limit_is_hit() {
+    // The hostile programs of docs/limits.md's bad-input table: Port stores null, so
+    // `hookmap jq --port` prints null (the diagnostic on stderr), exits 0, within a second.
+    let request = std::fs::read(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/data/conformance/spacelift/request.json"),
+    )
+    .expect("request.json");
+    let programs = [
+        ("def f: f; f", "time limit"),
+        ("def f: 1 + f; f", "recursion limit"),
+        ("[range(1e9)] | length", "limit"),
+        ("\"x\" * 1000000000", "size limit"),
+        ("reduce range(1e5) as $i (0; [.])", "limit"),
+        ("input", "No more inputs"),
+    ];
+    for (program, want) in programs {
+        let start = std::time::Instant::now();
+        let out = hookmap(&["jq", "--port", program], &request);
+        let took = start.elapsed();
+        assert_eq!(text(&out.stdout), "null\n", "{program}");
+        assert_eq!(out.status.code(), Some(0), "{program}");
+        assert!(text(&out.stderr).contains(want), "{program}: {}", text(&out.stderr));
+        // A second is the promise; a loaded debug build gets some slack. (`"x" * 1e9` builds
+        // its string before the size limit sees it: seconds in a debug build, so not timed.)
+        if !program.starts_with("\"x\"") {
+            assert!(took < std::time::Duration::from_secs(3), "{program} took {took:?}");
+        }
+    }
+}
+
+#[test]
+fn jq_port_answers_as_ports_engine_on_the_issue_examples() {
+    // Each answer is port-exec's (Port's engine, jq 588ff187), as recorded in
+    // tests/data/port-oracle.
+    let cases: &[(&str, &[u8], &str)] = &[
+        ("[leaf_paths]", b"{\"a\":[1]}", "null\n"),
+        ("ltrimstr(\"a\")", b"[1,2]", "null\n"),
+        ("rtrimstr(1)", b"\"abc\"", "null\n"),
+        ("from_entries", b"[{\"k\":\"a\",\"v\":1}]", "null\n"),
+        ("from_entries", b"[{\"name\":\"a\",\"value\":1}]", "{\"a\":1}\n"),
+        ("@base32", b"\"foobar\"", "null\n"),
+        (
+            "gmtime",
+            b"1745599888.383",
+            "[2025,3,25,16,51,28.382999897003174,5,114]\n",
+        ),
+        ("todate", b"1745599888.383", "\"2025-04-25T16:51:28Z\"\n"),
+        ("flatten", b"{\"a\":[1,[2]]}", "[1,2]\n"),
+        ("in([1,2])", b"{}", "null\n"),
+        ("has(0)", b"{\"a\":1}", "null\n"),
+        ("ltrimstr(\"a\")?", b"[1,2]", ""),
+        ("if . then \"t\" end", b"null", "null\n"),
+        ("[limit(-1; 1, 2)]", b"null", "null\n"),
+    ];
+    for (program, input, want) in cases {
+        let out = hookmap(&["jq", "--port", program], input);
+        assert_eq!(text(&out.stdout), *want, "{program}");
+        assert_eq!(out.status.code(), Some(0), "{program}");
+    }
+    let out = hookmap(&["jq", "--port", "[leaf_paths]"], b"{}");
+    assert!(
+        text(&out.stderr).contains("use paths(scalars)"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
 fn verify_checks_the_raw_body() {
     let config = tmp("sec.json", br#"{"mappings": [], "security": {"secret": "dev-secret", "signatureHeaderName": "x-signature-256", "signatureAlgorithm": "sha256", "signaturePrefix": "sha256="}}"#);
     let body = tmp("body.json", br#"{"hello": "world"}"#);

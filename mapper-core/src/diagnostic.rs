@@ -116,6 +116,10 @@ codes! {
         meaning: "The expression raised a jq error on this request; Port stores `null` for the key.",
         fix: "Guard the expression (`?`, `// default`, `if ... then ... else ... end`) or correct the path."
     }
+    PortDiffers = "port-differs" {
+        meaning: "The expression raised a jq error where Port's engine (libjq at jq commit 588ff187) and current jq answer differently (`ltrimstr` on a non-string, `from_entries` with `k`/`v` keys); Port stores `null` for the key. Filters Port's engine lacks (`leaf_paths`, `toarray`, `@base32`) are `jq-compile` errors whose message names the replacement.",
+        fix: "Write what works in both, as the message suggests."
+    }
     NoOutput = "no-output" {
         meaning: "The expression produced no output (`empty`, `select` that fails); Port leaves the key out of the entity.",
         fix: "Nothing if that is intended; otherwise add a default (`// null`)."

@@ -402,7 +402,7 @@ mod tests {
         let fast = FastPath::detect(".a").unwrap();
         assert_eq!(fast.eval(&parse("1")), None);
         match interpreter(".a", &parse("1")) {
-            Evaluation::Error(msg) => assert_eq!(msg, "Cannot index number with \"a\""),
+            Evaluation::Error(msg) => assert_eq!(msg, "Cannot index number with string \"a\""),
             other => panic!("{other:?}"),
         }
     }
@@ -423,6 +423,9 @@ mod tests {
             serde_json::json!({"bad": null, "num": "1", "ok": "x", "miss": null})
         );
         let messages: Vec<_> = result.diagnostics.iter().map(|d| d.message.as_str()).collect();
-        assert_eq!(messages, ["jq error: Cannot index number with \"x\"; Port stores null"]);
+        assert_eq!(
+            messages,
+            ["jq error: Cannot index number with string \"x\"; Port stores null"]
+        );
     }
 }

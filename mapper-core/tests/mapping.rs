@@ -496,3 +496,25 @@ fn config_and_blueprint_diagnostics_are_located() {
         (2, config.lines().nth(1).unwrap().find("\".body.s").unwrap() + 1)
     );
 }
+
+#[test]
+fn where_ports_engine_differs_from_jq_the_warning_says_so() {
+    // Port's engine (jq 588ff187) refuses ltrimstr on a non-string and from_entries with k/v
+    // (port-exec answers null for both): a `port-differs` warning with what works in both.
+    let m = mapper(one(json!({
+        "trimmed": ".body.tags | ltrimstr(\"x\")",
+        "entries": ".body.kv | from_entries",
+        "plain": ".body.tags | .a"
+    })));
+    let r = map(&m, json!({"tags": ["a"], "kv": [{"k": "a", "v": 1}]}));
+    assert_eq!(props(&r)["trimmed"], Value::Null);
+    assert_eq!(props(&r)["entries"], Value::Null);
+    let trimmed = only(&r, "mappings[0].entity.properties.trimmed");
+    assert_eq!(trimmed.code, Code::PortDiffers);
+    assert!(trimmed.message.contains("if type == \"string\""), "{}", trimmed.message);
+    assert_eq!(
+        only(&r, "mappings[0].entity.properties.entries").code,
+        Code::PortDiffers
+    );
+    assert_eq!(only(&r, "mappings[0].entity.properties.plain").code, Code::JqError);
+}

@@ -51,7 +51,8 @@ pub fn translate(msg: &str, jq_18: bool) -> Option<String> {
         let k = whole_value(rest.strip_prefix(" with ")?)?;
         return Some(match (&k.0, jq_18) {
             (_, true) => format!("Cannot index {} with {}", v.0.type_name(), describe(&k, true)),
-            (Value::String(s), false) => format!("Cannot index {} with \"{s}\"", v.0.type_name()),
+            // Port's engine (jq 588ff187) names the key's type: `Cannot index number with string "a"`.
+            (Value::String(s), false) => format!("Cannot index {} with string \"{s}\"", v.0.type_name()),
             (k, false) => format!("Cannot index {} with {}", v.0.type_name(), k.type_name()),
         });
     }
@@ -64,7 +65,9 @@ pub fn translate(msg: &str, jq_18: bool) -> Option<String> {
             "+" => "added",
             "-" => "subtracted",
             "*" => "multiplied",
-            "/" | "%" => "divided",
+            "/" => "divided",
+            "%" if !jq_18 => "divided (remainder)",
+            "%" => "divided",
             _ => return None,
         };
         return Some(format!(
@@ -89,7 +92,7 @@ mod tests {
         );
         assert_eq!(
             translate(r#"cannot index 1 with "a""#, false).unwrap(),
-            r#"Cannot index number with "a""#
+            r#"Cannot index number with string "a""#
         );
         assert_eq!(
             translate(r#"cannot index 1 with "a""#, true).unwrap(),

@@ -16,6 +16,10 @@ mod natives;
 mod nesting;
 mod numbers;
 mod paths;
+mod port_engine;
+
+/// The advice for a jq error where Port's engine and current jq differ (see `port-differs`).
+pub use port_engine::differs_hint;
 mod prelude;
 mod program;
 mod reach;

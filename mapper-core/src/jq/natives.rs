@@ -106,6 +106,12 @@ fn ours() -> Box<[Filter<RunPtr<Data>>]> {
             };
             box_once(Ok(msg.map_or(cv.1, Val::utf8_str)))
         }),
+        ("_tonumber_literal", v(0), |cv| {
+            bome(numbers::parse_literal(&cv.1).ok_or_else(|| err(String::new())))
+        }),
+        ("_port_tojson", v(0), |cv| {
+            box_once(Ok(Val::utf8_str(numbers::port_tojson(&cv.1))))
+        }),
         ("input_line_number", v(0), |_| box_once(Ok(Val::from(0isize)))),
         ("builtins", v(0), |_| {
             box_once(Ok(builtin_names().iter().map(|n| Val::utf8_str(n.clone())).collect()))

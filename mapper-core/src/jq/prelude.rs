@@ -21,6 +21,8 @@ def _jaq_flatten($d): flatten($d);
 def _jaq_bsearch($t): bsearch($t);
 def _jaq_getpath($p): getpath($p);
 def _jaq_fromjson: fromjson;
+def _jaq_gmtime0: gmtime;
+def _jaq_localtime: localtime;
 
 def join($x): reduce .[] as $i (null;
   (if . == null then "" else . + $x end) as $acc
@@ -121,12 +123,12 @@ def sub($re; str): sub($re; str; "");
 def gsub($re; str; $flags): sub($re; str; $flags + "g");
 def gsub($re; str): sub($re; str; "g");
 
-def @csv: if type != "array" then error("\(_typeval) cannot be csv-formatted, only an array can be")
+def @csv: if type != "array" then error("\(_typeval) cannot be csv-formatted, only \(if _jq_18 then "an array can be" else "array" end)")
   else map(if type == "string" then "\"" + (split("\"") | join("\"\"")) + "\""
            elif type == "number" or type == "boolean" then tojson
            elif . == null then ""
            else error("\(_typeval) is not valid in a csv row") end) | join(",") end;
-def @tsv: if type != "array" then error("\(_typeval) cannot be tsv-formatted, only an array can be")
+def @tsv: if type != "array" then error("\(_typeval) cannot be tsv-formatted, only \(if _jq_18 then "an array can be" else "array" end)")
   else map(if type == "string" then split("\\") | join("\\\\") | split("\t") | join("\\t")
              | split("\n") | join("\\n") | split("\r") | join("\\r")
            elif type == "number" or type == "boolean" then tojson
@@ -147,20 +149,26 @@ def implode: if type != "array" then error("implode input must be an array")
 def @base32: tostring | _encode_base32;
 def @base32d: tostring | _decode_base32;
 
+# jaq's date natives multiply seconds by 10^6 in an i64: beyond about 9.2e12 that overflows.
+def _epoch_ok: if type == "number" and (. >= 9e12 or . <= -9e12) then error("\(_typeval) is out of range for a date") else . end;
+# jiff's `%c` is not C's; jq formats with the C library in the C locale.
+def _c_fmt: if contains("%c") then split("%c") | join("%a %b %e %H:%M:%S %Y") else . end;
 def _is_tm: type == "array" and all(.[]; type == "number");
 def _pad_tm: if length < 8 then . + [range(8 - length) | 0] else . end;
 def strftime($f):
   if ($f | type) != "string" then error("strftime/1 requires a string format")
-  elif type == "number" then _jaq_strftime($f)
-  elif _is_tm then _pad_tm | _jaq_strftime($f)
+  elif type == "number" then _epoch_ok | _jaq_strftime($f | _c_fmt)
+  elif _is_tm then _pad_tm | _jaq_strftime($f | _c_fmt)
   else error("strftime/1 requires parsed datetime inputs") end;
 def strflocaltime($f):
   if ($f | type) != "string" then error("strflocaltime/1 requires a string format")
-  elif type == "number" then _jaq_strflocaltime($f)
+  elif type == "number" then _epoch_ok | _jaq_strflocaltime($f)
   elif _is_tm then _pad_tm | _jaq_strflocaltime($f)
   else error("strflocaltime/1 requires parsed datetime inputs") end;
 def mktime: if _is_tm then _pad_tm | _jaq_mktime else error("mktime requires parsed datetime inputs") end;
 def todate: if type == "number" then floor end | strftime("%Y-%m-%dT%H:%M:%SZ");
+def gmtime: _epoch_ok | _jaq_gmtime0;
+def localtime: _epoch_ok | _jaq_localtime;
 "#;
 
 /// Standard jq: where jq 1.8 differs from 1.7 (the jq suite is 1.8's).
@@ -185,12 +193,96 @@ def toboolean: if type == "boolean" then . elif . == "true" then true elif . == 
   else error("\(_typeval) cannot be parsed as a boolean") end;
 "#;
 
-/// Port's libjq 1.7.1: where it differs from jq 1.8.
+/// Port's engine, libjq at jq commit 588ff187 (`jq-1.7.1-83`): where it differs from jq 1.8.
+/// Each definition follows that commit's `src/builtin.jq` or C builtin, as measured with the
+/// reference engine (tests/data/port-oracle).
 pub const JQ_17: &str = r#"
 def _typeval: "\(type) (\(tojson | if length > 14 then .[:11] + "..." else . end))";
 def _jq_18: false;
-def limit($n; f): if $n > 0 then _jaq_limit($n; f) elif $n == 0 then empty else f end;
-def nth($n; f): if $n < 0 then error("Out of bounds negative array index") else last(limit($n + 1; f)) end;
+def _jaq_has($k): has($k);
+def _jaq_contains($b): contains($b);
+def _jaq_gmtime: gmtime;
+def _jaq_reverse: reverse;
+def _jaq_combinations: combinations;
+def _compat_fromjson: fromjson;
+def _compat_bsearch($t): bsearch($t);
+def _jaq_keys: keys;
+def _jaq_keys_unsorted: keys_unsorted;
+def _jaq_strptime($f): strptime($f);
+def _jaq_ascii_downcase: ascii_downcase;
+def _jaq_ascii_upcase: ascii_upcase;
+def _jaq_flatten0: flatten;
+def limit($n; f): if $n > 0 then _jaq_limit($n; f) elif $n == 0 then empty
+  else error("limit doesn't support negative count") end;
+def skip($n; f): if $n > 0 then _jaq_skip($n; f) elif $n == 0 then f
+  else error("skip doesn't support negative count") end;
+def nth($n; f): if $n < 0 then error("nth doesn't support negative indices") else first(skip($n; f)) end;
+def ltrimstr($x): if type == "string" and ($x | type) == "string"
+  then (if startswith($x) then .[($x | length):] else . end)
+  else error("startswith() requires string inputs") end;
+def rtrimstr($x): if type == "string" and ($x | type) == "string"
+  then (if ($x | length) > 0 and endswith($x) then .[:length - ($x | length)] else . end)
+  else error("endswith() requires string inputs") end;
+def from_entries: reduce .[] as $x ({};
+  ($x | .key // .Key // .name // .Name) as $k
+  | if ($k | type) != "string" then error("Cannot use \($k | _typeval) as object key") else . end
+  | . + { ($k): ($x | if has("value") then .value else .Value end) });
+# `reduce .[] as $i ([]; ...)` there: an object's values are flattened, a scalar is an error.
+def flatten($d): if $d < 0 then error("flatten depth must not be negative")
+  elif type == "array" then _jaq_flatten($d) else [.[]] | _jaq_flatten($d) end;
+def flatten: if type == "array" then _jaq_flatten0 else [.[]] | _jaq_flatten0 end;
+def has($k): if . == null then false elif type == "object" and ($k | type) == "string" then _jaq_has($k)
+  elif type == "array" and ($k | type) == "number" then _jaq_has($k | floor)
+  else error("Cannot check whether \(type) has a \($k | type) key") end;
+def in(xs): . as $x | xs | has($x);
+def contains($b): if type == ($b | type) then _jaq_contains($b)
+  elif type == "object" then error("\(_typeval) and \($b | _typeval) cannot have their containment checked")
+  else error("\(_typeval) and \($b | _typeval) cannot have their containment checked") end;
+def inside(xs): . as $x | xs | contains($x);
+def format($f): if $f == "text" then @text elif $f == "json" then @json elif $f == "csv" then @csv
+  elif $f == "tsv" then @tsv elif $f == "html" then @html elif $f == "uri" then @uri
+  elif $f == "sh" then @sh elif $f == "base64" then @base64 elif $f == "base64d" then @base64d
+  else error("\($f) is not a valid format") end;
+def mktime: if type != "array" then error("mktime requires array inputs")
+  elif _is_tm then _pad_tm | .[5] |= floor | _jaq_mktime else error("mktime requires parsed datetime inputs") end;
+def keys: if type == "object" or type == "array" then _jaq_keys else error("\(_typeval) has no keys") end;
+def keys_unsorted: if type == "object" or type == "array" then _jaq_keys_unsorted
+  else error("\(_typeval) has no keys") end;
+def to_entries: [keys_unsorted[] as $k | {key: $k, value: .[$k]}];
+def with_entries(f): to_entries | map(f) | from_entries;
+def ascii_downcase: if type == "string" then _jaq_ascii_downcase else error("explode input must be a string") end;
+def ascii_upcase: if type == "string" then _jaq_ascii_upcase else error("explode input must be a string") end;
+def strptime($f): if type != "string" or ($f | type) != "string"
+  then error("strptime/1 requires string inputs and arguments")
+  else . as $s | try _jaq_strptime($f) catch error("date \"\($s)\" does not match format \"\($f)\"") end;
+def fromdateiso8601: strptime("%Y-%m-%dT%H:%M:%SZ") | mktime;
+def fromdate: fromdateiso8601;
+def reverse: if type == "array" then _jaq_reverse
+  elif type == "object" and length > 0 then error("Cannot index object with number")
+  else [.[length - 1 - range(0; length)]] end;
+def combinations: if length == 0 then [] else _jaq_combinations end;
+def bsearch($t): if length == 0 then -1 else _compat_bsearch($t) end;
+def fromjson: if . == "" then error("Expected JSON value (while parsing '')") else _compat_fromjson end;
+# C's gamma is lgamma; nearbyint and rint round half to even.
+def gamma: lgamma;
+def lgamma_r: [lgamma, (if . >= 0 or . == floor or ((-. | ceil) % 2) == 0 then 1 else -1 end)];
+def nearbyint: . as $x | round as $r
+  | if ($r - $x | fabs) == 0.5 and ($r % 2) != 0 then $r - ($r - $x) * 2 else $r end;
+def rint: nearbyint;
+def tonumber: if type == "number" then .
+  elif type == "string" then . as $s | try _tonumber_literal catch error("\($s | _typeval) cannot be parsed as a number")
+  else error("\(_typeval) cannot be parsed as a number") end;
+# Numbers as that engine writes them: literals canonically (`1e3 | tostring` is "1E+3").
+def tojson: _port_tojson;
+def tostring: if type == "string" then . else _port_tojson end;
+def @text: tostring;
+def @json: tojson;
+def gmtime: if type != "number" then error("gmtime() requires numeric inputs")
+  else _epoch_ok | . as $t
+  # jq converts to time_t (toward zero) and adds `t - floor(t)` to the seconds.
+  | (if $t < 0 then -(-$t | floor) else $t | floor end) | _jaq_gmtime | .[5] += ($t - ($t | floor)) end;
+def todate: if type == "number" then gmtime end | strftime("%Y-%m-%dT%H:%M:%SZ");
+def todateiso8601: todate;
 "#;
 
 /// Every prelude definition of a dialect, parsed once: jaq's core, std and JSON libraries,
@@ -199,12 +291,16 @@ pub fn defs(jq_17: bool) -> Vec<jaq_core::load::parse::Def<&'static str>> {
     let parse =
         |code: &'static str| jaq_core::load::parse(code, |p| p.defs()).expect("the compatibility prelude parses");
     let version = parse(if jq_17 { JQ_17 } else { JQ_18 });
+    // `_compat_*` aliases name [`JQ_COMPAT`]'s definitions, so they follow it; other `_*`
+    // definitions (aliases of jaq's filters, `_typeval`) precede it; the rest override it.
+    let (compat, version): (Vec<_>, Vec<_>) = version.into_iter().partition(|d| d.name.starts_with("_compat_"));
     let (typeval, rest): (Vec<_>, Vec<_>) = version.into_iter().partition(|d| d.name.starts_with("_"));
     jaq_core::defs()
         .chain(jaq_std::defs())
         .chain(jaq_json::defs())
         .chain(typeval)
         .chain(parse(JQ_COMPAT))
+        .chain(compat)
         .chain(rest)
         .collect()
 }

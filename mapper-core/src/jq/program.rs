@@ -194,6 +194,19 @@ impl Program {
                 },
             }]);
         }
+        // Port's engine lacks some filters hookmap knows: there they do not compile (Port stores null).
+        if dialect == Dialect::Port {
+            if let Some(u) = super::port_engine::undefined_call(src.text()) {
+                let r = src.original(u.span.start..u.span.end);
+                return Err(vec![CompileError {
+                    message: u.message(),
+                    span: Span {
+                        start: r.start,
+                        end: r.end,
+                    },
+                }]);
+            }
+        }
         if let Err(message) = rewrite(&mut src) {
             return Err(vec![CompileError {
                 message,
@@ -370,6 +383,9 @@ impl Program {
                 result = Evaluation::LimitExceeded(msg);
                 false
             }
+            // Port's engine stores what it printed: `halt` (exit 0, no output) leaves the key
+            // out; any other exit code is an error.
+            (Evaluation::NoOutput, Output::Halt(0)) => false,
             (Evaluation::NoOutput, Output::Halt(code)) => {
                 result = Evaluation::Error(format!("halt({code}) stopped the program"));
                 false

@@ -405,7 +405,15 @@ impl EntityEval {
                 None
             }
             Evaluation::Error(msg) => {
-                self.warn(e, Code::JqError, format!("jq error: {msg}; Port stores null"));
+                match crate::jq::differs_hint(&e.source, &msg) {
+                    // Where Port's engine errs and current jq would not: say so, with what works in both.
+                    Some(hint) => self.warn(
+                        e,
+                        Code::PortDiffers,
+                        format!("jq error: {msg}; Port stores null. {hint}"),
+                    ),
+                    None => self.warn(e, Code::JqError, format!("jq error: {msg}; Port stores null")),
+                }
                 Some(Val::Null)
             }
             Evaluation::LimitExceeded(hit) => {
