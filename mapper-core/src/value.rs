@@ -140,11 +140,16 @@ fn num_text(n: &Num) -> String {
 /// A value as `jq -c` (1.7) prints it: compact, numbers by [`jq_number_text`], integers and
 /// integral literals as their digits.
 pub fn to_jq_text(v: &Val) -> String {
-    fn go(v: &Val, out: &mut String) {
+    to_jq_text_with(v, num_text)
+}
+
+/// A value as compact JSON text, each number written by `number` (jq's way, or Port's engine's).
+pub(crate) fn to_jq_text_with(v: &Val, number: fn(&Num) -> String) -> String {
+    fn go(v: &Val, number: fn(&Num) -> String, out: &mut String) {
         match v {
             Val::Null => out.push_str("null"),
             Val::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-            Val::Num(n) => out.push_str(&num_text(n)),
+            Val::Num(n) => out.push_str(&number(n)),
             Val::TStr(s) | Val::BStr(s) => {
                 out.push_str(&serde_json::to_string(&String::from_utf8_lossy(s)).unwrap_or_default())
             }
@@ -154,7 +159,7 @@ pub fn to_jq_text(v: &Val) -> String {
                     if i > 0 {
                         out.push(',');
                     }
-                    go(x, out);
+                    go(x, number, out);
                 }
                 out.push(']');
             }
@@ -166,14 +171,14 @@ pub fn to_jq_text(v: &Val) -> String {
                     }
                     out.push_str(&serde_json::to_string(&key_string(k)).unwrap_or_default());
                     out.push(':');
-                    go(x, out);
+                    go(x, number, out);
                 }
                 out.push('}');
             }
         }
     }
     let mut out = String::new();
-    go(v, &mut out);
+    go(v, number, &mut out);
     out
 }
 

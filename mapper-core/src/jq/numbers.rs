@@ -66,37 +66,7 @@ pub fn port_number_text(n: &Num) -> String {
 
 /// A value's JSON text as Port's engine writes it (`tojson`), numbers by [`port_number_text`].
 pub fn port_tojson(v: &Val) -> String {
-    fn go(v: &Val, out: &mut String) {
-        match v {
-            Val::Num(n) => out.push_str(&port_number_text(n)),
-            Val::Arr(a) => {
-                out.push('[');
-                for (i, x) in a.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    go(x, out);
-                }
-                out.push(']');
-            }
-            Val::Obj(o) => {
-                out.push('{');
-                for (i, (k, x)) in o.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    out.push_str(&crate::value::to_jq_text(k));
-                    out.push(':');
-                    go(x, out);
-                }
-                out.push('}');
-            }
-            other => out.push_str(&crate::value::to_jq_text(other)),
-        }
-    }
-    let mut out = String::new();
-    go(v, &mut out);
-    out
+    crate::value::to_jq_text_with(v, port_number_text)
 }
 
 /// True when `s` is `[+-]?(digits[.digits?]|.digits)([eE][+-]?digits)?`; `sign_and_dot`
