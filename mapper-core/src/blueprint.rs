@@ -94,14 +94,7 @@ impl Blueprint {
     /// Read blueprint JSON text holding one blueprint or an array of them; every problem of
     /// every blueprint, located in `text`.
     pub fn all_from_json(text: &str) -> Result<Vec<Self>, Vec<Diagnostic>> {
-        let v: Value = serde_json::from_str(text).map_err(|e| {
-            vec![Diagnostic::json_syntax(
-                Document::Blueprint,
-                "blueprint",
-                text.as_bytes(),
-                &e,
-            )]
-        })?;
+        let v = parse_text(text)?;
         let root = JsonPath::root("blueprint");
         let read: Vec<_> = match &v {
             Value::Array(items) => items
@@ -111,7 +104,7 @@ impl Blueprint {
                 .collect(),
             one => vec![Self::read(one, &root)],
         };
-        let mut errs: Vec<Diagnostic> = read
+        let errs: Vec<Diagnostic> = read
             .iter()
             .filter_map(|r| r.as_ref().err())
             .flatten()
@@ -120,10 +113,7 @@ impl Blueprint {
         if errs.is_empty() {
             return Ok(read.into_iter().filter_map(Result::ok).collect());
         }
-        if let Some(index) = SourceIndex::new(Document::Blueprint, text) {
-            index.resolve(&mut errs);
-        }
-        Err(errs)
+        Err(located(text, errs))
     }
 
     fn read(v: &Value, root: &JsonPath) -> Result<Self, Vec<Diagnostic>> {
@@ -276,20 +266,7 @@ impl Blueprint {
 
     /// Parse blueprint JSON text.
     pub fn from_json(text: &str) -> Result<Self, Vec<Diagnostic>> {
-        let v: Value = serde_json::from_str(text).map_err(|e| {
-            vec![Diagnostic::json_syntax(
-                Document::Blueprint,
-                "blueprint",
-                text.as_bytes(),
-                &e,
-            )]
-        })?;
-        Self::from_value(&v).map_err(|mut ds| {
-            if let Some(index) = SourceIndex::new(Document::Blueprint, text) {
-                index.resolve(&mut ds);
-            }
-            ds
-        })
+        Self::from_value(&parse_text(text)?).map_err(|ds| located(text, ds))
     }
 
     /// Validate an entity against this blueprint. Each violation is an error whose `field` is
@@ -411,6 +388,26 @@ impl Blueprint {
         }
         out
     }
+}
+
+/// Blueprint text as JSON, or its syntax error.
+fn parse_text(text: &str) -> Result<Value, Vec<Diagnostic>> {
+    serde_json::from_str(text).map_err(|e| {
+        vec![Diagnostic::json_syntax(
+            Document::Blueprint,
+            "blueprint",
+            text.as_bytes(),
+            &e,
+        )]
+    })
+}
+
+/// The diagnostics, each located in the blueprint text.
+fn located(text: &str, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    if let Some(index) = SourceIndex::new(Document::Blueprint, text) {
+        index.resolve(&mut diagnostics);
+    }
+    diagnostics
 }
 
 fn read_property(def: &Value, p: &JsonPath, errs: &mut Vec<Diagnostic>) -> Option<PropertySchema> {
