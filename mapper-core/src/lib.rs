@@ -26,6 +26,7 @@ mod location;
 mod mapper;
 mod path;
 mod request;
+pub mod scaffold;
 pub mod signature;
 pub mod value;
 
