@@ -235,9 +235,17 @@ export function createApi(createGlue, module) {
     return call((g) => g.checkRequest(bytes, Boolean(options && options.bodyOnly)));
   }
 
+  /**
+   * Propose a mapping for `blueprint` (an object) from a sample `request` ({body, headers,
+   * queryParams}): `{mapping, matches: [{field, path}], unmatched: [field]}`.
+   */
+  function scaffold(blueprint, request) {
+    return call((g) => g.scaffold(blueprint, request));
+  }
+
   function __panicForTests(message) {
     return call((g) => g.__panicForTests(message));
   }
 
-  return { Mapper, MapperError, evaluate, verifySignature, signPayload, validateEntity, checkRequest, __panicForTests };
+  return { Mapper, MapperError, evaluate, verifySignature, signPayload, validateEntity, checkRequest, scaffold, __panicForTests };
 }

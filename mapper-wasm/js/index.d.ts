@@ -140,5 +140,21 @@ export declare function validateEntity(entity: Entity | CreateEntity, blueprint:
  */
 export declare function checkRequest(requestJson: string | Uint8Array | ArrayBuffer, options?: { bodyOnly?: boolean }): Diagnostic[];
 
+/** A mapping proposed by `scaffold`, and how it was found. */
+export interface Scaffold {
+  /** The mapping: `{blueprint, operation, filter, entity: {identifier, title, properties, relations?}}`. */
+  mapping: Mapping;
+  /** Each filled field (`properties.branch`) and the jq path of its value (`.body.run.branch`). */
+  matches: { field: string; path: string }[];
+  /** The blueprint's fields nothing in the request matches (`properties.space`). */
+  unmatched: string[];
+}
+
+/**
+ * Propose a mapping for `blueprint` from a sample `request`: for each property the request's
+ * value that matches it best by name and type, an identifier and a title.
+ */
+export declare function scaffold(blueprint: Blueprint, request: WebhookRequest): Scaffold;
+
 /** The package version. */
 export declare const version: string;

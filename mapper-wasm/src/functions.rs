@@ -209,3 +209,13 @@ pub fn check_request(text: &[u8], body_only: bool) -> JsValue {
         Err(e) => to_js(e.diagnostics()),
     }
 }
+
+/// Propose a mapping for `blueprint` from a sample `request` (`{body, headers, queryParams}`):
+/// `{mapping, matches: [{field, path}], unmatched: [field]}`.
+#[wasm_bindgen]
+pub fn scaffold(blueprint: JsValue, request: JsValue) -> Result<JsValue, JsValue> {
+    let blueprint: serde_json::Value = from_js(blueprint, "blueprint")?;
+    let blueprint = Blueprint::from_value(&blueprint).map_err(|d| error(&mapper_core::Error::Blueprint(d)))?;
+    let request: serde_json::Value = from_js(request, "request")?;
+    Ok(to_js(&mapper_core::scaffold::scaffold(&blueprint, &request)))
+}
