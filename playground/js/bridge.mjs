@@ -5,7 +5,7 @@ import { EditorState, Compartment } from '@codemirror/state';
 import { EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter, drawSelection } from '@codemirror/view';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import { json } from '@codemirror/lang-json';
-import { syntaxHighlighting, HighlightStyle, bracketMatching } from '@codemirror/language';
+import { syntaxHighlighting, HighlightStyle, bracketMatching, syntaxTree, ensureSyntaxTree } from '@codemirror/language';
 import { setDiagnostics, lintGutter } from '@codemirror/lint';
 import { tags } from '@lezer/highlight';
 import { Zip, ZipPassThrough, strToU8 } from 'fflate';
@@ -21,10 +21,55 @@ const highlight = HighlightStyle.define([
 const views = new Map();
 let nextId = 1;
 
-/** Create an editor inside `element`; `onChange(text)` is called on every edit. Returns its id. */
-function createEditor(element, text, label, onChange) {
+const VALUE_NODES = new Set(['Object', 'Array', 'String', 'Number', 'True', 'False', 'Null']);
+
+/**
+ * The path to the JSON value at `pos`, from lang-json's syntax tree: `['body', 'stack',
+ * 'labels', 0]` (keys as strings, array indexes as numbers), for a click on a key, a value or
+ * anywhere inside one; null when the text there can't be read (a key that isn't valid JSON).
+ */
+export function pathAt(state, pos) {
+  const tree = ensureSyntaxTree(state, state.doc.length, 200) ?? syntaxTree(state);
+  let node = tree.resolveInner(pos, 1);
+  if (node.name === 'JsonText' || node.name === '⚠') node = tree.resolveInner(pos, -1);
+  const steps = [];
+  try {
+    for (let n = node; n; n = n.parent) {
+      if (n.name === 'Property') {
+        const key = n.getChild('PropertyName');
+        if (!key) return null;
+        steps.unshift(JSON.parse(state.sliceDoc(key.from, key.to)));
+      } else if (VALUE_NODES.has(n.name) && n.parent && n.parent.name === 'Array') {
+        let index = 0;
+        for (let c = n.prevSibling; c; c = c.prevSibling) if (VALUE_NODES.has(c.name)) index += 1;
+        steps.unshift(index);
+      }
+    }
+  } catch {
+    return null;
+  }
+  return steps;
+}
+
+/**
+ * Create an editor inside `element`; `onChange(text)` is called on every edit. With `onPath`,
+ * a click reports the path of the JSON value under the pointer (`onPath(JSON of the steps)`).
+ * Returns its id.
+ */
+function createEditor(element, text, label, onChange, onPath) {
   const id = nextId++;
   let silent = false;
+  const paths = typeof onPath === 'function'
+    ? [EditorView.domEventHandlers({
+        click(event, view) {
+          const pos = view.posAtCoords({ x: event.clientX, y: event.clientY });
+          if (pos == null) return false;
+          const steps = pathAt(view.state, pos);
+          if (steps) onPath(JSON.stringify(steps));
+          return false;
+        },
+      })]
+    : [];
   const view = new EditorView({
     parent: element,
     state: EditorState.create({
@@ -34,6 +79,7 @@ function createEditor(element, text, label, onChange) {
         keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]), json(), syntaxHighlighting(highlight), lintGutter(),
         EditorView.contentAttributes.of({ 'aria-label': label }),
         EditorView.updateListener.of((u) => { if (u.docChanged && !silent) onChange(u.state.doc.toString()); }),
+        ...paths,
       ],
     }),
   });
@@ -46,6 +92,63 @@ function setText(id, text) {
   const e = views.get(id);
   if (!e || e.view.state.doc.toString() === text) return;
   e.setSilently(() => e.view.dispatch({ changes: { from: 0, to: e.view.state.doc.length, insert: text } }));
+}
+
+/** Insert text at an editor's cursor (replacing the selection), as an undoable edit, and focus it. */
+function insertAtCursor(id, text) {
+  const e = views.get(id);
+  if (!e) return;
+  e.view.dispatch(e.view.state.replaceSelection(text), { userEvent: 'input', scrollIntoView: true });
+  e.view.focus();
+}
+
+/**
+ * The configuration text with `mapping` in it: it replaces the mapping of the same blueprint,
+ * or is added to the mappings; a configuration that can't be read is replaced.
+ */
+export function withMapping(configText, mapping) {
+  let config = null;
+  try {
+    config = JSON.parse(configText);
+  } catch {
+    // replaced below
+  }
+  const put = (list) => {
+    const i = list.findIndex((m) => m && typeof m === 'object' && m.blueprint === mapping.blueprint);
+    if (i >= 0) list[i] = mapping;
+    else list.push(mapping);
+    return list;
+  };
+  let out;
+  if (Array.isArray(config)) out = put(config);
+  else if (config && typeof config === 'object' && Array.isArray(config.mappings)) out = { ...config, mappings: put(config.mappings) };
+  else if (config && typeof config === 'object' && 'blueprint' in config) out = config.blueprint === mapping.blueprint ? mapping : [config, mapping];
+  else if (config && typeof config === 'object' && !('entity' in config)) out = { ...config, mappings: [mapping] };
+  else out = { mappings: [mapping] };
+  return JSON.stringify(out, null, 2);
+}
+
+/** Replace an editor's whole text as an edit (reported, undoable with Ctrl+Z). */
+function replaceText(id, text) {
+  const e = views.get(id);
+  if (!e) return;
+  e.view.dispatch({ changes: { from: 0, to: e.view.state.doc.length, insert: text }, userEvent: 'input.scaffold' });
+}
+
+/**
+ * Propose a mapping from the blueprint and the request (`inputJson`: {blueprint, request,
+ * bodyOnly}) with the engine, and put it in the mapping editor `id` (undoable). Resolves to a
+ * message for the page: what was filled and what nothing matched, or why nothing was proposed.
+ */
+async function scaffoldInto(id, inputJson) {
+  const e = views.get(id);
+  if (!e || !evaluator) return 'The editor is not ready.';
+  const answer = await evaluator.scaffold(JSON.parse(inputJson));
+  if (answer.error) return answer.error;
+  replaceText(id, withMapping(e.view.state.doc.toString(), answer.mapping));
+  const filled = answer.matches.length;
+  const missing = answer.unmatched.length ? ` Nothing in the request matches ${answer.unmatched.join(', ')}.` : '';
+  return `Mapping proposed for ${answer.mapping.blueprint}: ${filled} field${filled === 1 ? '' : 's'} filled (Ctrl+Z undoes).${missing}`;
 }
 
 /**
@@ -100,6 +203,19 @@ class Evaluator {
     this.pending = null;
     this.busy = null;
     this.seq = 0;
+    this.scaffolds = new Map();
+    this.patience = null;
+    this.patienceMs = 100;
+  }
+
+  /** Ask the worker for a scaffold: a Promise of its answer (sent again if the worker is replaced). */
+  scaffold(input) {
+    return new Promise((resolve) => {
+      const scaffoldId = ++this.seq;
+      this.scaffolds.set(scaffoldId, { message: { ...input, scaffoldId }, resolve });
+      if (!this.worker) this.#spawn();
+      else if (this.ready) this.worker.postMessage({ ...input, scaffoldId });
+    });
   }
 
   #spawn() {
@@ -109,13 +225,26 @@ class Evaluator {
       const msg = ev.data;
       if (msg && msg.ready) {
         this.ready = true;
+        for (const { message } of this.scaffolds.values()) w.postMessage(message);
         this.#send();
+        return;
+      }
+      if (msg && msg.scaffoldId) {
+        const waiting = this.scaffolds.get(msg.scaffoldId);
+        this.scaffolds.delete(msg.scaffoldId);
+        if (waiting) waiting.resolve(msg);
         return;
       }
       if (!this.busy || msg.id !== this.busy.id) return; // an answer to a cancelled input
       clearTimeout(this.busy.timer);
+      clearTimeout(this.patience);
       const ms = performance.now() - this.busy.started;
       this.busy = null;
+      // A newer input waited for this answer: it is evaluated next, and this one is stale.
+      if (this.pending !== null) {
+        this.#send();
+        return;
+      }
       this.onResult(JSON.stringify({ ...msg, elapsedMs: ms }));
     };
     w.onerror = (ev) => {
@@ -149,15 +278,31 @@ class Evaluator {
     this.worker.postMessage({ ...input, id });
   }
 
+  /** Cancel the running evaluation: it can't be interrupted otherwise than by a new worker. */
+  #cancel() {
+    clearTimeout(this.busy.timer);
+    this.busy = null;
+    this.#stop();
+    this.#spawn();
+  }
+
+  /**
+   * Evaluate the latest input. While an evaluation runs, a new input waits for it (the last
+   * one only) if it has run for less than `patienceMs`: replacing the worker costs more than a
+   * fast evaluation. One that runs longer is cancelled for the new input.
+   */
   evaluate(inputJson) {
-    if (this.busy) {
-      clearTimeout(this.busy.timer);
-      this.busy = null;
-      this.#stop(); // cancel: a running evaluation can't be interrupted otherwise
-    }
     this.pending = JSON.parse(inputJson);
     this.onStatus('running', '');
     if (!this.worker) this.#spawn();
+    if (this.busy) {
+      const ran = performance.now() - this.busy.started;
+      const id = this.busy.id;
+      clearTimeout(this.patience);
+      if (ran >= this.patienceMs) this.#cancel();
+      else this.patience = setTimeout(() => { if (this.busy && this.busy.id === id) this.#cancel(); }, this.patienceMs - ran);
+      return;
+    }
     this.#send();
   }
 }
@@ -267,4 +412,4 @@ function download(name, filesJson) {
   setTimeout(() => URL.revokeObjectURL(a.href), 10000);
 }
 
-globalThis.HookmapBridge = { createEditor, setText, showDiagnostics, reveal, startEvaluator, evaluate, encodeState, decodeState, copy, download };
+globalThis.HookmapBridge = { createEditor, setText, insertAtCursor, showDiagnostics, reveal, startEvaluator, evaluate, scaffoldInto, encodeState, decodeState, copy, download };

@@ -1,7 +1,7 @@
 // The playground's evaluation worker: the same engine as the npm package `hookmap` (its browser
 // build), run off the main thread. Input: the three editors' texts and the options; output:
 // the result, the per-field view, the diagnostics sorted by editor, and the signature check.
-import { Mapper, MapperError, checkRequest, verifySignature, signPayload } from 'hookmap';
+import { Mapper, MapperError, checkRequest, verifySignature, signPayload, scaffold } from 'hookmap';
 
 /** The engine's diagnostics of a failure (a MapperError's), or one `internal` diagnostic. */
 function errorsOf(e) {
@@ -60,7 +60,32 @@ function run(input) {
   return out;
 }
 
+/**
+ * A mapping proposed from the blueprint pane and the request pane (the engine's `scaffold`):
+ * `{mapping, matches, unmatched}`, or `{error}` naming what is missing or invalid.
+ */
+function propose({ blueprint, request, bodyOnly }) {
+  if (blueprint.trim() === '') return { error: 'Paste a blueprint first: the mapping is proposed from its properties.' };
+  let b;
+  try {
+    b = JSON.parse(blueprint);
+  } catch {
+    return { error: 'The blueprint is not valid JSON.' };
+  }
+  if (checkRequest(request, { bodyOnly }).length > 0) return { error: 'The request is not valid: fix it first (see its diagnostics).' };
+  const parsed = JSON.parse(request);
+  try {
+    return scaffold(b, bodyOnly ? { body: parsed, headers: {}, queryParams: {} } : parsed);
+  } catch (e) {
+    return { error: String(e && e.message || e) };
+  }
+}
+
 self.onmessage = (ev) => {
+  if (ev.data && ev.data.scaffoldId) {
+    self.postMessage({ scaffoldId: ev.data.scaffoldId, ...propose(ev.data) });
+    return;
+  }
   let out;
   try {
     out = run(ev.data);
