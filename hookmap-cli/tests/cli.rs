@@ -387,3 +387,30 @@ fn scaffold_reports_a_bad_request_with_its_place() {
     assert_eq!(out.status.code(), Some(3));
     assert!(text(&out.stderr).contains("json-syntax"), "{}", text(&out.stderr));
 }
+
+#[test]
+fn map_with_hints_names_a_missing_key_and_the_closest_one() {
+    let config = tmp(
+        "typo.json",
+        br#"[{"blueprint": "b", "entity": {"identifier": ".body.stack.id", "properties": {"branch": ".body.run.brnch"}}}]"#,
+    );
+    let request = example("spacelift", "request.json");
+    let out = hookmap(&["map", "--hints", "-c", &s(config.clone()), &request], b"");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let result: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let d = &result["diagnostics"][0];
+    assert_eq!(d["code"], "missing-key-path");
+    assert_eq!(d["severity"], "hint");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean `.body.run.branch`?"),
+        "{d}"
+    );
+    assert_eq!(d["location"]["line"], 1);
+    // Without --hints, the result is Port's: no diagnostics.
+    let plain = hookmap(&["map", "-c", &s(config), &request], b"");
+    let result: Value = serde_json::from_slice(&plain.stdout).unwrap();
+    assert_eq!(result["diagnostics"], json!([]));
+}
