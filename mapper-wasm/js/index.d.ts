@@ -65,6 +65,8 @@ export interface Blueprint {
 export interface MapperOptions {
   /** Turn Port's silent cases (error → null, dropped outputs, no output, env) into errors that drop the entity. */
   strict?: boolean;
+  /** Add hints to results: a field path reading a key the request doesn't have (`missing-key-path`, severity `hint`, naming the closest key present). */
+  hints?: boolean;
   /**
    * Blueprints to validate entities against, matched by identifier: objects, or JSON text
    * holding one blueprint or an array of them (then problems are located in that text).

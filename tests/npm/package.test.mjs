@@ -105,6 +105,22 @@ console.log(JSON.stringify({ ...s, entity: mapped.entities[0], diagnostics: mapp
   assert.deepEqual(out.diagnostics, []);
 });
 
+test('hints: a path reading a key the request lacks, with the closest key (option hints)', () => {
+  const out = node('hints.mjs', `
+import { Mapper } from 'hookmap';
+const config = '[{"blueprint": "b", "entity": {"identifier": ".body.id", "properties": {"branch": ".body.run.brnch"}}}]';
+const request = { body: { id: 'x', run: { branch: 'main' } }, headers: {}, queryParams: {} };
+const hinted = new Mapper(config, { hints: true }).map(request).diagnostics;
+const plain = new Mapper(config).map(request).diagnostics;
+console.log(JSON.stringify({ hinted, plain }));`);
+  assert.equal(out.hinted.length, 1);
+  assert.equal(out.hinted[0].code, 'missing-key-path');
+  assert.equal(out.hinted[0].severity, 'hint');
+  assert.match(out.hinted[0].message, /did you mean `\.body\.run\.branch`\?/);
+  assert.deepEqual(out.hinted[0].location, { document: 'config', line: 1, column: 83, endLine: 1, endColumn: 100 });
+  assert.deepEqual(out.plain, []);
+});
+
 test('workerd (miniflare) imports the package and maps the Spacelift example', async () => {
   writeFileSync(join(project, 'worker.mjs'), `
 import { Mapper } from 'hookmap';
