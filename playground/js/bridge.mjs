@@ -2,7 +2,7 @@
 // CodeMirror editors with diagnostics, the evaluation Web Worker (cancel, 2 s limit, restart),
 // state compression for share links, clipboard and the test-case archive.
 import { EditorState, Compartment } from '@codemirror/state';
-import { EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter, drawSelection } from '@codemirror/view';
+import { EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter, drawSelection, hoverTooltip } from '@codemirror/view';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import { json } from '@codemirror/lang-json';
 import { syntaxHighlighting, HighlightStyle, bracketMatching, syntaxTree, ensureSyntaxTree } from '@codemirror/language';
@@ -52,11 +52,71 @@ export function pathAt(state, pos) {
 }
 
 /**
+ * The name the engine gives a field of the configuration (`mappings[0].entity.properties.link`,
+ * as in its traces and diagnostics) from the path of its JSON value in the configuration text:
+ * a bare mappings array or a single mapping is read as the `mappings` of a configuration.
+ */
+export function fieldName(steps, config) {
+  let s = steps;
+  if (Array.isArray(config)) s = ['mappings', ...steps];
+  else if (config && typeof config === 'object' && 'blueprint' in config && !('mappings' in config)) s = ['mappings', 0, ...steps];
+  let out = '';
+  for (const step of s) {
+    if (typeof step === 'number') out += `[${step}]`;
+    else if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(step)) out += (out ? '.' : '') + step;
+    else out += `[${JSON.stringify(step)}]`;
+  }
+  return out;
+}
+
+/** The fields of the latest evaluation (the engine's per-field trace), for hovers. */
+let lastFields = [];
+
+/** One trace as a line: its value, or what happened instead. */
+function describeTrace(t) {
+  const item = t.item == null ? '' : `item ${t.item}: `;
+  const o = t.outcome || {};
+  if ('value' in o) return `${item}${JSON.stringify(o.value)}`;
+  if (o.message) return `${item}${o.kind || 'error'}: ${o.message}`;
+  return `${item}no output: the key is left out`;
+}
+
+/** Hovering a jq string of the configuration shows its value on the current request. */
+const traceHover = hoverTooltip((view, pos, side) => {
+  const tree = ensureSyntaxTree(view.state, view.state.doc.length, 200) ?? syntaxTree(view.state);
+  const node = tree.resolveInner(pos, side);
+  if (node.name !== 'String') return null;
+  const steps = pathAt(view.state, pos);
+  if (!steps) return null;
+  let config = null;
+  try {
+    config = JSON.parse(view.state.doc.toString());
+  } catch {
+    return null;
+  }
+  const field = fieldName(steps, config);
+  const traces = lastFields.filter((t) => t.field === field);
+  if (traces.length === 0) return null;
+  return {
+    pos: node.from,
+    end: node.to,
+    above: true,
+    create() {
+      const dom = document.createElement('div');
+      dom.className = 'cm-trace';
+      dom.dataset.testid = 'hover';
+      dom.textContent = traces.slice(0, 10).map(describeTrace).join('\n') + (traces.length > 10 ? `\n… ${traces.length - 10} more` : '');
+      return { dom };
+    },
+  };
+}, { hoverTime: 300 });
+
+/**
  * Create an editor inside `element`; `onChange(text)` is called on every edit. With `onPath`,
  * a click reports the path of the JSON value under the pointer (`onPath(JSON of the steps)`).
  * Returns its id.
  */
-function createEditor(element, text, label, onChange, onPath) {
+function createEditor(element, text, label, onChange, onPath, traced) {
   const id = nextId++;
   let silent = false;
   const paths = typeof onPath === 'function'
@@ -80,6 +140,7 @@ function createEditor(element, text, label, onChange, onPath) {
         EditorView.contentAttributes.of({ 'aria-label': label }),
         EditorView.updateListener.of((u) => { if (u.docChanged && !silent) onChange(u.state.doc.toString()); }),
         ...paths,
+        ...(traced ? [traceHover] : []),
       ],
     }),
   });
@@ -174,7 +235,8 @@ function showDiagnostics(id, diagnostics) {
   const e = views.get(id);
   if (!e) return;
   const doc = e.view.state.doc;
-  const marks = diagnostics.map((d) => ({ ...rangeOf(doc, d), severity: d.severity === 'warning' ? 'warning' : 'error', message: d.message }));
+  const severity = (d) => (d.severity === 'warning' || d.severity === 'hint' ? d.severity : 'error');
+  const marks = diagnostics.map((d) => ({ ...rangeOf(doc, d), severity: severity(d), message: d.message }));
   e.view.dispatch(setDiagnostics(e.view.state, marks));
 }
 
@@ -239,12 +301,15 @@ class Evaluator {
       clearTimeout(this.busy.timer);
       clearTimeout(this.patience);
       const ms = performance.now() - this.busy.started;
+      const input = this.busy.input;
       this.busy = null;
+      if (Array.isArray(msg.fields)) lastFields = msg.fields;
       // A newer input waited for this answer: it is evaluated next, and this one is stale.
       if (this.pending !== null) {
         this.#send();
         return;
       }
+      lastShown = input;
       this.onResult(JSON.stringify({ ...msg, elapsedMs: ms }));
     };
     w.onerror = (ev) => {
@@ -274,7 +339,7 @@ class Evaluator {
       this.#stop();
       this.onStatus('timeout', `Stopped after ${this.limitMs / 1000} s: the mapping is still running (an infinite loop such as \`def f: f; f\`, or a huge output). The page is fine; edit to try again.`);
     }, this.limitMs);
-    this.busy = { id, timer, started: performance.now() };
+    this.busy = { id, timer, started: performance.now(), input };
     this.worker.postMessage({ ...input, id });
   }
 
@@ -308,6 +373,19 @@ class Evaluator {
 }
 
 let evaluator = null;
+
+/** The input of the result on the page. */
+let lastShown = null;
+
+/**
+ * True when the result on the page is the one of the request and mapping editors' current
+ * texts (nothing left to evaluate): what tests wait for after typing, as results now follow
+ * every keystroke.
+ */
+function settled() {
+  const [request, config] = [...views.values()].map((e) => e.view.state.doc.toString());
+  return lastShown !== null && lastShown.request === request && lastShown.config === config;
+}
 
 /**
  * The watchdog's limit: 2 s, or `?watchdog=MS` in the page's address (from 100 ms to 60 s), for
@@ -412,4 +490,4 @@ function download(name, filesJson) {
   setTimeout(() => URL.revokeObjectURL(a.href), 10000);
 }
 
-globalThis.HookmapBridge = { createEditor, setText, insertAtCursor, showDiagnostics, reveal, startEvaluator, evaluate, scaffoldInto, encodeState, decodeState, copy, download };
+globalThis.HookmapBridge = { settled, createEditor, setText, insertAtCursor, showDiagnostics, reveal, startEvaluator, evaluate, scaffoldInto, encodeState, decodeState, copy, download };

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { Text, EditorState } from '@codemirror/state';
 import { json } from '@codemirror/lang-json';
 import { unzipSync, strFromU8 } from 'fflate';
-import { rangeOf, zipFiles, pathAt, withMapping } from './bridge.mjs';
+import { rangeOf, zipFiles, pathAt, withMapping, fieldName } from './bridge.mjs';
 
 test('a location becomes the editor range it names (UTF-16 columns, end exclusive)', () => {
   const doc = Text.of(['{', '  "é😀": ".body.x"', '}']);
@@ -48,4 +48,11 @@ test('a scaffolded mapping replaces the one of its blueprint, or is added', () =
   assert.deepEqual(JSON.parse(withMapping(JSON.stringify([other]), m)), [other, m]);
   assert.deepEqual(JSON.parse(withMapping('not json', m)), { mappings: [m] });
   assert.deepEqual(JSON.parse(withMapping('{"blueprint": "b"}', m)), m);
+});
+
+test('a value of the configuration text is named as the engine names its field', () => {
+  const steps = ['mappings', 0, 'entity', 'properties', 'x-y'];
+  assert.equal(fieldName(steps, { mappings: [] }), 'mappings[0].entity.properties["x-y"]');
+  assert.equal(fieldName([1, 'entity', 'identifier'], []), 'mappings[1].entity.identifier');
+  assert.equal(fieldName(['entity', 'title'], { blueprint: 'b' }), 'mappings[0].entity.title');
 });

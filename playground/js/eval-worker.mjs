@@ -14,7 +14,8 @@ function run(input) {
   const started = performance.now();
 
   // The blueprint pane's text goes to the engine as is: its problems come back located in it.
-  const options = { strict: input.strict };
+  // Hints too: a field path reading a key this request doesn't have (with the closest key).
+  const options = { strict: input.strict, hints: true };
   if (input.blueprint.trim() !== '') options.blueprints = input.blueprint;
   let mapper = null;
   try {

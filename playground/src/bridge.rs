@@ -6,7 +6,8 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen]
 extern "C" {
     /// Create a CodeMirror editor in `element`; returns its id. `on_path` (a function, or null)
-    /// receives the JSON of the path of each value clicked.
+    /// receives the JSON of the path of each value clicked; `traced`: hovering a jq string shows
+    /// its value in the latest evaluation.
     #[wasm_bindgen(js_namespace = HookmapBridge, js_name = createEditor)]
     pub fn create_editor(
         element: &web_sys::HtmlElement,
@@ -14,6 +15,7 @@ extern "C" {
         label: &str,
         on_change: &js_sys::Function,
         on_path: &JsValue,
+        traced: bool,
     ) -> u32;
     /// Insert text at an editor's cursor, as an undoable edit.
     #[wasm_bindgen(js_namespace = HookmapBridge, js_name = insertAtCursor)]

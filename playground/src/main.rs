@@ -42,7 +42,6 @@ fn app() -> Html {
     let state = use_reducer(State::default);
     let ids = use_memo((), |_| EditorIds::default());
     let debounce = use_mut_ref(|| None::<gloo_timers::callback::Timeout>);
-    let save_later = use_mut_ref(|| None::<gloo_timers::callback::Timeout>);
 
     // Start the worker and restore the last state (share link first, then localStorage).
     {
@@ -77,7 +76,7 @@ fn app() -> Html {
     // Evaluate and persist whenever the inputs change: at once while evaluations are fast,
     // debounced when the last one was slow (a big payload, a heavy program).
     {
-        let (debounce, save_later) = (debounce.clone(), save_later.clone());
+        let debounce = debounce.clone();
         let last_ms = state.output.as_ref().map(|o| o.elapsed_ms);
         use_effect_with(state.inputs.clone(), move |inputs| {
             let input = serde_json::to_string(&EvalInput {
@@ -93,8 +92,8 @@ fn app() -> Html {
             if last_ms.is_some_and(|ms| ms <= FAST_MS) {
                 *debounce.borrow_mut() = None;
                 bridge::evaluate(&input);
-                *save_later.borrow_mut() =
-                    Some(gloo_timers::callback::Timeout::new(DEBOUNCE_MS, move || persist::save(&saved)));
+                // The share link follows at once too (saves in flight are coalesced).
+                persist::save(&saved);
             } else {
                 *debounce.borrow_mut() = Some(gloo_timers::callback::Timeout::new(DEBOUNCE_MS, move || {
                     bridge::evaluate(&input);
@@ -177,7 +176,11 @@ fn app() -> Html {
                     .ok()
                     .and_then(|v| v.as_bool())
                     .unwrap_or(false);
-                notify.emit(if copied { format!("Copied {path}") } else { format!("Could not copy {path}") });
+                notify.emit(if copied {
+                    format!("Copied {path}")
+                } else {
+                    format!("Could not copy {path}")
+                });
             });
         })
     };
@@ -266,7 +269,7 @@ fn app() -> Html {
                         title="Propose a mapping for the blueprint from the request (undo with Ctrl+Z)">{ "Scaffold from blueprint" }</button>
                 </div>
                 <Editor pane={Pane::Mapping} testid="mapping-editor" label="Webhook configuration JSON" text={inputs.config.clone()} revision={state.revision}
-                    on_change={on_edit(Pane::Mapping)} diagnostics={pane_diags(Pane::Mapping)} ids={ids.clone()} />
+                    on_change={on_edit(Pane::Mapping)} diagnostics={pane_diags(Pane::Mapping)} ids={ids.clone()} traced=true />
                 <h2>{ "Blueprint (optional)" }</h2>
                 <Editor pane={Pane::Blueprint} testid="blueprint-editor" label="Blueprint JSON" text={inputs.blueprint.clone()} revision={state.revision}
                     on_change={on_edit(Pane::Blueprint)} diagnostics={pane_diags(Pane::Blueprint)} ids={ids.clone()} />

@@ -347,8 +347,14 @@ mod tests {
     #[test]
     fn clicked_paths_are_quoted_for_jq_and_for_json() {
         let steps = |v: Value| v.as_array().unwrap().clone();
-        assert_eq!(request_path(&steps(serde_json::json!(["body", "stack", "id"])), false), ".body.stack.id");
-        assert_eq!(request_path(&steps(serde_json::json!(["stack", "labels", 0])), true), ".body.stack.labels[0]");
+        assert_eq!(
+            request_path(&steps(serde_json::json!(["body", "stack", "id"])), false),
+            ".body.stack.id"
+        );
+        assert_eq!(
+            request_path(&steps(serde_json::json!(["stack", "labels", 0])), true),
+            ".body.stack.labels[0]"
+        );
         let header = request_path(&steps(serde_json::json!(["headers", "x-signature-256"])), false);
         assert_eq!(header, r#".headers."x-signature-256""#);
         assert_eq!(in_json_string(&header), r#".headers.\"x-signature-256\""#);

@@ -93,6 +93,7 @@ fn severity_class(s: Severity) -> &'static str {
     match s {
         Severity::Error => "error",
         Severity::Warning => "warning",
+        Severity::Hint => "hint",
     }
 }
 
@@ -196,7 +197,8 @@ mod tests {
 
     #[test]
     fn the_pieces_are_the_pretty_json_and_only_changed_fields_are_flagged() {
-        let before = vec![json!({"identifier": "a", "properties": {"x": 1, "labels": ["n"], "same": true}, "relations": {}})];
+        let before =
+            vec![json!({"identifier": "a", "properties": {"x": 1, "labels": ["n"], "same": true}, "relations": {}})];
         let now = vec![
             json!({"identifier": "a", "properties": {"x": 2, "labels": ["n", "m"], "same": true, "new": null}, "relations": {}}),
             json!({"identifier": "b", "properties": {}}),

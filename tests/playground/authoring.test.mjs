@@ -144,3 +144,25 @@ test('benchmark: an edit of the Spacelift mapping updates the entity (median pri
   assert.ok(Number.isFinite(median)); // printed, never asserted: timings depend on the machine's load
   await context.close();
 });
+
+test('hovering a jq string shows its value on the current request', async () => {
+  const { page, context } = await open();
+  const line = page.locator('[data-testid=mapping-editor] .cm-line', { hasText: '".body.run.branch"' }).first();
+  await line.locator('span', { hasText: '".body.run.branch"' }).first().hover();
+  await page.waitForSelector('[data-testid=hover]');
+  assert.equal(await page.textContent('[data-testid=hover]'), '"main"');
+  await context.close();
+});
+
+test('a path reading a key the request lacks gets a hint with the closest key', async () => {
+  const { page, context } = await open();
+  const mapping = '[{"blueprint": "stack", "entity": {"identifier": ".body.stack.id", "properties": {"branch": ".body.run.brnch"}}}]';
+  await resultAfter(page, () => typeInto(page, 'mapping-editor', mapping, { paste: true }));
+  const diagnostics = await page.textContent('[data-testid=diagnostics]');
+  assert.match(diagnostics, /hint/);
+  assert.match(diagnostics, /did you mean `\.body\.run\.branch`\?/);
+  // Underlined at the expression, as a hint (below a warning).
+  await page.waitForSelector('[data-testid=mapping-editor] .cm-lintRange-hint');
+  assert.equal(await page.$eval('[data-testid=mapping-editor] .cm-lintRange-hint', (el) => el.textContent), '".body.run.brnch"');
+  await context.close();
+});
