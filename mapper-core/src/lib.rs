@@ -13,6 +13,7 @@
 
 mod blueprint;
 mod clock;
+pub mod complete;
 pub mod config;
 mod demand;
 pub mod diagnostic;
