@@ -243,9 +243,17 @@ export function createApi(createGlue, module) {
     return call((g) => g.scaffold(blueprint, request));
   }
 
+  /**
+   * Completions at the cursor of a mapping, from the engine: `context` is `{place: 'jq' |
+   * 'property' | 'relation', before, request, blueprint?}`; `[{label, kind, detail, info?}]`.
+   */
+  function complete(context) {
+    return call((g) => g.complete(context));
+  }
+
   function __panicForTests(message) {
     return call((g) => g.__panicForTests(message));
   }
 
-  return { Mapper, MapperError, evaluate, verifySignature, signPayload, validateEntity, checkRequest, scaffold, __panicForTests };
+  return { Mapper, MapperError, evaluate, verifySignature, signPayload, validateEntity, checkRequest, scaffold, complete, __panicForTests };
 }

@@ -158,5 +158,29 @@ export interface Scaffold {
  */
 export declare function scaffold(blueprint: Blueprint, request: WebhookRequest): Scaffold;
 
+/** A completion offered at the cursor of a mapping. */
+export interface Completion {
+  /** The text to insert for the word being typed (a key jq must quote comes quoted). */
+  label: string;
+  /** `key` (of the request), `function` (a builtin), `property` or `relation` (of the blueprint). */
+  kind: 'key' | 'function' | 'property' | 'relation';
+  /** A key's type and value preview, a builtin's `name/arity`, a property's type. */
+  detail: string;
+  /** What a builtin does. */
+  info?: string;
+}
+
+/**
+ * Completions at the cursor of a mapping, from the engine: after a path prefix (`.body.st`) the
+ * keys of `request` there, at a term the builtins, at a key of `properties`/`relations` the
+ * blueprint's names. `before`: the jq text (or the key) before the cursor.
+ */
+export declare function complete(context: {
+  place: 'jq' | 'property' | 'relation';
+  before: string;
+  request?: unknown;
+  blueprint?: Blueprint;
+}): Completion[];
+
 /** The package version. */
 export declare const version: string;

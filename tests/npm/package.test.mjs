@@ -121,6 +121,19 @@ console.log(JSON.stringify({ hinted, plain }));`);
   assert.deepEqual(out.plain, []);
 });
 
+test('complete offers the request keys after a path prefix, and the builtins', () => {
+  const out = node('complete.mjs', `
+import { complete } from 'hookmap';
+const request = { body: { stack: { id: 'a' }, state: 'FINISHED' }, headers: {}, queryParams: {} };
+console.log(JSON.stringify({
+  keys: complete({ place: 'jq', before: '.body.st', request }),
+  fns: complete({ place: 'jq', before: '. | ascii_d', request }).map((c) => c.label),
+}));`);
+  assert.deepEqual(out.keys.map((c) => c.label), ['stack', 'state']);
+  assert.equal(out.keys[1].detail, 'string "FINISHED"');
+  assert.deepEqual(out.fns, ['ascii_downcase']);
+});
+
 test('workerd (miniflare) imports the package and maps the Spacelift example', async () => {
   writeFileSync(join(project, 'worker.mjs'), `
 import { Mapper } from 'hookmap';
@@ -153,7 +166,7 @@ export default {
 
 test('the types compile for a TypeScript user', () => {
   writeFileSync(join(project, 'use.ts'), `
-import { Mapper, MapperError, evaluate, verifySignature, validateEntity, scaffold, type MapResult, type Diagnostic } from 'hookmap';
+import { Mapper, MapperError, evaluate, verifySignature, validateEntity, scaffold, complete, type MapResult, type Diagnostic } from 'hookmap';
 const mapper = new Mapper({ mappings: [{ blueprint: 'b', entity: { identifier: '.body.id' } }] }, { strict: true });
 const result: MapResult = mapper.map({ body: { id: 'x' }, headers: {}, queryParams: {} });
 const first = result.entities[0];
@@ -163,8 +176,9 @@ const outputs: unknown[] = evaluate('.a', { a: 1 }, { port: true }).outputs;
 const ok: boolean = verifySignature({ secret: 's', signatureHeaderName: 'x', signatureAlgorithm: 'sha256' }, new Uint8Array(), {}).valid;
 const v: Diagnostic[] = validateEntity({ blueprint: 'b', identifier: 'i', properties: {}, relations: {} }, { identifier: 'b' });
 const sc: string[] = scaffold({ identifier: 'b' }, { body: { id: 'x' }, headers: {}, queryParams: {} }).unmatched;
+const co: string[] = complete({ place: 'jq', before: '.body.', request: { body: { id: 'x' } } }).map((c) => c.label);
 try { new Mapper('[]'); } catch (e) { if (e instanceof MapperError) console.log(e.diagnostics.length); }
-export { id, d, outputs, ok, v, sc };
+export { id, d, outputs, ok, v, sc, co };
 `);
   writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', noEmit: true, lib: ['es2022', 'dom'] }, files: ['use.ts'] }));
   const r = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project], { encoding: 'utf8' });
