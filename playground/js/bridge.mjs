@@ -8,6 +8,7 @@ import { json } from '@codemirror/lang-json';
 import { syntaxHighlighting, HighlightStyle, bracketMatching, syntaxTree, ensureSyntaxTree } from '@codemirror/language';
 import { setDiagnostics, lintGutter } from '@codemirror/lint';
 import { tags } from '@lezer/highlight';
+import { autocompletion } from '@codemirror/autocomplete';
 import { Zip, ZipPassThrough, strToU8 } from 'fflate';
 
 const highlight = HighlightStyle.define([
@@ -111,6 +112,54 @@ const traceHover = hoverTooltip((view, pos, side) => {
   };
 }, { hoverTime: 300 });
 
+/** Where the cursor is for completion, from the path of the string it is in; null: nowhere. */
+export function completionPlace(steps, isKey) {
+  if (isKey) {
+    const parent = steps[steps.length - 2];
+    return parent === 'properties' ? 'property' : parent === 'relations' ? 'relation' : null;
+  }
+  // A jq expression: the entity's fields, `filter`, `itemsToParse`, `requestIdentifierPath`.
+  const jq = steps.includes('entity') || ['filter', 'itemsToParse', 'requestIdentifierPath'].includes(steps[steps.length - 1]);
+  return jq ? 'jq' : null;
+}
+
+const COMPLETION_TYPES = { key: 'property', function: 'function', property: 'variable', relation: 'variable' };
+
+/** Completions in the mapping editor's strings, from the engine (`complete` of the package). */
+async function mappingCompletions(context) {
+  const { state, pos } = context;
+  const tree = ensureSyntaxTree(state, state.doc.length, 200) ?? syntaxTree(state);
+  const node = tree.resolveInner(pos, -1);
+  if ((node.name !== 'String' && node.name !== 'PropertyName') || pos <= node.from || pos >= node.to || !evaluator) return null;
+  const steps = pathAt(state, node.from);
+  if (!steps) return null;
+  const place = completionPlace(steps, node.name === 'PropertyName');
+  if (!place) return null;
+  const raw = state.sliceDoc(node.from + 1, pos);
+  let before = raw;
+  try {
+    before = JSON.parse(`"${raw}"`);
+  } catch {
+    // an escape cut by the cursor: the raw text is close enough
+  }
+  const word = /[A-Za-z0-9_@]*$/.exec(raw)[0];
+  if (!context.explicit && place === 'jq' && word === '' && !raw.endsWith('.') && !raw.endsWith('| ')) return null;
+  const latest = evaluator.latest() || {};
+  const answer = await evaluator.ask('complete', {
+    context: { place, before: place === 'jq' ? before : before.slice(0, before.length), },
+    request: latest.request ?? '', bodyOnly: Boolean(latest.bodyOnly), blueprint: latest.blueprint ?? '',
+  });
+  const list = answer.list || [];
+  if (list.length === 0) return null;
+  return {
+    from: pos - word.length,
+    options: list.map((c) => ({
+      label: c.label, apply: JSON.stringify(c.label).slice(1, -1), type: COMPLETION_TYPES[c.kind] || 'text', detail: c.detail, info: c.info,
+    })),
+    validFor: /^[A-Za-z0-9_@]*$/,
+  };
+}
+
 /**
  * Create an editor inside `element`; `onChange(text)` is called on every edit. With `onPath`,
  * a click reports the path of the JSON value under the pointer (`onPath(JSON of the steps)`).
@@ -140,7 +189,7 @@ function createEditor(element, text, label, onChange, onPath, traced) {
         EditorView.contentAttributes.of({ 'aria-label': label }),
         EditorView.updateListener.of((u) => { if (u.docChanged && !silent) onChange(u.state.doc.toString()); }),
         ...paths,
-        ...(traced ? [traceHover] : []),
+        ...(traced ? [traceHover, autocompletion({ override: [mappingCompletions] })] : []),
       ],
     }),
   });
@@ -204,7 +253,7 @@ function replaceText(id, text) {
 async function scaffoldInto(id, inputJson) {
   const e = views.get(id);
   if (!e || !evaluator) return 'The editor is not ready.';
-  const answer = await evaluator.scaffold(JSON.parse(inputJson));
+  const answer = await evaluator.ask('scaffold', JSON.parse(inputJson));
   if (answer.error) return answer.error;
   replaceText(id, withMapping(e.view.state.doc.toString(), answer.mapping));
   const filled = answer.matches.length;
@@ -270,14 +319,23 @@ class Evaluator {
     this.patienceMs = 100;
   }
 
-  /** Ask the worker for a scaffold: a Promise of its answer (sent again if the worker is replaced). */
-  scaffold(input) {
+  /**
+   * Ask the worker something besides an evaluation (`scaffold`, `complete`): a Promise of its
+   * answer (asked again if the worker is replaced meanwhile).
+   */
+  ask(ask, input) {
     return new Promise((resolve) => {
-      const scaffoldId = ++this.seq;
-      this.scaffolds.set(scaffoldId, { message: { ...input, scaffoldId }, resolve });
+      const askId = ++this.seq;
+      const message = { ...input, ask, askId };
+      this.scaffolds.set(askId, { message, resolve });
       if (!this.worker) this.#spawn();
-      else if (this.ready) this.worker.postMessage({ ...input, scaffoldId });
+      else if (this.ready) this.worker.postMessage(message);
     });
+  }
+
+  /** The inputs of the latest evaluation (request, blueprint, bodyOnly), or null. */
+  latest() {
+    return this.pending ?? this.busy?.input ?? lastShown;
   }
 
   #spawn() {
@@ -291,9 +349,9 @@ class Evaluator {
         this.#send();
         return;
       }
-      if (msg && msg.scaffoldId) {
-        const waiting = this.scaffolds.get(msg.scaffoldId);
-        this.scaffolds.delete(msg.scaffoldId);
+      if (msg && msg.askId) {
+        const waiting = this.scaffolds.get(msg.askId);
+        this.scaffolds.delete(msg.askId);
         if (waiting) waiting.resolve(msg);
         return;
       }

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { Text, EditorState } from '@codemirror/state';
 import { json } from '@codemirror/lang-json';
 import { unzipSync, strFromU8 } from 'fflate';
-import { rangeOf, zipFiles, pathAt, withMapping, fieldName } from './bridge.mjs';
+import { rangeOf, zipFiles, pathAt, withMapping, fieldName, completionPlace } from './bridge.mjs';
 
 test('a location becomes the editor range it names (UTF-16 columns, end exclusive)', () => {
   const doc = Text.of(['{', '  "é😀": ".body.x"', '}']);
@@ -55,4 +55,13 @@ test('a value of the configuration text is named as the engine names its field',
   assert.equal(fieldName(steps, { mappings: [] }), 'mappings[0].entity.properties["x-y"]');
   assert.equal(fieldName([1, 'entity', 'identifier'], []), 'mappings[1].entity.identifier');
   assert.equal(fieldName(['entity', 'title'], { blueprint: 'b' }), 'mappings[0].entity.title');
+});
+
+test('completion knows a jq string from a key of properties or relations', () => {
+  assert.equal(completionPlace(['mappings', 0, 'entity', 'properties', 'x'], false), 'jq');
+  assert.equal(completionPlace([0, 'filter'], false), 'jq');
+  assert.equal(completionPlace([0, 'blueprint'], false), null);
+  assert.equal(completionPlace([0, 'entity', 'properties', 'br'], true), 'property');
+  assert.equal(completionPlace([0, 'entity', 'relations', 'o'], true), 'relation');
+  assert.equal(completionPlace([0, 'entity', 'identifier'], true), null);
 });

@@ -1,7 +1,7 @@
 // The playground's evaluation worker: the same engine as the npm package `hookmap` (its browser
 // build), run off the main thread. Input: the three editors' texts and the options; output:
 // the result, the per-field view, the diagnostics sorted by editor, and the signature check.
-import { Mapper, MapperError, checkRequest, verifySignature, signPayload, scaffold } from 'hookmap';
+import { Mapper, MapperError, checkRequest, verifySignature, signPayload, scaffold, complete } from 'hookmap';
 
 /** The engine's diagnostics of a failure (a MapperError's), or one `internal` diagnostic. */
 function errorsOf(e) {
@@ -82,9 +82,33 @@ function propose({ blueprint, request, bodyOnly }) {
   }
 }
 
+/** The engine's completions at the mapping editor's cursor, on the latest inputs. */
+function completions({ context, request, bodyOnly, blueprint }) {
+  let value = {};
+  try {
+    const parsed = JSON.parse(request);
+    value = bodyOnly ? { body: parsed, headers: {}, queryParams: {} } : parsed;
+  } catch {
+    // no request to complete from: builtins and blueprint names only
+  }
+  let b;
+  try {
+    b = blueprint && blueprint.trim() !== '' ? JSON.parse(blueprint) : undefined;
+  } catch {
+    b = undefined;
+  }
+  if (Array.isArray(b)) b = b[0];
+  try {
+    return { list: complete({ ...context, request: value, blueprint: b }) };
+  } catch {
+    return { list: [] };
+  }
+}
+
 self.onmessage = (ev) => {
-  if (ev.data && ev.data.scaffoldId) {
-    self.postMessage({ scaffoldId: ev.data.scaffoldId, ...propose(ev.data) });
+  if (ev.data && ev.data.askId) {
+    const answer = ev.data.ask === 'complete' ? completions(ev.data) : propose(ev.data);
+    self.postMessage({ askId: ev.data.askId, ...answer });
     return;
   }
   let out;

@@ -166,3 +166,33 @@ test('a path reading a key the request lacks gets a hint with the closest key', 
   assert.equal(await page.$eval('[data-testid=mapping-editor] .cm-lintRange-hint', (el) => el.textContent), '".body.run.brnch"');
   await context.close();
 });
+
+test('completion in a jq string offers the keys of the request there, with their type and value', async () => {
+  const { page, context } = await open();
+  await resultAfter(page, async () => {
+    await typeInto(page, 'mapping-editor', '[{"blueprint": "b", "entity": {"identifier": ".body.s"}}]', { paste: true });
+    for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowLeft'); // after `.body.s`
+  });
+  await page.keyboard.type('t');
+  await page.waitForSelector('.cm-tooltip-autocomplete li');
+  const offered = await page.$$eval('.cm-tooltip-autocomplete li', (lis) => lis.map((li) => li.textContent));
+  assert.ok(offered.some((o) => o.startsWith('stack') && o.includes('object')), offered.join(' | '));
+  assert.ok(offered.some((o) => o.startsWith('state') && o.includes('"FINISHED"')), offered.join(' | '));
+  // Accepting one completes the path.
+  await page.keyboard.type('ac');
+  // The list narrowed to `stack`, selected (the engine answers asynchronously): accept it.
+  await page.waitForFunction(() => {
+    const items = [...document.querySelectorAll('.cm-tooltip-autocomplete li')];
+    return items.length === 1 && items[0].textContent.startsWith('stack') && items[0].getAttribute('aria-selected') === 'true';
+  });
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('[data-testid=mapping-editor] .cm-content').textContent.includes('"identifier": ".body.stack"}'));
+  // Under properties, the blueprint's property names.
+  await resultAfter(page, async () => {
+    await typeInto(page, 'mapping-editor', '[{"blueprint": "space_lift_stack", "entity": {"identifier": ".body.stack.id", "properties": {"b": ".body.run.branch"}}}]', { paste: true });
+    for (let i = 0; i < 25; i++) await page.keyboard.press('ArrowLeft'); // after `"b`
+  });
+  await page.keyboard.type('r');
+  await page.waitForFunction(() => [...document.querySelectorAll('.cm-tooltip-autocomplete li')].some((li) => li.textContent.startsWith('branch')));
+  await context.close();
+});
