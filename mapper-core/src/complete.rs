@@ -38,13 +38,21 @@ pub enum Place {
 /// The builtins offered: name, arity, what it does. Every one is checked to compile with
 /// Port's dialect (a test), so only what the engine accepts is offered.
 pub const BUILTINS: &[(&str, usize, &str)] = &[
-    ("length", 0, "Length of a string, array or object; absolute value of a number"),
+    (
+        "length",
+        0,
+        "Length of a string, array or object; absolute value of a number",
+    ),
     ("keys", 0, "The keys of an object (sorted), or the indices of an array"),
     ("values", 0, "Selects the input unless it is null"),
     ("has", 1, "Whether the object has the key (or the array the index)"),
     ("in", 1, "Whether the input key is in the given object"),
     ("map", 1, "Applies the filter to each element: [.[] | f]"),
-    ("map_values", 1, "Applies the filter to each value of an object or array"),
+    (
+        "map_values",
+        1,
+        "Applies the filter to each value of an object or array",
+    ),
     ("select", 1, "Keeps the input if the condition is true, else no output"),
     ("empty", 0, "No output (Port leaves the key out)"),
     ("error", 1, "Raises an error with the message"),
@@ -56,7 +64,11 @@ pub const BUILTINS: &[(&str, usize, &str)] = &[
     ("range", 1, "The numbers 0 .. n-1"),
     ("floor", 0, "Rounds a number down"),
     ("sqrt", 0, "Square root"),
-    ("tostring", 0, "The input as a string (strings unchanged, others as JSON)"),
+    (
+        "tostring",
+        0,
+        "The input as a string (strings unchanged, others as JSON)",
+    ),
     ("tonumber", 0, "Parses a string as a number"),
     ("type", 0, "The JSON type's name: \"string\", \"object\", ..."),
     ("ascii_downcase", 0, "Lowercases ASCII letters"),
@@ -69,7 +81,11 @@ pub const BUILTINS: &[(&str, usize, &str)] = &[
     ("join", 1, "Joins an array of strings with a separator"),
     ("test", 1, "Whether the string matches a regular expression"),
     ("match", 1, "The match of a regular expression"),
-    ("capture", 1, "The named groups of a regular expression match, as an object"),
+    (
+        "capture",
+        1,
+        "The named groups of a regular expression match, as an object",
+    ),
     ("sub", 2, "Replaces the first match of a regular expression"),
     ("gsub", 2, "Replaces every match of a regular expression"),
     ("contains", 1, "Whether the input contains the given value"),
@@ -229,7 +245,11 @@ fn preview(v: &Value) -> String {
         Value::Array(a) => format!("array of {}", a.len()),
         Value::Object(o) => format!(
             "object {{{}}}",
-            o.keys().take(4).map(|k| short(k.clone())).collect::<Vec<_>>().join(", ")
+            o.keys()
+                .take(4)
+                .map(|k| short(k.clone()))
+                .collect::<Vec<_>>()
+                .join(", ")
                 + if o.len() > 4 { ", …" } else { "" }
         ),
     }
@@ -258,8 +278,19 @@ mod tests {
         assert_eq!(labels(&c), ["state", "stateVersion", "stack"]);
         assert_eq!(c[0].detail, "string \"FINISHED\"");
         assert_eq!(c[2].detail, "object {id, name, description, labels, …}");
-        assert_eq!(labels(&complete(Place::Jq, "(.body.stack | ascii_downcase) + .body.run.br", &r, None)), ["branch"]);
-        assert_eq!(labels(&complete(Place::Jq, ".", &r, None)), ["body", "headers", "queryParams"]);
+        assert_eq!(
+            labels(&complete(
+                Place::Jq,
+                "(.body.stack | ascii_downcase) + .body.run.br",
+                &r,
+                None
+            )),
+            ["branch"]
+        );
+        assert_eq!(
+            labels(&complete(Place::Jq, ".", &r, None)),
+            ["body", "headers", "queryParams"]
+        );
         assert!(labels(&complete(Place::Jq, ".headers.x-sig", &r, None)).is_empty()); // `-` ends a key
         assert!(labels(&complete(Place::Jq, ".headers.", &r, None)).contains(&"\"x-signature-256\""));
         assert!(complete(Place::Jq, ".body.nothing.", &r, None).is_empty());
@@ -289,8 +320,15 @@ mod tests {
     fn every_builtin_offered_compiles_in_ports_dialect() {
         for (name, arity, _) in BUILTINS {
             let args = vec!["."; *arity].join("; ");
-            let code = if *arity == 0 { (*name).to_owned() } else { format!("{name}({args})") };
-            assert!(Program::compile(&code, Dialect::Port).is_ok(), "{code} does not compile");
+            let code = if *arity == 0 {
+                (*name).to_owned()
+            } else {
+                format!("{name}({args})")
+            };
+            assert!(
+                Program::compile(&code, Dialect::Port).is_ok(),
+                "{code} does not compile"
+            );
         }
     }
 }
