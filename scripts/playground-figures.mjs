@@ -2,7 +2,7 @@
 // The playground's figures, measured in Debian Chromium: time from page load to the first
 // result, and from a keystroke to the updated result (evaluated at once while evaluations are
 // fast); medians of 5. With --screenshots, also writes www/screenshots/playground-{light,dark,
-// narrow}.png and playground-authoring.png (the path bar and a scaffolded mapping).
+// narrow}.png and playground-authoring.png (the path bar, a scaffolded mapping, a completion list).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { serve, launch, root, firstResult } from '../tests/playground/harness.mjs';
@@ -63,6 +63,13 @@ try {
     await page.waitForFunction(() => /space_lift_stack/.test(document.querySelector('[data-testid=result]').textContent));
     await page.locator('[data-testid=request-editor] .cm-line', { hasText: '"branch": "main"' }).first().locator('span', { hasText: '"main"' }).click();
     await page.waitForFunction(() => document.querySelector('[data-testid=path]').textContent === '.body.run.branch');
+    // A completion list: `.body.st` in the `state` property.
+    await page.locator('[data-testid=mapping-editor] .cm-line', { hasText: '"state": ".body.state"' }).first().click();
+    await page.keyboard.press('End');
+    for (let i = 0; i < 2; i++) await page.keyboard.press('ArrowLeft');
+    for (let i = 0; i < 4; i++) await page.keyboard.press('Backspace');
+    await page.keyboard.type('t');
+    await page.waitForSelector('.cm-tooltip-autocomplete li');
     await page.waitForTimeout(200);
     await page.screenshot({ path: join(dir, 'playground-authoring.png') });
     await context.close();
