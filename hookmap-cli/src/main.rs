@@ -4,6 +4,7 @@
 mod input;
 mod jq_cmd;
 mod map_cmd;
+mod scaffold_cmd;
 mod test_cmd;
 mod verify_cmd;
 
@@ -35,6 +36,8 @@ enum Command {
     Map(map_cmd::MapArgs),
     /// Run a jq program like `jq -c` (or exactly as Port does with --port).
     Jq(jq_cmd::JqArgs),
+    /// Propose a mapping for a blueprint from a sample request (a webhook configuration as JSON).
+    Scaffold(scaffold_cmd::ScaffoldArgs),
     /// Verify a request body's signature against the configuration's `security`.
     Verify(verify_cmd::VerifyArgs),
     /// Run mapping test cases: folders holding config.json, request.json, expected.json.
@@ -57,6 +60,7 @@ fn main() -> ExitCode {
         Command::Map(args) => map_cmd::run(args),
         Command::Jq(args) => jq_cmd::run(args),
         Command::Verify(args) => verify_cmd::run(args),
+        Command::Scaffold(args) => scaffold_cmd::run(args),
         Command::Test { dirs } => test_cmd::run(&dirs),
     };
     let code = std::thread::Builder::new()

@@ -18,6 +18,10 @@ pub struct MapArgs {
     /// Turn Port's silent cases (error → null, dropped outputs, ...) into errors.
     #[arg(long)]
     strict: bool,
+    /// Add hints: a field path reading a key the request doesn't have (`missing-key-path`,
+    /// with the closest key present).
+    #[arg(long)]
+    hints: bool,
     /// The input is a body only: map it as {body, headers: {}, queryParams: {}}.
     #[arg(long)]
     body: bool,
@@ -29,9 +33,10 @@ pub struct MapArgs {
 }
 
 /// Load a mapper from files, printing problems on stderr.
-pub fn load_mapper(config: &Path, blueprints: &[PathBuf], strict: bool) -> Result<Mapper, u8> {
+pub fn load_mapper(config: &Path, blueprints: &[PathBuf], strict: bool, hints: bool) -> Result<Mapper, u8> {
     let mut options = MapperOptions {
         strict,
+        hints,
         ..MapperOptions::default()
     };
     for path in blueprints {
@@ -74,7 +79,7 @@ fn map_request(mapper: &Mapper, bytes: &[u8], body_only: bool) -> Result<MapResu
 
 /// Run `hookmap map`.
 pub fn run(args: MapArgs) -> u8 {
-    let mapper = match load_mapper(&args.config, &args.blueprint, args.strict) {
+    let mapper = match load_mapper(&args.config, &args.blueprint, args.strict, args.hints) {
         Ok(m) => m,
         Err(code) => return code,
     };

@@ -21,7 +21,7 @@ pub struct VerifyArgs {
 
 /// Run `hookmap verify`: exit 0 when valid (or no check is configured), 1 when not.
 pub fn run(args: VerifyArgs) -> u8 {
-    let mapper = match load_mapper(&args.config, &[], false) {
+    let mapper = match load_mapper(&args.config, &[], false, false) {
         Ok(m) => m,
         Err(code) => return code,
     };

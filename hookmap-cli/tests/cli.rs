@@ -399,3 +399,86 @@ fn map_prints_a_code_and_a_location_for_every_diagnostic() {
         text(&out.stderr)
     );
 }
+
+fn example(name: &str, file: &str) -> String {
+    s(PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../examples")
+        .join(name)
+        .join(file))
+}
+
+#[test]
+fn scaffold_proposes_a_mapping_that_maps_the_request() {
+    let out = hookmap(
+        &[
+            "scaffold",
+            "--blueprint",
+            &example("spacelift", "blueprint.json"),
+            &example("spacelift", "request.json"),
+        ],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let config: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let entity = &config["mappings"][0]["entity"];
+    assert_eq!(entity["identifier"], ".body.stack.id");
+    assert_eq!(entity["properties"]["repository"], ".body.stack.repository");
+    assert_eq!(entity["properties"]["branch"], ".body.run.branch");
+    assert_eq!(entity["properties"]["state"], ".body.state");
+    assert_eq!(entity["properties"]["description"], ".body.stack.description");
+    assert!(text(&out.stderr).contains("properties.space"), "{}", text(&out.stderr));
+    // What it prints is a configuration `hookmap map` takes.
+    let cfg = tmp("scaffolded.json", &out.stdout);
+    let mapped = hookmap(
+        &[
+            "map",
+            "-c",
+            &s(cfg),
+            "-b",
+            &example("spacelift", "blueprint.json"),
+            &example("spacelift", "request.json"),
+        ],
+        b"",
+    );
+    assert_eq!(mapped.status.code(), Some(0), "{}", text(&mapped.stderr));
+    let result: Value = serde_json::from_slice(&mapped.stdout).unwrap();
+    assert_eq!(result["entities"][0]["identifier"], "ai-agent");
+    assert_eq!(result["diagnostics"], json!([]));
+}
+
+#[test]
+fn scaffold_reports_a_bad_request_with_its_place() {
+    let out = hookmap(
+        &["scaffold", "--blueprint", &example("spacelift", "blueprint.json"), "-"],
+        b"{\"body\": ",
+    );
+    assert_eq!(out.status.code(), Some(3));
+    assert!(text(&out.stderr).contains("json-syntax"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn map_with_hints_names_a_missing_key_and_the_closest_one() {
+    let config = tmp(
+        "typo.json",
+        br#"[{"blueprint": "b", "entity": {"identifier": ".body.stack.id", "properties": {"branch": ".body.run.brnch"}}}]"#,
+    );
+    let request = example("spacelift", "request.json");
+    let out = hookmap(&["map", "--hints", "-c", &s(config.clone()), &request], b"");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let result: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let d = &result["diagnostics"][0];
+    assert_eq!(d["code"], "missing-key-path");
+    assert_eq!(d["severity"], "hint");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean `.body.run.branch`?"),
+        "{d}"
+    );
+    assert_eq!(d["location"]["line"], 1);
+    // Without --hints, the result is Port's: no diagnostics.
+    let plain = hookmap(&["map", "-c", &s(config), &request], b"");
+    let result: Value = serde_json::from_slice(&plain.stdout).unwrap();
+    assert_eq!(result["diagnostics"], json!([]));
+}

@@ -269,6 +269,18 @@ impl Blueprint {
         Self::from_value(&parse_text(text)?).map_err(|ds| located(text, ds))
     }
 
+    /// The properties in the blueprint's order: name, JSON type (`"string"`, ...) and format.
+    pub(crate) fn property_kinds(&self) -> impl Iterator<Item = (&str, Option<&'static str>, Option<&str>)> {
+        self.properties
+            .iter()
+            .map(|(n, s)| (n.as_str(), s.ty.map(PropType::name), s.format.as_deref()))
+    }
+
+    /// The relations in the blueprint's order: name and whether it holds many identifiers.
+    pub(crate) fn relation_kinds(&self) -> impl Iterator<Item = (&str, bool)> {
+        self.relations.iter().map(|(n, r)| (n.as_str(), r.many))
+    }
+
     /// Validate an entity against this blueprint. Each violation is an error whose `field` is
     /// the entity path (`properties.link`, `relations.owner`).
     pub fn validate_entity(&self, entity: &CreateEntity) -> Vec<Diagnostic> {

@@ -18,6 +18,8 @@ pub enum Severity {
     Error,
     /// Port would silently do something here (store `null`, drop an output, ...).
     Warning,
+    /// Worth a look, and often intended: a field path reads a key this request doesn't have.
+    Hint,
 }
 
 /// Declares [`Code`] from one table: the variant, its stable kebab-case name, what it means and
@@ -127,6 +129,10 @@ codes! {
     ExtraOutputs = "extra-outputs" {
         meaning: "The expression produced more than one output; Port keeps only the first.",
         fix: "Collect the outputs (`[ ... ]`) or pick one (`first(...)`)."
+    }
+    MissingKeyPath = "missing-key-path" {
+        meaning: "A hint: a field path reads a key this request doesn't have, so Port stores `null` (often intended, for a key some deliveries leave out); the message names the closest key present at that level.",
+        fix: "Correct the key if it is misspelt (`.body.run.brnch` → `.body.run.branch`); nothing if the key is sometimes absent."
     }
     EnvRead = "env-read" {
         meaning: "The expression reads `env` or `$ENV`, which Port replaces with `{}`.",
@@ -430,6 +436,7 @@ impl fmt::Display for Diagnostic {
         let sev = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Hint => "hint",
         };
         write!(f, "{sev}[{}]: {}", self.code, self.field)?;
         if let Some(item) = self.item {

@@ -14,6 +14,7 @@
 pub mod backtest;
 mod blueprint;
 mod clock;
+pub mod complete;
 pub mod config;
 mod demand;
 pub mod diagnostic;
@@ -27,6 +28,7 @@ mod location;
 mod mapper;
 mod path;
 mod request;
+pub mod scaffold;
 pub mod signature;
 pub mod value;
 

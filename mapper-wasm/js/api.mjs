@@ -256,9 +256,25 @@ export function createApi(createGlue, module) {
     return call((g) => g.checkRequest(bytes, Boolean(options && options.bodyOnly)));
   }
 
+  /**
+   * Propose a mapping for `blueprint` (an object) from a sample `request` ({body, headers,
+   * queryParams}): `{mapping, matches: [{field, path}], unmatched: [field]}`.
+   */
+  function scaffold(blueprint, request) {
+    return call((g) => g.scaffold(blueprint, request));
+  }
+
+  /**
+   * Completions at the cursor of a mapping, from the engine: `context` is `{place: 'jq' |
+   * 'property' | 'relation', before, request, blueprint?}`; `[{label, kind, detail, info?}]`.
+   */
+  function complete(context) {
+    return call((g) => g.complete(context));
+  }
+
   function __panicForTests(message) {
     return call((g) => g.__panicForTests(message));
   }
 
-  return { Mapper, MapperError, evaluate, verifySignature, signPayload, validateEntity, checkRequest, backtest, __panicForTests };
+  return { Mapper, MapperError, evaluate, verifySignature, signPayload, validateEntity, checkRequest, backtest, scaffold, complete, __panicForTests };
 }

@@ -65,6 +65,8 @@ export interface Blueprint {
 export interface MapperOptions {
   /** Turn Port's silent cases (error → null, dropped outputs, no output, env) into errors that drop the entity. */
   strict?: boolean;
+  /** Add hints to results: a field path reading a key the request doesn't have (`missing-key-path`, severity `hint`, naming the closest key present). */
+  hints?: boolean;
   /**
    * Blueprints to validate entities against, matched by identifier: objects, or JSON text
    * holding one blueprint or an array of them (then problems are located in that text).
@@ -146,6 +148,46 @@ export declare function checkRequest(requestJson: string | Uint8Array | ArrayBuf
  * field-level difference of its entities (added, removed, changed values).
  */
 export declare function backtest(live: Mapper, candidate: Mapper, requests: Iterable<string | WebhookRequest>): Backtest;
+
+/** A mapping proposed by `scaffold`, and how it was found. */
+export interface Scaffold {
+  /** The mapping: `{blueprint, operation, filter, entity: {identifier, title, properties, relations?}}`. */
+  mapping: Mapping;
+  /** Each filled field (`properties.branch`) and the jq path of its value (`.body.run.branch`). */
+  matches: { field: string; path: string }[];
+  /** The blueprint's fields nothing in the request matches (`properties.space`). */
+  unmatched: string[];
+}
+
+/**
+ * Propose a mapping for `blueprint` from a sample `request`: for each property the request's
+ * value that matches it best by name and type, an identifier and a title.
+ */
+export declare function scaffold(blueprint: Blueprint, request: WebhookRequest): Scaffold;
+
+/** A completion offered at the cursor of a mapping. */
+export interface Completion {
+  /** The text to insert for the word being typed (a key jq must quote comes quoted). */
+  label: string;
+  /** `key` (of the request), `function` (a builtin), `property` or `relation` (of the blueprint). */
+  kind: 'key' | 'function' | 'property' | 'relation';
+  /** A key's type and value preview, a builtin's `name/arity`, a property's type. */
+  detail: string;
+  /** What a builtin does. */
+  info?: string;
+}
+
+/**
+ * Completions at the cursor of a mapping, from the engine: after a path prefix (`.body.st`) the
+ * keys of `request` there, at a term the builtins, at a key of `properties`/`relations` the
+ * blueprint's names. `before`: the jq text (or the key) before the cursor.
+ */
+export declare function complete(context: {
+  place: 'jq' | 'property' | 'relation';
+  before: string;
+  request?: unknown;
+  blueprint?: Blueprint;
+}): Completion[];
 
 /** The package version. */
 export declare const version: string;

@@ -95,7 +95,7 @@ span?: Span,
  */
 location?: Location, };
 
-export type Code = "json-syntax" | "invalid-utf8" | "invalid-argument" | "unknown-key" | "missing-key" | "wrong-type" | "invalid-value" | "boolean-expression" | "upsert-operation" | "ignored-key" | "webhook-disabled" | "jq-compile" | "quote-rewrite" | "jq-error" | "port-differs" | "no-output" | "extra-outputs" | "env-read" | "limit-time" | "limit-recursion" | "limit-size" | "limit-depth" | "filter-not-boolean" | "items-not-array" | "items-truncated" | "identifier-missing" | "identifier-invalid" | "identifier-type" | "string-expected" | "reference-type" | "blueprint-unknown-property" | "blueprint-required" | "blueprint-type" | "blueprint-format" | "blueprint-enum" | "blueprint-pattern" | "blueprint-bounds" | "blueprint-relation" | "signature-mismatch" | "signature-missing" | "security-incomplete" | "internal";
+export type Code = "json-syntax" | "invalid-utf8" | "invalid-argument" | "unknown-key" | "missing-key" | "wrong-type" | "invalid-value" | "boolean-expression" | "upsert-operation" | "ignored-key" | "webhook-disabled" | "jq-compile" | "quote-rewrite" | "jq-error" | "port-differs" | "no-output" | "extra-outputs" | "missing-key-path" | "env-read" | "limit-time" | "limit-recursion" | "limit-size" | "limit-depth" | "filter-not-boolean" | "items-not-array" | "items-truncated" | "identifier-missing" | "identifier-invalid" | "identifier-type" | "string-expected" | "reference-type" | "blueprint-unknown-property" | "blueprint-required" | "blueprint-type" | "blueprint-format" | "blueprint-enum" | "blueprint-pattern" | "blueprint-bounds" | "blueprint-relation" | "signature-mismatch" | "signature-missing" | "security-incomplete" | "internal";
 
 export type Location = { 
 /**
@@ -157,7 +157,7 @@ message: string, } | { "kind": "limit",
  */
 message: string, };
 
-export type Severity = "error" | "warning";
+export type Severity = "error" | "warning" | "hint";
 
 export type Backtest = { 
 /**

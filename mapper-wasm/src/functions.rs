@@ -219,3 +219,50 @@ pub fn backtest(live: &crate::mapper::JsMapper, candidate: &crate::mapper::JsMap
         mapper_core::backtest::backtest(live.inner(), candidate.inner(), requests.iter().map(|r| r.as_bytes()));
     to_js(&report)
 }
+
+/// Propose a mapping for `blueprint` from a sample `request` (`{body, headers, queryParams}`):
+/// `{mapping, matches: [{field, path}], unmatched: [field]}`.
+#[wasm_bindgen]
+pub fn scaffold(blueprint: JsValue, request: JsValue) -> Result<JsValue, JsValue> {
+    let blueprint: serde_json::Value = from_js(blueprint, "blueprint")?;
+    let blueprint = Blueprint::from_value(&blueprint).map_err(|d| error(&mapper_core::Error::Blueprint(d)))?;
+    let request: serde_json::Value = from_js(request, "request")?;
+    Ok(to_js(&mapper_core::scaffold::scaffold(&blueprint, &request)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CompleteContext {
+    /// `jq` (inside an expression), `property` or `relation` (at a key of the entity's
+    /// `properties` or `relations`).
+    place: String,
+    /// The text before the cursor: the jq expression so far, or the key so far.
+    #[serde(default)]
+    before: String,
+    #[serde(default)]
+    request: serde_json::Value,
+    #[serde(default)]
+    blueprint: Option<serde_json::Value>,
+}
+
+/// Completions at the cursor of a mapping: `[{label, kind, detail, info?}]`; the keys of the
+/// request after a path prefix, the engine's builtins, a blueprint's property and relation names.
+#[wasm_bindgen]
+pub fn complete(context: JsValue) -> Result<JsValue, JsValue> {
+    use mapper_core::complete::{complete, Place};
+    let cx: CompleteContext = from_js(context, "context")?;
+    let place = match cx.place.as_str() {
+        "jq" => Place::Jq,
+        "property" => Place::PropertyKey,
+        "relation" => Place::RelationKey,
+        other => {
+            return Err(crate::convert::argument_error(
+                "context.place",
+                format!("expected \"jq\", \"property\" or \"relation\", got {other:?}"),
+            ))
+        }
+    };
+    // A blueprint that doesn't read offers no names (its problems are the blueprint pane's).
+    let blueprint = cx.blueprint.as_ref().and_then(|b| Blueprint::from_value(b).ok());
+    Ok(to_js(&complete(place, &cx.before, &cx.request, blueprint.as_ref())))
+}

@@ -9,7 +9,9 @@ mod functions;
 mod mapper;
 mod panic;
 
-pub use functions::{backtest, check_request, evaluate, sign_payload, validate_entity, verify_signature};
+pub use functions::{
+    backtest, check_request, complete, evaluate, scaffold, sign_payload, validate_entity, verify_signature,
+};
 pub use mapper::JsMapper;
 
 /// Install the panic hook once, when the module is instantiated.

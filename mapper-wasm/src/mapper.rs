@@ -21,6 +21,9 @@ impl Clock for DateClock {
 struct Options {
     #[serde(default)]
     strict: bool,
+    /// Hints in results (`missing-key-path`).
+    #[serde(default)]
+    hints: bool,
     #[serde(default)]
     blueprints: Blueprints,
     /// Wall-clock limit per request in milliseconds (default 500; 0: none).
@@ -96,6 +99,7 @@ impl JsMapper {
         }
         let options = MapperOptions {
             strict: options.strict,
+            hints: options.hints,
             blueprints,
             clock: Arc::new(DateClock),
             limits,

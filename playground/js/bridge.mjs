@@ -2,12 +2,13 @@
 // CodeMirror editors with diagnostics, the evaluation Web Worker (cancel, 2 s limit, restart),
 // state compression for share links, clipboard and the test-case archive.
 import { EditorState, Compartment } from '@codemirror/state';
-import { EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter, drawSelection } from '@codemirror/view';
+import { EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter, drawSelection, hoverTooltip } from '@codemirror/view';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import { json } from '@codemirror/lang-json';
-import { syntaxHighlighting, HighlightStyle, bracketMatching } from '@codemirror/language';
+import { syntaxHighlighting, HighlightStyle, bracketMatching, syntaxTree, ensureSyntaxTree } from '@codemirror/language';
 import { setDiagnostics, lintGutter } from '@codemirror/lint';
 import { tags } from '@lezer/highlight';
+import { autocompletion } from '@codemirror/autocomplete';
 import { Zip, ZipPassThrough, strToU8 } from 'fflate';
 // The panel connected to hookmap's worker (globalThis.HookmapAdmin; see admin.mjs).
 import './admin.mjs';
@@ -23,10 +24,163 @@ const highlight = HighlightStyle.define([
 const views = new Map();
 let nextId = 1;
 
-/** Create an editor inside `element`; `onChange(text)` is called on every edit. Returns its id. */
-function createEditor(element, text, label, onChange) {
+const VALUE_NODES = new Set(['Object', 'Array', 'String', 'Number', 'True', 'False', 'Null']);
+
+/**
+ * The path to the JSON value at `pos`, from lang-json's syntax tree: `['body', 'stack',
+ * 'labels', 0]` (keys as strings, array indexes as numbers), for a click on a key, a value or
+ * anywhere inside one; null when the text there can't be read (a key that isn't valid JSON).
+ */
+export function pathAt(state, pos) {
+  const tree = ensureSyntaxTree(state, state.doc.length, 200) ?? syntaxTree(state);
+  let node = tree.resolveInner(pos, 1);
+  if (node.name === 'JsonText' || node.name === '⚠') node = tree.resolveInner(pos, -1);
+  const steps = [];
+  try {
+    for (let n = node; n; n = n.parent) {
+      if (n.name === 'Property') {
+        const key = n.getChild('PropertyName');
+        if (!key) return null;
+        steps.unshift(JSON.parse(state.sliceDoc(key.from, key.to)));
+      } else if (VALUE_NODES.has(n.name) && n.parent && n.parent.name === 'Array') {
+        let index = 0;
+        for (let c = n.prevSibling; c; c = c.prevSibling) if (VALUE_NODES.has(c.name)) index += 1;
+        steps.unshift(index);
+      }
+    }
+  } catch {
+    return null;
+  }
+  return steps;
+}
+
+/**
+ * The name the engine gives a field of the configuration (`mappings[0].entity.properties.link`,
+ * as in its traces and diagnostics) from the path of its JSON value in the configuration text:
+ * a bare mappings array or a single mapping is read as the `mappings` of a configuration.
+ */
+export function fieldName(steps, config) {
+  let s = steps;
+  if (Array.isArray(config)) s = ['mappings', ...steps];
+  else if (config && typeof config === 'object' && 'blueprint' in config && !('mappings' in config)) s = ['mappings', 0, ...steps];
+  let out = '';
+  for (const step of s) {
+    if (typeof step === 'number') out += `[${step}]`;
+    else if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(step)) out += (out ? '.' : '') + step;
+    else out += `[${JSON.stringify(step)}]`;
+  }
+  return out;
+}
+
+/** The fields of the latest evaluation (the engine's per-field trace), for hovers. */
+let lastFields = [];
+
+/** One trace as a line: its value, or what happened instead. */
+function describeTrace(t) {
+  const item = t.item == null ? '' : `item ${t.item}: `;
+  const o = t.outcome || {};
+  if ('value' in o) return `${item}${JSON.stringify(o.value)}`;
+  if (o.message) return `${item}${o.kind || 'error'}: ${o.message}`;
+  return `${item}no output: the key is left out`;
+}
+
+/** Hovering a jq string of the configuration shows its value on the current request. */
+const traceHover = hoverTooltip((view, pos, side) => {
+  const tree = ensureSyntaxTree(view.state, view.state.doc.length, 200) ?? syntaxTree(view.state);
+  const node = tree.resolveInner(pos, side);
+  if (node.name !== 'String') return null;
+  const steps = pathAt(view.state, pos);
+  if (!steps) return null;
+  let config = null;
+  try {
+    config = JSON.parse(view.state.doc.toString());
+  } catch {
+    return null;
+  }
+  const field = fieldName(steps, config);
+  const traces = lastFields.filter((t) => t.field === field);
+  if (traces.length === 0) return null;
+  return {
+    pos: node.from,
+    end: node.to,
+    above: true,
+    create() {
+      const dom = document.createElement('div');
+      dom.className = 'cm-trace';
+      dom.dataset.testid = 'hover';
+      dom.textContent = traces.slice(0, 10).map(describeTrace).join('\n') + (traces.length > 10 ? `\n… ${traces.length - 10} more` : '');
+      return { dom };
+    },
+  };
+}, { hoverTime: 300 });
+
+/** Where the cursor is for completion, from the path of the string it is in; null: nowhere. */
+export function completionPlace(steps, isKey) {
+  if (isKey) {
+    const parent = steps[steps.length - 2];
+    return parent === 'properties' ? 'property' : parent === 'relations' ? 'relation' : null;
+  }
+  // A jq expression: the entity's fields, `filter`, `itemsToParse`, `requestIdentifierPath`.
+  const jq = steps.includes('entity') || ['filter', 'itemsToParse', 'requestIdentifierPath'].includes(steps[steps.length - 1]);
+  return jq ? 'jq' : null;
+}
+
+const COMPLETION_TYPES = { key: 'property', function: 'function', property: 'variable', relation: 'variable' };
+
+/** Completions in the mapping editor's strings, from the engine (`complete` of the package). */
+async function mappingCompletions(context) {
+  const { state, pos } = context;
+  const tree = ensureSyntaxTree(state, state.doc.length, 200) ?? syntaxTree(state);
+  const node = tree.resolveInner(pos, -1);
+  if ((node.name !== 'String' && node.name !== 'PropertyName') || pos <= node.from || pos >= node.to || !evaluator) return null;
+  const steps = pathAt(state, node.from);
+  if (!steps) return null;
+  const place = completionPlace(steps, node.name === 'PropertyName');
+  if (!place) return null;
+  const raw = state.sliceDoc(node.from + 1, pos);
+  let before = raw;
+  try {
+    before = JSON.parse(`"${raw}"`);
+  } catch {
+    // an escape cut by the cursor: the raw text is close enough
+  }
+  const word = /[A-Za-z0-9_@]*$/.exec(raw)[0];
+  if (!context.explicit && place === 'jq' && word === '' && !raw.endsWith('.') && !raw.endsWith('| ')) return null;
+  const latest = evaluator.latest() || {};
+  const answer = await evaluator.ask('complete', {
+    context: { place, before: place === 'jq' ? before : before.slice(0, before.length), },
+    request: latest.request ?? '', bodyOnly: Boolean(latest.bodyOnly), blueprint: latest.blueprint ?? '',
+  });
+  const list = answer.list || [];
+  if (list.length === 0) return null;
+  return {
+    from: pos - word.length,
+    options: list.map((c) => ({
+      label: c.label, apply: JSON.stringify(c.label).slice(1, -1), type: COMPLETION_TYPES[c.kind] || 'text', detail: c.detail, info: c.info,
+    })),
+    validFor: /^[A-Za-z0-9_@]*$/,
+  };
+}
+
+/**
+ * Create an editor inside `element`; `onChange(text)` is called on every edit. With `onPath`,
+ * a click reports the path of the JSON value under the pointer (`onPath(JSON of the steps)`).
+ * Returns its id.
+ */
+function createEditor(element, text, label, onChange, onPath, traced) {
   const id = nextId++;
   let silent = false;
+  const paths = typeof onPath === 'function'
+    ? [EditorView.domEventHandlers({
+        click(event, view) {
+          const pos = view.posAtCoords({ x: event.clientX, y: event.clientY });
+          if (pos == null) return false;
+          const steps = pathAt(view.state, pos);
+          if (steps) onPath(JSON.stringify(steps));
+          return false;
+        },
+      })]
+    : [];
   const view = new EditorView({
     parent: element,
     state: EditorState.create({
@@ -36,6 +190,8 @@ function createEditor(element, text, label, onChange) {
         keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]), json(), syntaxHighlighting(highlight), lintGutter(),
         EditorView.contentAttributes.of({ 'aria-label': label }),
         EditorView.updateListener.of((u) => { if (u.docChanged && !silent) onChange(u.state.doc.toString()); }),
+        ...paths,
+        ...(traced ? [traceHover, autocompletion({ override: [mappingCompletions] })] : []),
       ],
     }),
   });
@@ -48,6 +204,63 @@ function setText(id, text) {
   const e = views.get(id);
   if (!e || e.view.state.doc.toString() === text) return;
   e.setSilently(() => e.view.dispatch({ changes: { from: 0, to: e.view.state.doc.length, insert: text } }));
+}
+
+/** Insert text at an editor's cursor (replacing the selection), as an undoable edit, and focus it. */
+function insertAtCursor(id, text) {
+  const e = views.get(id);
+  if (!e) return;
+  e.view.dispatch(e.view.state.replaceSelection(text), { userEvent: 'input', scrollIntoView: true });
+  e.view.focus();
+}
+
+/**
+ * The configuration text with `mapping` in it: it replaces the mapping of the same blueprint,
+ * or is added to the mappings; a configuration that can't be read is replaced.
+ */
+export function withMapping(configText, mapping) {
+  let config = null;
+  try {
+    config = JSON.parse(configText);
+  } catch {
+    // replaced below
+  }
+  const put = (list) => {
+    const i = list.findIndex((m) => m && typeof m === 'object' && m.blueprint === mapping.blueprint);
+    if (i >= 0) list[i] = mapping;
+    else list.push(mapping);
+    return list;
+  };
+  let out;
+  if (Array.isArray(config)) out = put(config);
+  else if (config && typeof config === 'object' && Array.isArray(config.mappings)) out = { ...config, mappings: put(config.mappings) };
+  else if (config && typeof config === 'object' && 'blueprint' in config) out = config.blueprint === mapping.blueprint ? mapping : [config, mapping];
+  else if (config && typeof config === 'object' && !('entity' in config)) out = { ...config, mappings: [mapping] };
+  else out = { mappings: [mapping] };
+  return JSON.stringify(out, null, 2);
+}
+
+/** Replace an editor's whole text as an edit (reported, undoable with Ctrl+Z). */
+function replaceText(id, text) {
+  const e = views.get(id);
+  if (!e) return;
+  e.view.dispatch({ changes: { from: 0, to: e.view.state.doc.length, insert: text }, userEvent: 'input.scaffold' });
+}
+
+/**
+ * Propose a mapping from the blueprint and the request (`inputJson`: {blueprint, request,
+ * bodyOnly}) with the engine, and put it in the mapping editor `id` (undoable). Resolves to a
+ * message for the page: what was filled and what nothing matched, or why nothing was proposed.
+ */
+async function scaffoldInto(id, inputJson) {
+  const e = views.get(id);
+  if (!e || !evaluator) return 'The editor is not ready.';
+  const answer = await evaluator.ask('scaffold', JSON.parse(inputJson));
+  if (answer.error) return answer.error;
+  replaceText(id, withMapping(e.view.state.doc.toString(), answer.mapping));
+  const filled = answer.matches.length;
+  const missing = answer.unmatched.length ? ` Nothing in the request matches ${answer.unmatched.join(', ')}.` : '';
+  return `Mapping proposed for ${answer.mapping.blueprint}: ${filled} field${filled === 1 ? '' : 's'} filled (Ctrl+Z undoes).${missing}`;
 }
 
 /**
@@ -73,7 +286,8 @@ function showDiagnostics(id, diagnostics) {
   const e = views.get(id);
   if (!e) return;
   const doc = e.view.state.doc;
-  const marks = diagnostics.map((d) => ({ ...rangeOf(doc, d), severity: d.severity === 'warning' ? 'warning' : 'error', message: d.message }));
+  const severity = (d) => (d.severity === 'warning' || d.severity === 'hint' ? d.severity : 'error');
+  const marks = diagnostics.map((d) => ({ ...rangeOf(doc, d), severity: severity(d), message: d.message }));
   e.view.dispatch(setDiagnostics(e.view.state, marks));
 }
 
@@ -102,6 +316,28 @@ class Evaluator {
     this.pending = null;
     this.busy = null;
     this.seq = 0;
+    this.scaffolds = new Map();
+    this.patience = null;
+    this.patienceMs = 100;
+  }
+
+  /**
+   * Ask the worker something besides an evaluation (`scaffold`, `complete`): a Promise of its
+   * answer (asked again if the worker is replaced meanwhile).
+   */
+  ask(ask, input) {
+    return new Promise((resolve) => {
+      const askId = ++this.seq;
+      const message = { ...input, ask, askId };
+      this.scaffolds.set(askId, { message, resolve });
+      if (!this.worker) this.#spawn();
+      else if (this.ready) this.worker.postMessage(message);
+    });
+  }
+
+  /** The inputs of the latest evaluation (request, blueprint, bodyOnly), or null. */
+  latest() {
+    return this.pending ?? this.busy?.input ?? lastShown;
   }
 
   #spawn() {
@@ -111,13 +347,29 @@ class Evaluator {
       const msg = ev.data;
       if (msg && msg.ready) {
         this.ready = true;
+        for (const { message } of this.scaffolds.values()) w.postMessage(message);
         this.#send();
+        return;
+      }
+      if (msg && msg.askId) {
+        const waiting = this.scaffolds.get(msg.askId);
+        this.scaffolds.delete(msg.askId);
+        if (waiting) waiting.resolve(msg);
         return;
       }
       if (!this.busy || msg.id !== this.busy.id) return; // an answer to a cancelled input
       clearTimeout(this.busy.timer);
+      clearTimeout(this.patience);
       const ms = performance.now() - this.busy.started;
+      const input = this.busy.input;
       this.busy = null;
+      if (Array.isArray(msg.fields)) lastFields = msg.fields;
+      // A newer input waited for this answer: it is evaluated next, and this one is stale.
+      if (this.pending !== null) {
+        this.#send();
+        return;
+      }
+      lastShown = input;
       this.onResult(JSON.stringify({ ...msg, elapsedMs: ms }));
     };
     w.onerror = (ev) => {
@@ -147,24 +399,53 @@ class Evaluator {
       this.#stop();
       this.onStatus('timeout', `Stopped after ${this.limitMs / 1000} s: the mapping is still running (an infinite loop such as \`def f: f; f\`, or a huge output). The page is fine; edit to try again.`);
     }, this.limitMs);
-    this.busy = { id, timer, started: performance.now() };
+    this.busy = { id, timer, started: performance.now(), input };
     this.worker.postMessage({ ...input, id });
   }
 
+  /** Cancel the running evaluation: it can't be interrupted otherwise than by a new worker. */
+  #cancel() {
+    clearTimeout(this.busy.timer);
+    this.busy = null;
+    this.#stop();
+    this.#spawn();
+  }
+
+  /**
+   * Evaluate the latest input. While an evaluation runs, a new input waits for it (the last
+   * one only) if it has run for less than `patienceMs`: replacing the worker costs more than a
+   * fast evaluation. One that runs longer is cancelled for the new input.
+   */
   evaluate(inputJson) {
-    if (this.busy) {
-      clearTimeout(this.busy.timer);
-      this.busy = null;
-      this.#stop(); // cancel: a running evaluation can't be interrupted otherwise
-    }
     this.pending = JSON.parse(inputJson);
     this.onStatus('running', '');
     if (!this.worker) this.#spawn();
+    if (this.busy) {
+      const ran = performance.now() - this.busy.started;
+      const id = this.busy.id;
+      clearTimeout(this.patience);
+      if (ran >= this.patienceMs) this.#cancel();
+      else this.patience = setTimeout(() => { if (this.busy && this.busy.id === id) this.#cancel(); }, this.patienceMs - ran);
+      return;
+    }
     this.#send();
   }
 }
 
 let evaluator = null;
+
+/** The input of the result on the page. */
+let lastShown = null;
+
+/**
+ * True when the result on the page is the one of the request and mapping editors' current
+ * texts (nothing left to evaluate): what tests wait for after typing, as results now follow
+ * every keystroke.
+ */
+function settled() {
+  const [request, config] = [...views.values()].map((e) => e.view.state.doc.toString());
+  return lastShown !== null && lastShown.request === request && lastShown.config === config;
+}
 
 /**
  * The watchdog's limit: 2 s, or `?watchdog=MS` in the page's address (from 100 ms to 60 s), for
@@ -269,4 +550,4 @@ function download(name, filesJson) {
   setTimeout(() => URL.revokeObjectURL(a.href), 10000);
 }
 
-globalThis.HookmapBridge = { createEditor, setText, showDiagnostics, reveal, startEvaluator, evaluate, encodeState, decodeState, copy, download };
+globalThis.HookmapBridge = { settled, createEditor, setText, insertAtCursor, showDiagnostics, reveal, startEvaluator, evaluate, scaffoldInto, encodeState, decodeState, copy, download };

@@ -1,7 +1,7 @@
 // The playground's evaluation worker: the same engine as the npm package `hookmap` (its browser
 // build), run off the main thread. Input: the three editors' texts and the options; output:
 // the result, the per-field view, the diagnostics sorted by editor, and the signature check.
-import { Mapper, MapperError, checkRequest, verifySignature, signPayload } from 'hookmap';
+import { Mapper, MapperError, checkRequest, verifySignature, signPayload, scaffold, complete } from 'hookmap';
 
 /** The engine's diagnostics of a failure (a MapperError's), or one `internal` diagnostic. */
 function errorsOf(e) {
@@ -14,7 +14,8 @@ function run(input) {
   const started = performance.now();
 
   // The blueprint pane's text goes to the engine as is: its problems come back located in it.
-  const options = { strict: input.strict };
+  // Hints too: a field path reading a key this request doesn't have (with the closest key).
+  const options = { strict: input.strict, hints: true };
   if (input.blueprint.trim() !== '') options.blueprints = input.blueprint;
   let mapper = null;
   try {
@@ -60,7 +61,56 @@ function run(input) {
   return out;
 }
 
+/**
+ * A mapping proposed from the blueprint pane and the request pane (the engine's `scaffold`):
+ * `{mapping, matches, unmatched}`, or `{error}` naming what is missing or invalid.
+ */
+function propose({ blueprint, request, bodyOnly }) {
+  if (blueprint.trim() === '') return { error: 'Paste a blueprint first: the mapping is proposed from its properties.' };
+  let b;
+  try {
+    b = JSON.parse(blueprint);
+  } catch {
+    return { error: 'The blueprint is not valid JSON.' };
+  }
+  if (checkRequest(request, { bodyOnly }).length > 0) return { error: 'The request is not valid: fix it first (see its diagnostics).' };
+  const parsed = JSON.parse(request);
+  try {
+    return scaffold(b, bodyOnly ? { body: parsed, headers: {}, queryParams: {} } : parsed);
+  } catch (e) {
+    return { error: String(e && e.message || e) };
+  }
+}
+
+/** The engine's completions at the mapping editor's cursor, on the latest inputs. */
+function completions({ context, request, bodyOnly, blueprint }) {
+  let value = {};
+  try {
+    const parsed = JSON.parse(request);
+    value = bodyOnly ? { body: parsed, headers: {}, queryParams: {} } : parsed;
+  } catch {
+    // no request to complete from: builtins and blueprint names only
+  }
+  let b;
+  try {
+    b = blueprint && blueprint.trim() !== '' ? JSON.parse(blueprint) : undefined;
+  } catch {
+    b = undefined;
+  }
+  if (Array.isArray(b)) b = b[0];
+  try {
+    return { list: complete({ ...context, request: value, blueprint: b }) };
+  } catch {
+    return { list: [] };
+  }
+}
+
 self.onmessage = (ev) => {
+  if (ev.data && ev.data.askId) {
+    const answer = ev.data.ask === 'complete' ? completions(ev.data) : propose(ev.data);
+    self.postMessage({ askId: ev.data.askId, ...answer });
+    return;
+  }
   let out;
   try {
     out = run(ev.data);

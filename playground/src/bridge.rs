@@ -5,9 +5,25 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
 extern "C" {
-    /// Create a CodeMirror editor in `element`; returns its id.
+    /// Create a CodeMirror editor in `element`; returns its id. `on_path` (a function, or null)
+    /// receives the JSON of the path of each value clicked; `traced`: hovering a jq string shows
+    /// its value in the latest evaluation.
     #[wasm_bindgen(js_namespace = HookmapBridge, js_name = createEditor)]
-    pub fn create_editor(element: &web_sys::HtmlElement, text: &str, label: &str, on_change: &js_sys::Function) -> u32;
+    pub fn create_editor(
+        element: &web_sys::HtmlElement,
+        text: &str,
+        label: &str,
+        on_change: &js_sys::Function,
+        on_path: &JsValue,
+        traced: bool,
+    ) -> u32;
+    /// Insert text at an editor's cursor, as an undoable edit.
+    #[wasm_bindgen(js_namespace = HookmapBridge, js_name = insertAtCursor)]
+    pub fn insert_at_cursor(id: u32, text: &str);
+    /// Propose a mapping from `{blueprint, request, bodyOnly}` (JSON) with the engine and put it
+    /// in the editor `id` (undoable): a Promise of a message for the page.
+    #[wasm_bindgen(js_namespace = HookmapBridge, js_name = scaffoldInto)]
+    pub fn scaffold_into(id: u32, input_json: &str) -> js_sys::Promise;
     /// Replace an editor's text without reporting an edit.
     #[wasm_bindgen(js_namespace = HookmapBridge, js_name = setText)]
     pub fn set_text(id: u32, text: &str);

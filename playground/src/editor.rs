@@ -58,6 +58,12 @@ pub struct EditorProps {
     pub diagnostics: Rc<Vec<Diagnostic>>,
     /// Shared editor ids.
     pub ids: Rc<EditorIds>,
+    /// Called with the path (keys and indexes) of each value clicked, when given.
+    #[prop_or_default]
+    pub on_path: Option<Callback<Vec<serde_json::Value>>>,
+    /// Hovering a jq string shows its value in the latest evaluation (the mapping editor).
+    #[prop_or_default]
+    pub traced: bool,
 }
 
 /// A JSON editor with line numbers, highlighting and error underlines.
@@ -68,11 +74,23 @@ pub fn editor(props: &EditorProps) -> Html {
     {
         let (node, id, ids, pane) = (node.clone(), id.clone(), props.ids.clone(), props.pane);
         let (text, label, on_change) = (props.text.clone(), props.label.clone(), props.on_change.clone());
+        let (on_path, traced) = (props.on_path.clone(), props.traced);
         use_effect_with((), move |_| {
             if let Some(el) = node.cast::<web_sys::HtmlElement>() {
                 let cb = Closure::<dyn Fn(String)>::new(move |t: String| on_change.emit(t));
-                let created = bridge::create_editor(&el, &text, &label, cb.as_ref().unchecked_ref());
+                let path_cb = on_path.map(|on_path| {
+                    Closure::<dyn Fn(String)>::new(move |steps: String| {
+                        if let Ok(steps) = serde_json::from_str(&steps) {
+                            on_path.emit(steps);
+                        }
+                    })
+                });
+                let path_js: JsValue = path_cb.as_ref().map_or(JsValue::NULL, |c| c.as_ref().clone());
+                let created = bridge::create_editor(&el, &text, &label, cb.as_ref().unchecked_ref(), &path_js, traced);
                 cb.forget(); // lives as long as the editor, i.e. the page
+                if let Some(c) = path_cb {
+                    c.forget();
+                }
                 *id.borrow_mut() = Some(created);
                 ids.set(pane, created);
             }

@@ -21,8 +21,10 @@ use wasm_bindgen::prelude::*;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-/// Debounce between a keystroke and the evaluation.
+/// Debounce between a keystroke and the evaluation, when evaluations are slow.
 const DEBOUNCE_MS: u32 = 150;
+/// Evaluations answering within this (worker round trip included) run at every keystroke.
+const FAST_MS: f64 = 50.0;
 
 /// What the evaluation worker receives.
 #[derive(Serialize)]
@@ -72,9 +74,11 @@ fn app() -> Html {
         });
     }
 
-    // Evaluate (debounced) and persist whenever the inputs change.
+    // Evaluate and persist whenever the inputs change: at once while evaluations are fast,
+    // debounced when the last one was slow (a big payload, a heavy program).
     {
         let debounce = debounce.clone();
+        let last_ms = state.output.as_ref().map(|o| o.elapsed_ms);
         use_effect_with(state.inputs.clone(), move |inputs| {
             let input = serde_json::to_string(&EvalInput {
                 request: &inputs.request,
@@ -86,10 +90,17 @@ fn app() -> Html {
             })
             .unwrap_or_default();
             let saved = inputs.clone();
-            *debounce.borrow_mut() = Some(gloo_timers::callback::Timeout::new(DEBOUNCE_MS, move || {
+            if last_ms.is_some_and(|ms| ms <= FAST_MS) {
+                *debounce.borrow_mut() = None;
                 bridge::evaluate(&input);
+                // The share link follows at once too (saves in flight are coalesced).
                 persist::save(&saved);
-            }));
+            } else {
+                *debounce.borrow_mut() = Some(gloo_timers::callback::Timeout::new(DEBOUNCE_MS, move || {
+                    bridge::evaluate(&input);
+                    persist::save(&saved);
+                }));
+            }
         });
     }
 
@@ -167,11 +178,63 @@ fn app() -> Html {
             state.dispatch(Action::Load(inputs));
         })
     };
+    let on_path = {
+        let state = state.clone();
+        Callback::from(move |steps: Vec<serde_json::Value>| state.dispatch(Action::Clicked(steps)))
+    };
+    let on_copy_path = {
+        let (path, notify) = (state.path.clone(), notify.clone());
+        Callback::from(move |_| {
+            let (path, notify) = (path.clone().unwrap_or_default(), notify.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let copied = wasm_bindgen_futures::JsFuture::from(bridge::copy(&path))
+                    .await
+                    .ok()
+                    .and_then(|v| v.as_bool())
+                    .unwrap_or(false);
+                notify.emit(if copied {
+                    format!("Copied {path}")
+                } else {
+                    format!("Could not copy {path}")
+                });
+            });
+        })
+    };
+    let on_insert_path = {
+        let (path, ids) = (state.path.clone(), ids.clone());
+        Callback::from(move |_| {
+            if let (Some(p), Some(id)) = (&path, ids.get(Pane::Mapping)) {
+                bridge::insert_at_cursor(id, &model::in_json_string(p));
+            }
+        })
+    };
+    let on_scaffold = {
+        let (inputs, ids, notify) = (state.inputs.clone(), ids.clone(), notify.clone());
+        Callback::from(move |_| {
+            let Some(id) = ids.get(Pane::Mapping) else { return };
+            let input = serde_json::json!({
+                "blueprint": inputs.blueprint,
+                "request": inputs.request,
+                "bodyOnly": inputs.body_only,
+            })
+            .to_string();
+            let notify = notify.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let message = wasm_bindgen_futures::JsFuture::from(bridge::scaffold_into(id, &input))
+                    .await
+                    .ok()
+                    .and_then(|v| v.as_string())
+                    .unwrap_or_else(|| "Could not propose a mapping.".into());
+                notify.emit(message);
+            });
+        })
+    };
     let on_theme =
         Callback::from(|_| persist::apply_theme(Some(if persist::is_dark() { "light" } else { "dark" }.to_owned())));
 
     let entities = output.as_deref().map(Output::entities).unwrap_or_default();
-    let result_text = serde_json::to_string_pretty(&entities).unwrap_or_default();
+    let before = state.previous.as_deref().map(Output::entities);
+    let result = output::result_pieces(&entities, before.as_deref());
     let violations: Vec<Diagnostic> = diags
         .iter()
         .map(|(_, d)| d.clone())
@@ -204,10 +267,25 @@ fn app() -> Html {
             <section class="inputs" aria-label="Inputs">
                 <h2>{ if inputs.body_only { "Request body" } else { "Request {body, headers, queryParams}" } }</h2>
                 <Editor pane={Pane::Request} testid="request-editor" label="Request JSON" text={inputs.request.clone()} revision={state.revision}
-                    on_change={on_edit(Pane::Request)} diagnostics={pane_diags(Pane::Request)} ids={ids.clone()} />
-                <h2>{ "Webhook configuration (mapping)" }</h2>
+                    on_change={on_edit(Pane::Request)} diagnostics={pane_diags(Pane::Request)} ids={ids.clone()} on_path={on_path} />
+                <div class="path-bar" data-testid="path-bar">
+                    { match &state.path {
+                        Some(p) => html! { <>
+                            <code data-testid="path">{ p.clone() }</code>
+                            <button type="button" onclick={on_copy_path} data-testid="copy-path">{ "Copy" }</button>
+                            <button type="button" onclick={on_insert_path} data-testid="insert-path"
+                                title="Insert at the mapping editor's cursor (escaped for its JSON string)">{ "Insert into mapping" }</button>
+                        </> },
+                        None => html! { <span class="muted" data-testid="path">{ "Click a key or value of the request to see its jq path." }</span> },
+                    } }
+                </div>
+                <div class="pane-title">
+                    <h2>{ "Webhook configuration (mapping)" }</h2>
+                    <button type="button" onclick={on_scaffold} data-testid="scaffold"
+                        title="Propose a mapping for the blueprint from the request (undo with Ctrl+Z)">{ "Scaffold from blueprint" }</button>
+                </div>
                 <Editor pane={Pane::Mapping} testid="mapping-editor" label="Webhook configuration JSON" text={inputs.config.clone()} revision={state.revision}
-                    on_change={on_edit(Pane::Mapping)} diagnostics={pane_diags(Pane::Mapping)} ids={ids.clone()} />
+                    on_change={on_edit(Pane::Mapping)} diagnostics={pane_diags(Pane::Mapping)} ids={ids.clone()} traced=true />
                 <h2>{ "Blueprint (optional)" }</h2>
                 <Editor pane={Pane::Blueprint} testid="blueprint-editor" label="Blueprint JSON" text={inputs.blueprint.clone()} revision={state.revision}
                     on_change={on_edit(Pane::Blueprint)} diagnostics={pane_diags(Pane::Blueprint)} ids={ids.clone()} />
@@ -216,7 +294,11 @@ fn app() -> Html {
                 <connect::Connect config={inputs.config.clone()} on_load={on_connected_load} notify={notify.clone()} />
                 { status_line(&state.status, output.as_deref()) }
                 <h2>{ format!("Entities ({})", entities.len()) }</h2>
-                <pre class="result" data-testid="result">{ result_text }</pre>
+                <pre class="result" data-testid="result">{ for result.into_iter().map(|(text, changed)| if changed {
+                    html! { <mark class="changed" data-testid="changed" title="Changed since the previous result">{ text }</mark> }
+                } else {
+                    html! { { text } }
+                }) }</pre>
                 <h2>{ format!("Diagnostics ({})", diags.len()) }</h2>
                 <Diagnostics items={diags.clone()} on_reveal={on_reveal} />
                 <h2>{ "Blueprint validation" }</h2>

@@ -166,6 +166,12 @@ pub struct State {
     pub status: Status,
     /// A short message after an action (copied, ...).
     pub notice: Option<String>,
+    /// The jq path of the request value last clicked (`.body.stack.id`).
+    pub path: Option<String>,
+    /// The answer before `output`, for what changed; none after the inputs were replaced.
+    pub previous: Option<Rc<Output>>,
+    /// The `revision` `output` was computed for.
+    pub output_revision: u64,
 }
 
 impl Default for State {
@@ -176,6 +182,9 @@ impl Default for State {
             output: None,
             status: Status::Idle,
             notice: None,
+            path: None,
+            previous: None,
+            output_revision: 0,
         }
     }
 }
@@ -224,6 +233,8 @@ pub enum Action {
     Status(Status),
     /// Show a short message.
     Notice(Option<String>),
+    /// A value of the request pane was clicked: its path (keys and indexes) in the pane's JSON.
+    Clicked(Vec<Value>),
 }
 
 impl Reducible for State {
@@ -259,14 +270,42 @@ impl Reducible for State {
                 s.revision += 1;
             }
             Action::Result(o) => {
+                // What changed is shown between answers to edits, not after a new example.
+                let same_inputs = s.output_revision == s.revision;
+                s.previous = s.output.take().filter(|_| same_inputs);
+                s.output_revision = s.revision;
                 s.output = Some(o);
                 s.status = Status::Done;
             }
             Action::Status(st) => s.status = st,
             Action::Notice(n) => s.notice = n,
+            Action::Clicked(steps) => s.path = Some(request_path(&steps, s.inputs.body_only)),
         }
         Rc::new(s)
     }
+}
+
+/// The jq path of a value of the request pane (quoted as jq needs, by the engine's own
+/// `jq_path`); `.body` first when the pane holds only the body.
+pub fn request_path(steps: &[Value], body_only: bool) -> String {
+    use mapper_core::scaffold::{jq_path, Step};
+    let prefix = body_only.then(|| Step::Key("body".into()));
+    let steps: Vec<Step> = prefix
+        .into_iter()
+        .chain(steps.iter().filter_map(|s| match s {
+            Value::String(k) => Some(Step::Key(k.clone())),
+            Value::Number(n) => n.as_u64().map(|i| Step::Index(i as usize)),
+            _ => None,
+        }))
+        .collect();
+    jq_path(&steps)
+}
+
+/// The text of a jq path inside a JSON string of the mapping editor (quotes and backslashes
+/// escaped): `."x-signature-256"` becomes `.\"x-signature-256\"`.
+pub fn in_json_string(path: &str) -> String {
+    let quoted = serde_json::to_string(path).unwrap_or_default();
+    quoted[1..quoted.len() - 1].to_owned()
 }
 
 /// Switch the request pane between a whole request and its body, keeping what can be kept.
@@ -303,6 +342,22 @@ mod tests {
             serde_json::json!({"body": {"a": 1}, "headers": {}, "queryParams": {}})
         );
         assert_eq!(convert_request("{not json", true), "{not json");
+    }
+
+    #[test]
+    fn clicked_paths_are_quoted_for_jq_and_for_json() {
+        let steps = |v: Value| v.as_array().unwrap().clone();
+        assert_eq!(
+            request_path(&steps(serde_json::json!(["body", "stack", "id"])), false),
+            ".body.stack.id"
+        );
+        assert_eq!(
+            request_path(&steps(serde_json::json!(["stack", "labels", 0])), true),
+            ".body.stack.labels[0]"
+        );
+        let header = request_path(&steps(serde_json::json!(["headers", "x-signature-256"])), false);
+        assert_eq!(header, r#".headers."x-signature-256""#);
+        assert_eq!(in_json_string(&header), r#".headers.\"x-signature-256\""#);
     }
 
     #[test]

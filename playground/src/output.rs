@@ -93,6 +93,7 @@ fn severity_class(s: Severity) -> &'static str {
     match s {
         Severity::Error => "error",
         Severity::Warning => "warning",
+        Severity::Hint => "hint",
     }
 }
 
@@ -119,4 +120,104 @@ pub fn status_line(status: &Status, output: Option<&Output>) -> Html {
         "status"
     };
     html! { <p class={class} data-testid="status" role="status" aria-live="polite">{ text }</p> }
+}
+
+/// The result text (the entities as pretty JSON, exactly as `serde_json` writes it) in pieces,
+/// each flagged when it is an entity field whose value changed since `before` (the entity at
+/// the same place of the previous result): `identifier`, `title`, each property and relation.
+pub fn result_pieces(now: &[Value], before: Option<&[Value]>) -> Vec<(String, bool)> {
+    let mut out: Vec<(String, bool)> = Vec::new();
+    let mut push = |s: &str, changed: bool| match out.last_mut() {
+        Some(last) if last.1 == changed && !changed => last.0.push_str(s),
+        _ => out.push((s.to_owned(), changed)),
+    };
+    if now.is_empty() {
+        push("[]", false);
+        return out;
+    }
+    push("[\n", false);
+    for (i, e) in now.iter().enumerate() {
+        push("  ", false);
+        // Only an entity that was there before has changed fields.
+        let prev = before.map(|b| b.get(i).unwrap_or(&Value::Null));
+        object(e, prev, 1, true, &mut push);
+        push(if i + 1 < now.len() { ",\n" } else { "\n" }, false);
+    }
+    push("]", false);
+    out
+}
+
+fn indented(v: &Value, level: usize) -> String {
+    serde_json::to_string_pretty(v)
+        .unwrap_or_default()
+        .replace('\n', &format!("\n{}", "  ".repeat(level)))
+}
+
+/// An object at indentation `level`; with `fields`, `properties` and `relations` are opened so
+/// that each of their entries is compared on its own.
+fn object(v: &Value, prev: Option<&Value>, level: usize, fields: bool, push: &mut impl FnMut(&str, bool)) {
+    let Value::Object(m) = v else {
+        push(&indented(v, level), false);
+        return;
+    };
+    if m.is_empty() {
+        push("{}", false);
+        return;
+    }
+    push("{\n", false);
+    let pad = "  ".repeat(level + 1);
+    for (j, (k, val)) in m.iter().enumerate() {
+        let before = prev.map(|p| p.get(k));
+        let key = format!("{pad}{}: ", serde_json::to_string(k).unwrap_or_default());
+        if fields && (k == "properties" || k == "relations") && val.is_object() {
+            push(&key, false);
+            object(val, before.map(|b| b.unwrap_or(&Value::Null)), level + 1, false, push);
+        } else {
+            let changed = before.is_some_and(|b| b != Some(val));
+            push(&pad, false);
+            push(&format!("{}{}", &key[pad.len()..], indented(val, level + 1)), changed);
+        }
+        push(if j + 1 < m.len() { ",\n" } else { "\n" }, false);
+    }
+    push(&format!("{}}}", "  ".repeat(level)), false);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn text(pieces: &[(String, bool)]) -> String {
+        pieces.iter().map(|(t, _)| t.as_str()).collect()
+    }
+
+    fn changed(pieces: &[(String, bool)]) -> Vec<&str> {
+        pieces.iter().filter(|(_, c)| *c).map(|(t, _)| t.as_str()).collect()
+    }
+
+    #[test]
+    fn the_pieces_are_the_pretty_json_and_only_changed_fields_are_flagged() {
+        let before =
+            vec![json!({"identifier": "a", "properties": {"x": 1, "labels": ["n"], "same": true}, "relations": {}})];
+        let now = vec![
+            json!({"identifier": "a", "properties": {"x": 2, "labels": ["n", "m"], "same": true, "new": null}, "relations": {}}),
+            json!({"identifier": "b", "properties": {}}),
+        ];
+        let pieces = result_pieces(&now, Some(&before));
+        assert_eq!(text(&pieces), serde_json::to_string_pretty(&now).unwrap());
+        assert_eq!(
+            changed(&pieces),
+            [
+                "\"x\": 2",
+                "\"labels\": [\n        \"n\",\n        \"m\"\n      ]",
+                "\"new\": null",
+                "\"identifier\": \"b\"",
+            ]
+        );
+        // The first result: nothing to compare with.
+        let first = result_pieces(&now, None);
+        assert_eq!(text(&first), serde_json::to_string_pretty(&now).unwrap());
+        assert!(changed(&first).is_empty());
+        assert_eq!(text(&result_pieces(&[], Some(&before))), "[]");
+    }
 }

@@ -3,7 +3,7 @@
 
 use crate::bridge;
 use crate::model::{Action, Inputs, State};
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use yew::{Callback, UseReducerDispatcher};
@@ -15,6 +15,8 @@ const HASH_PREFIX: &str = "#s=";
 thread_local! {
     /// Saves are throttled: at most one URL update in flight.
     static SAVING: Cell<bool> = const { Cell::new(false) };
+    /// The state saved while an update was in flight: encoded next, so the URL ends current.
+    static LATEST: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
 fn storage() -> Option<web_sys::Storage> {
@@ -59,16 +61,25 @@ pub fn save(inputs: &Inputs) {
         let _ = s.set_item(STORAGE_KEY, &json);
     }
     if SAVING.with(|c| c.replace(true)) {
+        LATEST.with(|l| *l.borrow_mut() = Some(json));
         return;
     }
     spawn_local(async move {
-        if let Some(encoded) = JsFuture::from(bridge::encode_state(&json))
-            .await
-            .ok()
-            .and_then(|v| v.as_string())
-        {
-            if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-                let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&format!("{HASH_PREFIX}{encoded}")));
+        let mut json = json;
+        loop {
+            if let Some(encoded) = JsFuture::from(bridge::encode_state(&json))
+                .await
+                .ok()
+                .and_then(|v| v.as_string())
+            {
+                if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+                    let _ =
+                        history.replace_state_with_url(&JsValue::NULL, "", Some(&format!("{HASH_PREFIX}{encoded}")));
+                }
+            }
+            match LATEST.with(|l| l.borrow_mut().take()) {
+                Some(newer) => json = newer,
+                None => break,
             }
         }
         SAVING.with(|c| c.set(false));

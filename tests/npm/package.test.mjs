@@ -86,6 +86,54 @@ console.log(JSON.stringify({ message, after }));`);
   assert.equal(out.after, 'still-works');
 });
 
+test('scaffold proposes the Spacelift mapping from the blueprint and the request', () => {
+  const out = node('scaffold.mjs', `
+import { readFileSync } from 'node:fs';
+import { Mapper, scaffold } from 'hookmap';
+const blueprint = JSON.parse(readFileSync(${JSON.stringify(join(example, 'blueprint.json'))}, 'utf8'));
+const request = JSON.parse(readFileSync(${JSON.stringify(join(example, 'request.json'))}, 'utf8'));
+const s = scaffold(blueprint, request);
+const mapped = new Mapper([s.mapping], { blueprints: [blueprint] }).map(request);
+console.log(JSON.stringify({ ...s, entity: mapped.entities[0], diagnostics: mapped.diagnostics }));`);
+  const props = out.mapping.entity.properties;
+  assert.equal(props.repository, '.body.stack.repository');
+  assert.equal(props.branch, '.body.run.branch');
+  assert.equal(props.state, '.body.state');
+  assert.equal(props.description, '.body.stack.description');
+  assert.ok(out.unmatched.includes('properties.space'));
+  assert.equal(out.entity.identifier, 'ai-agent');
+  assert.deepEqual(out.diagnostics, []);
+});
+
+test('hints: a path reading a key the request lacks, with the closest key (option hints)', () => {
+  const out = node('hints.mjs', `
+import { Mapper } from 'hookmap';
+const config = '[{"blueprint": "b", "entity": {"identifier": ".body.id", "properties": {"branch": ".body.run.brnch"}}}]';
+const request = { body: { id: 'x', run: { branch: 'main' } }, headers: {}, queryParams: {} };
+const hinted = new Mapper(config, { hints: true }).map(request).diagnostics;
+const plain = new Mapper(config).map(request).diagnostics;
+console.log(JSON.stringify({ hinted, plain }));`);
+  assert.equal(out.hinted.length, 1);
+  assert.equal(out.hinted[0].code, 'missing-key-path');
+  assert.equal(out.hinted[0].severity, 'hint');
+  assert.match(out.hinted[0].message, /did you mean `\.body\.run\.branch`\?/);
+  assert.deepEqual(out.hinted[0].location, { document: 'config', line: 1, column: 83, endLine: 1, endColumn: 100 });
+  assert.deepEqual(out.plain, []);
+});
+
+test('complete offers the request keys after a path prefix, and the builtins', () => {
+  const out = node('complete.mjs', `
+import { complete } from 'hookmap';
+const request = { body: { stack: { id: 'a' }, state: 'FINISHED' }, headers: {}, queryParams: {} };
+console.log(JSON.stringify({
+  keys: complete({ place: 'jq', before: '.body.st', request }),
+  fns: complete({ place: 'jq', before: '. | ascii_d', request }).map((c) => c.label),
+}));`);
+  assert.deepEqual(out.keys.map((c) => c.label), ['stack', 'state']);
+  assert.equal(out.keys[1].detail, 'string "FINISHED"');
+  assert.deepEqual(out.fns, ['ascii_downcase']);
+});
+
 test('workerd (miniflare) imports the package and maps the Spacelift example', async () => {
   writeFileSync(join(project, 'worker.mjs'), `
 import { Mapper } from 'hookmap';
@@ -118,7 +166,7 @@ export default {
 
 test('the types compile for a TypeScript user', () => {
   writeFileSync(join(project, 'use.ts'), `
-import { Mapper, MapperError, evaluate, verifySignature, validateEntity, type MapResult, type Diagnostic } from 'hookmap';
+import { Mapper, MapperError, evaluate, verifySignature, validateEntity, scaffold, complete, type MapResult, type Diagnostic } from 'hookmap';
 const mapper = new Mapper({ mappings: [{ blueprint: 'b', entity: { identifier: '.body.id' } }] }, { strict: true });
 const result: MapResult = mapper.map({ body: { id: 'x' }, headers: {}, queryParams: {} });
 const first = result.entities[0];
@@ -127,8 +175,10 @@ const d: Diagnostic[] = result.diagnostics.filter((x) => x.severity === 'error' 
 const outputs: unknown[] = evaluate('.a', { a: 1 }, { port: true }).outputs;
 const ok: boolean = verifySignature({ secret: 's', signatureHeaderName: 'x', signatureAlgorithm: 'sha256' }, new Uint8Array(), {}).valid;
 const v: Diagnostic[] = validateEntity({ blueprint: 'b', identifier: 'i', properties: {}, relations: {} }, { identifier: 'b' });
+const sc: string[] = scaffold({ identifier: 'b' }, { body: { id: 'x' }, headers: {}, queryParams: {} }).unmatched;
+const co: string[] = complete({ place: 'jq', before: '.body.', request: { body: { id: 'x' } } }).map((c) => c.label);
 try { new Mapper('[]'); } catch (e) { if (e instanceof MapperError) console.log(e.diagnostics.length); }
-export { id, d, outputs, ok, v };
+export { id, d, outputs, ok, v, sc, co };
 `);
   writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', noEmit: true, lib: ['es2022', 'dom'] }, files: ['use.ts'] }));
   const r = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project], { encoding: 'utf8' });

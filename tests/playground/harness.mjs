@@ -39,7 +39,8 @@ export async function resultAfter(page, action) {
   await page.waitForFunction(([r, s]) => {
     const result = document.querySelector('[data-testid=result]').textContent;
     const status = document.querySelector('[data-testid=status]').textContent;
-    return (result !== r || status !== s) && !status.startsWith('Evaluating');
+    // Results follow every keystroke: wait for the one of the editors' final texts.
+    return (result !== r || status !== s) && !status.startsWith('Evaluating') && globalThis.HookmapBridge.settled();
   }, [before, statusBefore]);
   return page.textContent('[data-testid=result]');
 }

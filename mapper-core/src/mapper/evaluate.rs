@@ -17,9 +17,10 @@ use super::{Mapper, MAX_ITEMS};
 use crate::config::Operation;
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::entity::{CreateEntity, DeleteEntity, Entity, FieldOutcome, FieldTrace, MapResult};
+use crate::fast_path::{FastPath, Step as PathStep};
 use crate::jq::{Evaluation, LimitKind, RunContext};
-use crate::value::from_val;
-use crate::value::TypeName;
+use crate::scaffold::{jq_path, Step};
+use crate::value::{from_val, key_string, TypeName};
 use jaq_json::{Num, Val};
 use serde_json::Value;
 use std::rc::Rc;
@@ -102,7 +103,7 @@ impl Mapper {
     }
 
     fn evaluate_mapping(&self, i: usize, m: &CompiledMapping, request: &Val, run: &RunContext, out: &mut Collected) {
-        let new_entity = |item| EntityEval::new(self.strict, out.traces.is_some(), i, item);
+        let new_entity = |item| EntityEval::new(self.strict, self.hints, out.traces.is_some(), i, item);
         let Some(items_expr) = &m.items else {
             let mut cx = new_entity(None);
             if let Some(entity) = self.entity_if_selected(m, request, run, &mut cx) {
@@ -151,7 +152,7 @@ impl Mapper {
         for (n, item) in items.iter().take(MAX_ITEMS).enumerate() {
             Rc::make_mut(&mut input).insert(key.clone(), item.clone());
             let input = Val::Obj(Rc::clone(&input));
-            let mut cx = EntityEval::new(self.strict, out.traces.is_some(), i, Some(n));
+            let mut cx = EntityEval::new(self.strict, self.hints, out.traces.is_some(), i, Some(n));
             if let Some(entity) = self.entity_if_selected(m, &input, run, &mut cx) {
                 out.result.entities.push(entity);
             }
@@ -297,6 +298,75 @@ impl Mapper {
 }
 
 /// The string jq prints for a number (`tostring`).
+/// For a field path whose value is `null` because an object of the request lacks a key: the
+/// hint's message, naming the object, the key, and the key present there that is closest.
+fn missing_key(fast: &FastPath, input: &Val) -> Option<String> {
+    let FastPath::Path { steps, .. } = fast else {
+        return None;
+    };
+    let mut cur = input;
+    let mut at = Vec::new();
+    for step in steps {
+        match (cur, step) {
+            (Val::Obj(o), PathStep::Key(k)) => {
+                let name = key_string(k);
+                match o.get(k) {
+                    Some(v) => {
+                        at.push(Step::Key(name));
+                        cur = v;
+                    }
+                    None => {
+                        let keys: Vec<String> = o.iter().map(|(k, _)| key_string(k)).collect();
+                        let parent = jq_path(&at);
+                        at.push(Step::Key(name.clone()));
+                        let mut msg = format!(
+                            "`{parent}` has no key `{name}` in this request: `{}` is null, which Port stores",
+                            jq_path(&at)
+                        );
+                        if let Some(near) = closest(&name, &keys) {
+                            at.pop();
+                            at.push(Step::Key(near.to_owned()));
+                            msg.push_str(&format!(" (did you mean `{}`?)", jq_path(&at)));
+                        }
+                        return Some(msg);
+                    }
+                }
+            }
+            (Val::Arr(a), PathStep::Index(n)) => {
+                cur = a.get(*n)?;
+                at.push(Step::Index(*n));
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// The key of `keys` closest to `name` (by edit distance, at most a third of its length, and
+/// at least one edit allowed); none when nothing is close.
+fn closest<'a>(name: &str, keys: &'a [String]) -> Option<&'a str> {
+    let lower = name.to_lowercase();
+    let limit = (name.chars().count() / 3).max(1);
+    keys.iter()
+        .map(|k| (edit_distance(&k.to_lowercase(), &lower), k))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k.as_str())
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur.push((prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
 fn number_string(n: &Num) -> String {
     Val::Num(n.clone()).to_string()
 }
@@ -315,6 +385,8 @@ fn limit_code(kind: LimitKind) -> Code {
 /// whether it must be dropped.
 struct EntityEval {
     strict: bool,
+    /// Report `missing-key-path` hints.
+    hints: bool,
     mapping: usize,
     item: Option<usize>,
     diagnostics: Vec<Diagnostic>,
@@ -326,9 +398,10 @@ struct EntityEval {
 }
 
 impl EntityEval {
-    fn new(strict: bool, trace: bool, mapping: usize, item: Option<usize>) -> Self {
+    fn new(strict: bool, hints: bool, trace: bool, mapping: usize, item: Option<usize>) -> Self {
         Self {
             strict,
+            hints,
             mapping,
             item,
             diagnostics: Vec::new(),
@@ -391,6 +464,11 @@ impl EntityEval {
         });
         match evaluation {
             Evaluation::Value { value, dropped_outputs } => {
+                if self.hints && value == Val::Null {
+                    if let Some(msg) = e.fast.as_ref().and_then(|f| missing_key(f, input)) {
+                        self.push(e.diagnostic(Code::MissingKeyPath, Severity::Hint, msg));
+                    }
+                }
                 if dropped_outputs {
                     self.warn(
                         e,
@@ -477,5 +555,57 @@ impl EntityEval {
             ),
             QueryNode::Literal(v) => v.clone(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Code, Mapper, MapperOptions, Severity};
+
+    fn hints(config: &str, request: &[u8]) -> Vec<(Code, Severity, String)> {
+        let options = MapperOptions {
+            hints: true,
+            ..MapperOptions::default()
+        };
+        let mapper = Mapper::from_json(config, options).unwrap();
+        let result = mapper.map_json(request).unwrap();
+        result
+            .diagnostics
+            .into_iter()
+            .map(|d| (d.code, d.severity, d.message))
+            .collect()
+    }
+
+    #[test]
+    fn a_path_reading_a_missing_key_gets_a_hint_with_the_closest_key() {
+        let config = r#"[{"blueprint": "b", "entity": {"identifier": ".body.id", "properties": {
+            "branch": ".body.run.brnch", "ok": ".body.run.branch", "gone": ".body.nothing.deeper",
+            "header": ".headers.\"x-sig\"", "null": ".body.n", "item": ".body.list[5]", "jq": ".body.run.brnch // null"}}}]"#;
+        let request =
+            br#"{"body": {"id": "x", "n": null, "list": [], "run": {"branch": "main"}}, "headers": {"x-sign": "s"}}"#;
+        let got = hints(config, request);
+        assert_eq!(
+            got,
+            [
+                (
+                    Code::MissingKeyPath,
+                    Severity::Hint,
+                    "`.body.run` has no key `brnch` in this request: `.body.run.brnch` is null, which Port stores (did you mean `.body.run.branch`?)".to_owned()
+                ),
+                (
+                    Code::MissingKeyPath,
+                    Severity::Hint,
+                    "`.body` has no key `nothing` in this request: `.body.nothing` is null, which Port stores".to_owned()
+                ),
+                (
+                    Code::MissingKeyPath,
+                    Severity::Hint,
+                    "`.headers` has no key `x-sig` in this request: `.headers.\"x-sig\"` is null, which Port stores (did you mean `.headers.\"x-sign\"`?)".to_owned()
+                ),
+            ]
+        );
+        // Off by default: results are exactly Port's diagnostics.
+        let mapper = Mapper::from_json(config, MapperOptions::default()).unwrap();
+        assert!(mapper.map_json(request).unwrap().diagnostics.is_empty());
     }
 }

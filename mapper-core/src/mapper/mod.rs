@@ -31,6 +31,9 @@ pub struct MapperOptions {
     pub strict: bool,
     /// Blueprints to validate entities against (matched by identifier).
     pub blueprints: Vec<Blueprint>,
+    /// Add hints to results: a field path reading a key the request doesn't have
+    /// (`missing-key-path`, with the closest key present). Off by default.
+    pub hints: bool,
     /// Where `now` and the request deadline take their time from.
     pub clock: Arc<dyn Clock>,
     /// Stack, time and size limits for every request (see [`Limits`]).
@@ -42,6 +45,7 @@ impl Default for MapperOptions {
         Self {
             strict: false,
             blueprints: Vec::new(),
+            hints: false,
             clock: Arc::new(SystemClock),
             limits: Limits::default(),
         }
@@ -66,6 +70,7 @@ pub struct Mapper {
     /// Blueprints to validate against (few: a linear search beats hashing, and keeps the wasm small).
     blueprints: Vec<Blueprint>,
     strict: bool,
+    hints: bool,
     clock: Arc<dyn Clock>,
     limits: Limits,
     /// The parts of a request's body the mappings can read (what `map_json` builds).
@@ -155,6 +160,7 @@ impl Mapper {
             warnings: c.warnings,
             blueprints: options.blueprints,
             strict: options.strict,
+            hints: options.hints,
             clock: options.clock,
             limits: options.limits,
             source: None,
@@ -175,12 +181,19 @@ impl Mapper {
     /// body the mappings can read are built (the rest is checked and skipped), which makes this
     /// the fastest way to map a request.
     pub fn map_json(&self, request: &[u8]) -> Result<MapResult, Error> {
+        if self.hints {
+            // A hint names the keys present: the whole request is built.
+            return Ok(self.map(&Request::from_json(request)?));
+        }
         Ok(self.map(&Request::from_json_demand(request, &self.demand)?))
     }
 
     /// Parse a request body's JSON (no headers, no query parameters) and map it, building only
     /// what the mappings can read.
     pub fn map_body_json(&self, body: &[u8]) -> Result<MapResult, Error> {
+        if self.hints {
+            return Ok(self.map(&Request::from_body_json(body)?));
+        }
         Ok(self.map(&Request::from_body_json_demand(body, &self.demand)?))
     }
 
