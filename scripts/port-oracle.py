@@ -6,7 +6,8 @@ for each (port-exec: libjq at jqlang/jq commit 588ff187 behind Port's dialect la
 records the answers, so `make test` compares hookmap's Port mode with them without the
 reference binary (tests/tests/port_oracle.rs).
 
-Usage: scripts/port-oracle.py [PORT_EXEC]   (default ../shared/reference/port-jq/port-exec)
+Usage: scripts/port-oracle.py PORT_EXEC   (the reference's `port-exec`, from the project's shared
+reference folder, `reference/port-jq/port-exec`; see tests/data/port-oracle/README.md)
 
 Only this script reads the reference; it is not run by `make test`. Probes the reference
 cannot answer within a few seconds (generators that never end) are left out.
@@ -387,7 +388,9 @@ def jq_suite_probes():
 
 
 def main(argv):
-    port_exec = argv[0] if argv else os.path.join(ROOT, '..', 'shared', 'reference', 'port-jq', 'port-exec')
+    if not argv:
+        sys.exit('usage: scripts/port-oracle.py PORT_EXEC (the reference engine: reference/port-jq/port-exec in the shared folder)')
+    port_exec = argv[0]
     port = load_port_exec(os.path.abspath(port_exec))
     os.environ['TZ'] = 'UTC'
     inputs = dict(INPUTS)
