@@ -37,7 +37,7 @@ pub enum Step {
 }
 
 /// Words jq reads as keywords, never as field names after a `.` (left to the interpreter).
-const KEYWORDS: &[&str] = &[
+pub(crate) const KEYWORDS: &[&str] = &[
     "and", "or", "not", "if", "then", "elif", "else", "end", "as", "def", "reduce", "foreach", "try", "catch", "label",
     "import", "include", "__loc__",
 ];

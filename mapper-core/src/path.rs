@@ -2,9 +2,9 @@
 
 use std::fmt;
 
-/// One step of a path.
+/// One step of a path into a JSON value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub(crate) enum Step {
+pub enum Step {
     /// An object key.
     Key(String),
     /// An array index.

@@ -11,19 +11,10 @@ use crate::blueprint::Blueprint;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
-/// One step of a path into a JSON value.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Step {
-    /// An object key.
-    Key(String),
-    /// An array index.
-    Index(usize),
-}
+/// One step of a path into a JSON value (the same steps the engine's own places are made of).
+pub use crate::path::Step;
 
-const KEYWORDS: &[&str] = &[
-    "and", "or", "not", "if", "then", "elif", "else", "end", "as", "def", "reduce", "foreach", "try", "catch", "label",
-    "import", "include", "__loc__",
-];
+use crate::fast_path::KEYWORDS;
 
 /// The jq path of `steps`: `.body.stack.id`, `.headers."x-signature-256"`, `.body.labels[0]`;
 /// keys that are not identifiers (or are jq keywords) are quoted as JSON strings; `.` for none.
