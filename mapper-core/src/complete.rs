@@ -1,6 +1,6 @@
 //! Completion for the mapping editor: the keys of the current request after a path prefix
 //! (`.body.st` → `stack`, `state`), the builtins Port's engine has, and a blueprint's property
-//! and relation names. The path before the cursor is read with [`FastPath::detect`], the same
+//! and relation names. The path before the cursor is read with `FastPath::detect`, the same
 //! recogniser the engine evaluates plain paths with.
 
 use crate::blueprint::Blueprint;
