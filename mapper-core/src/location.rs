@@ -275,17 +275,8 @@ impl Scanner<'_> {
                         path.push(Step::Key(name));
                         self.value(path, Some(k_range), nodes)?;
                         path.pop();
-                        self.ws();
-                        match self.b.get(self.i)? {
-                            b',' => {
-                                self.i += 1;
-                                self.ws();
-                            }
-                            b'}' => {
-                                self.i += 1;
-                                break;
-                            }
-                            _ => return None,
+                        if self.closes(b'}')? {
+                            break;
                         }
                     }
                 }
@@ -300,17 +291,8 @@ impl Scanner<'_> {
                         path.push(Step::Index(n));
                         self.value(path, None, nodes)?;
                         path.pop();
-                        self.ws();
-                        match self.b.get(self.i)? {
-                            b',' => {
-                                self.i += 1;
-                                self.ws();
-                            }
-                            b']' => {
-                                self.i += 1;
-                                break;
-                            }
-                            _ => return None,
+                        if self.closes(b']')? {
+                            break;
                         }
                     }
                 }
@@ -332,6 +314,21 @@ impl Scanner<'_> {
             },
         );
         Some(())
+    }
+
+    /// After a member or element: `Some(false)` past a `,`, `Some(true)` past `close`.
+    fn closes(&mut self, close: u8) -> Option<bool> {
+        self.ws();
+        let c = *self.b.get(self.i)?;
+        self.i += 1;
+        match c {
+            b',' => {
+                self.ws();
+                Some(false)
+            }
+            c if c == close => Some(true),
+            _ => None,
+        }
     }
 
     fn string(&mut self) -> Option<()> {
