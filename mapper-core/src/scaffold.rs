@@ -8,6 +8,7 @@
 //! the root. The best candidate above a threshold wins; the others are listed as unmatched.
 
 use crate::blueprint::Blueprint;
+use crate::value::TypeName;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
@@ -174,17 +175,6 @@ fn name_score(field: &str, key: &str) -> u32 {
     (60 * shared / fw.len().max(kw.len())) as u32
 }
 
-fn type_of(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
-}
-
 fn looks_like_date(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() >= 10 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-' && b[7] == b'-'
@@ -195,7 +185,7 @@ fn kind_score(ty: Option<&str>, format: Option<&str>, v: &Value) -> Option<i32> 
     let Some(ty) = ty else {
         return Some(0);
     };
-    let found = type_of(v);
+    let found = v.type_name();
     let mut score = if found == ty {
         10
     } else if found == "null" {
