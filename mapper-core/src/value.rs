@@ -25,7 +25,8 @@ fn number_to_num(n: &Number) -> Num {
     } else if let Some(u) = n.as_u64() {
         Num::from_integral(u)
     } else {
-        Num::Float(n.as_f64().unwrap_or(f64::NAN))
+        // As the request reader does: the double keeps JavaScript's text (see `js_number`).
+        jaq_json::jq::js_number(n.as_f64().unwrap_or(f64::NAN))
     }
 }
 
@@ -81,7 +82,13 @@ fn num_to_json(n: &Num) -> Value {
         Num::Float(f) => float(*f),
         Num::Dec(s) => match s.parse::<i64>() {
             Ok(i) => Value::from(i),
-            Err(_) => float(s.parse::<f64>().unwrap_or(f64::NAN)),
+            // A literal beyond doubles (`1e1000`) is written as such (`1E+1000`); read back as
+            // a JavaScript double it is Infinity, which Port stores as null.
+            Err(_) => match s.parse::<f64>() {
+                Ok(f) if f.is_infinite() => Value::Null,
+                Ok(f) => float(f),
+                Err(_) => Value::Null,
+            },
         },
     }
 }
@@ -91,38 +98,7 @@ fn num_to_json(n: &Num) -> Value {
 /// places past the digits (then `d.ddde±XX`, at least two exponent digits); NaN is `null`
 /// and infinities print as the largest finite doubles.
 pub fn jq_number_text(f: f64) -> String {
-    if f.is_nan() {
-        return "null".to_owned();
-    }
-    let f = f.clamp(f64::MIN, f64::MAX);
-    if f == 0.0 {
-        return if f.is_sign_negative() { "-0" } else { "0" }.to_owned();
-    }
-    // Rust's `{:e}` gives the shortest round-trip digits: "1.7976931348623157e308".
-    let sci = format!("{:e}", f.abs());
-    let (mantissa, exp) = sci.split_once('e').expect("`{:e}` has an exponent");
-    let exp: i32 = exp.parse().expect("an integer exponent");
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    let n = digits.len() as i32;
-    let decpt = exp + 1; // digits before the decimal point
-    let sign = if f < 0.0 { "-" } else { "" };
-    if decpt <= -4 || decpt > n + 15 {
-        let (first, rest) = digits.split_at(1);
-        let frac = if rest.is_empty() {
-            String::new()
-        } else {
-            format!(".{rest}")
-        };
-        let esign = if exp < 0 { '-' } else { '+' };
-        format!("{sign}{first}{frac}e{esign}{:02}", exp.abs())
-    } else if decpt <= 0 {
-        format!("{sign}0.{}{digits}", "0".repeat((-decpt) as usize))
-    } else if decpt >= n {
-        format!("{sign}{digits}{}", "0".repeat((decpt - n) as usize))
-    } else {
-        let (int, frac) = digits.split_at(decpt as usize);
-        format!("{sign}{int}.{frac}")
-    }
+    jaq_json::float_text(f)
 }
 
 fn num_text(n: &Num) -> String {
@@ -213,7 +189,9 @@ mod tests {
             to_jq_text(&jq_literal("[1.0,3.0e0,0.1,1e-5,1e17,12345.678]")),
             "[1,3,0.1,1e-05,1e+17,12345.678]"
         );
-        assert_eq!(from_val(&jq_literal("1e1000")), json!(f64::MAX));
+        // Stored, a literal beyond doubles is what JavaScript makes of `1E+1000`: Infinity,
+        // which JSON writes as null (port-exec: `1e1000` is null).
+        assert_eq!(from_val(&jq_literal("1e1000")), json!(null));
         assert_eq!(from_val(&jq_literal("100000000000")), json!(100000000000i64));
     }
 

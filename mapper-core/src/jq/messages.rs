@@ -10,12 +10,9 @@ use serde_json::Value;
 /// jq cuts it: 11 characters and `...` in jq 1.7, 26 in 1.8.
 fn describe((v, json): &(Value, &str), jq_18: bool) -> String {
     let (max, keep) = if jq_18 { (29, 26) } else { (14, 11) };
+    // jq cuts bytes, not characters; a character cut in two becomes U+FFFD.
     let json = if json.len() > max {
-        let mut end = keep;
-        while !json.is_char_boundary(end) {
-            end -= 1;
-        }
-        format!("{}...", &json[..end])
+        format!("{}...", String::from_utf8_lossy(&json.as_bytes()[..keep]))
     } else {
         json.to_string()
     };
@@ -34,13 +31,36 @@ fn whole_value(s: &str) -> Option<(Value, &str)> {
     serde_json::from_str(s).ok().map(|v| (v, s))
 }
 
+/// What jq/regex.rs puts between a regex and regex-lite's reason it does not compile.
+pub const REGEX_INVALID: &str = " (at offset 0) is not a valid regex: ";
+
+/// regex-lite's reasons (their start) and oniguruma's words for the same thing.
+const ONIG_WORDS: &[(&str, &str)] = &[
+    (
+        "found open group without closing",
+        "end pattern with unmatched parenthesis",
+    ),
+    ("found closing ')' without matching '('", "unmatched close parenthesis"),
+    ("found unclosed character class", "premature end of char-class"),
+    (
+        "found counted repetition with a min bigger than its max",
+        "upper is smaller than lower in repeat range",
+    ),
+    (
+        "uncounted repetition operator must be applied to a sub-expression",
+        "target of repeat operator is not specified",
+    ),
+    ("invalid range in character class", "empty range in char class"),
+];
+
 /// jq's message for a jaq core error message, or `None` when it is not one of those.
 pub fn translate(msg: &str, jq_18: bool) -> Option<String> {
     if let Some(rest) = msg.strip_prefix("cannot use ") {
         let (v, rest) = value_prefix(rest)?;
         if rest == " as iterable (array or object)" {
             return Some(match v.0 {
-                Value::Null => "Cannot iterate over null".to_owned(),
+                // jq 1.8 leaves the value out for null; Port's engine (jq 588ff187) writes it.
+                Value::Null if jq_18 => "Cannot iterate over null".to_owned(),
                 _ => format!("Cannot iterate over {}", describe(&v, jq_18)),
             });
         }
@@ -55,6 +75,37 @@ pub fn translate(msg: &str, jq_18: bool) -> Option<String> {
             (Value::String(s), false) => format!("Cannot index {} with string \"{s}\"", v.0.type_name()),
             (k, false) => format!("Cannot index {} with {}", v.0.type_name(), k.type_name()),
         });
+    }
+    // A regex that does not compile (jq/regex.rs): oniguruma's words for what regex-lite found.
+    if let Some((re, found)) = msg.split_once(REGEX_INVALID) {
+        let onig = ONIG_WORDS
+            .iter()
+            .find(|(lite, _)| found.starts_with(lite))
+            .map_or(found, |(_, onig)| onig);
+        return Some(if jq_18 {
+            format!("{re}{REGEX_INVALID}{onig}")
+        } else {
+            format!("Regex failure: {onig}")
+        });
+    }
+    // vendor/jaq-json: `cannot negate V`, `cannot divide L by R` (with ` (remainder)` for `%`).
+    if let Some(rest) = msg.strip_prefix("cannot negate ") {
+        let v = whole_value(rest)?;
+        return Some(format!("{} cannot be negated", describe(&v, jq_18)));
+    }
+    if let Some(rest) = msg.strip_prefix("cannot divide ") {
+        let (l, rest) = value_prefix(rest)?;
+        let rest = rest.strip_prefix(" by ")?;
+        let (rest, verb) = match rest.strip_suffix(" (remainder)") {
+            Some(r) => (r, "divided (remainder)"),
+            None => (rest, "divided"),
+        };
+        let r = whole_value(rest)?;
+        return Some(format!(
+            "{} and {} cannot be {verb} because the divisor is zero",
+            describe(&l, jq_18),
+            describe(&r, jq_18)
+        ));
     }
     if let Some(rest) = msg.strip_prefix("cannot calculate ") {
         let (l, rest) = value_prefix(rest)?;
@@ -101,6 +152,29 @@ mod tests {
         assert_eq!(
             translate(r#"cannot calculate {} - 1"#, false).unwrap(),
             "object ({}) and number (1) cannot be subtracted"
+        );
+        // jq.test: `try (1/0) catch .`, `try (1%0) catch .`, `try -. catch .` on "foo".
+        assert_eq!(
+            translate("cannot divide 1 by 0", false).unwrap(),
+            "number (1) and number (0) cannot be divided because the divisor is zero"
+        );
+        assert_eq!(
+            translate("cannot divide 2.5 by 0 (remainder)", false).unwrap(),
+            "number (2.5) and number (0) cannot be divided (remainder) because the divisor is zero"
+        );
+        assert_eq!(
+            translate(r#"cannot negate "foo""#, false).unwrap(),
+            r#"string ("foo") cannot be negated"#
+        );
+        // jq.test-style regex errors: `"x" | test("(")`.
+        let lite = "( (at offset 0) is not a valid regex: found open group without closing ')'";
+        assert_eq!(
+            translate(lite, false).unwrap(),
+            "Regex failure: end pattern with unmatched parenthesis"
+        );
+        assert_eq!(
+            translate(lite, true).unwrap(),
+            "( (at offset 0) is not a valid regex: end pattern with unmatched parenthesis"
         );
         assert_eq!(translate("my own error", false), None);
     }

@@ -9,6 +9,8 @@ pub mod data;
 mod dialect;
 pub mod eval_stack;
 mod grammar;
+mod json_literals;
+mod libm;
 pub mod limits;
 mod literals;
 mod messages;
@@ -17,6 +19,8 @@ mod nesting;
 mod numbers;
 mod paths;
 mod port_engine;
+mod port_grammar;
+mod precedence;
 
 /// The advice for a jq error where Port's engine and current jq differ (see `port-differs`).
 pub use port_engine::differs_hint;

@@ -2,7 +2,7 @@
 //! replacements for the jaq natives whose behaviour differs from jq 1.7.
 
 use super::data::Data;
-use super::{base32, messages, numbers, paths, regex};
+use super::{base32, json_literals, messages, numbers, paths, regex};
 use jaq_core::box_iter::box_once;
 use jaq_core::native::{bome, run, v, Filter, Fun};
 use jaq_core::{Error, RunPtr};
@@ -16,7 +16,7 @@ const REPLACED: &[&str] = &["now", "env", "input", "inputs", "range"];
 
 /// Every native filter a hookmap program can call.
 pub fn all() -> Vec<Fun<Data>> {
-    let keep = |(name, _, _): &Fun<Data>| !REPLACED.contains(name);
+    let keep = |(name, _, _): &Fun<Data>| !REPLACED.contains(name) && !super::libm::names().contains(name);
     let mut funs: Vec<Fun<Data>> = jaq_core::funs::<Data>()
         .chain(jaq_std::funs::<Data>())
         .chain(jaq_json::funs::<Data>())
@@ -25,6 +25,7 @@ pub fn all() -> Vec<Fun<Data>> {
     funs.extend(jaq_std::input::funs::<Data>().into_vec().into_iter().map(run::<Data>));
     funs.extend(ours().into_vec().into_iter().map(run::<Data>));
     funs.extend(super::limits::natives());
+    funs.extend(super::libm::natives());
     funs
 }
 
@@ -88,6 +89,18 @@ fn ours() -> Box<[Filter<RunPtr<Data>>]> {
                 bome(Err(err("Exceeds depth limit for parsing".to_owned())))
             }
         }),
+        ("_json_words_ok", v(0), |cv| {
+            // jq refuses a bare word that is no literal where jaq's reader stops before it.
+            let invalid = match &cv.1 {
+                Val::TStr(s) | Val::BStr(s) => json_literals::first_invalid(s)
+                    .map(|e| format!("{e} (while parsing '{}')", String::from_utf8_lossy(s))),
+                _ => None,
+            };
+            match invalid {
+                Some(e) => bome(Err(err(e))),
+                None => bome(Ok(cv.1)),
+            }
+        }),
         ("_encode_base32", v(0), |cv| bome(base32::encode(&cv.1).map_err(err))),
         ("_decode_base32", v(0), |cv| bome(base32::decode(&cv.1).map_err(err))),
         ("_decode_base64", v(0), |cv| {
@@ -112,6 +125,9 @@ fn ours() -> Box<[Filter<RunPtr<Data>>]> {
         ("_port_tojson", v(0), |cv| {
             box_once(Ok(Val::utf8_str(numbers::port_tojson(&cv.1))))
         }),
+        // jaq defines these as `0 / 0` and `1 / 0`, which jq's division refuses.
+        ("_nan", v(0), |_| box_once(Ok(Val::from(f64::NAN)))),
+        ("_infinite", v(0), |_| box_once(Ok(Val::from(f64::INFINITY)))),
         ("input_line_number", v(0), |_| box_once(Ok(Val::from(0isize)))),
         ("builtins", v(0), |_| {
             box_once(Ok(builtin_names().iter().map(|n| Val::utf8_str(n.clone())).collect()))

@@ -3,53 +3,7 @@
 
 use jaq_json::{Num, Val};
 
-/// A number literal (from the program or the input, not yet computed on) as Port's engine
-/// (jq 588ff187, decNumber) writes it: decNumber's to-scientific-string of the literal, so
-/// `1e3` is `1E+3`, `1.50` stays `1.50`, `1e-5` is `0.00001`. `None` when `text` is no number.
-pub fn canonical_literal(text: &str) -> Option<String> {
-    let (neg, rest) = match text.strip_prefix('-') {
-        Some(r) => (true, r),
-        None => (false, text.strip_prefix('+').unwrap_or(text)),
-    };
-    let (mantissa, exp) = match rest.find(['e', 'E']) {
-        Some(i) => (&rest[..i], rest[i + 1..].parse::<i64>().ok()?),
-        None => (rest, 0),
-    };
-    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    if !(int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit())) || int.len() + frac.len() == 0 {
-        return None;
-    }
-    let all = format!("{int}{frac}");
-    let digits = all.trim_start_matches('0');
-    let digits = if digits.is_empty() { "0" } else { digits };
-    let exponent = exp.checked_sub(frac.len() as i64)?;
-    let n = digits.len() as i64;
-    let adjusted = exponent + n - 1;
-    let sign = if neg { "-" } else { "" };
-    let body = if exponent <= 0 && adjusted >= -6 {
-        let point = n + exponent; // digits before the decimal point
-        if exponent == 0 {
-            digits.to_owned()
-        } else if point > 0 {
-            format!("{}.{}", &digits[..point as usize], &digits[point as usize..])
-        } else {
-            format!("0.{}{digits}", "0".repeat((-point) as usize))
-        }
-    } else {
-        let (first, rest) = digits.split_at(1);
-        let rest = if rest.is_empty() {
-            String::new()
-        } else {
-            format!(".{rest}")
-        };
-        format!(
-            "{first}{rest}E{}{}",
-            if adjusted >= 0 { "+" } else { "-" },
-            adjusted.abs()
-        )
-    };
-    Some(format!("{sign}{body}"))
-}
+pub use jaq_json::jq::canonical_literal;
 
 /// A number as Port's engine writes it in `tostring`/`tojson`: literals canonically, computed
 /// doubles as jq 1.7 prints them (NaN `null`, infinities the largest doubles).
@@ -160,32 +114,6 @@ mod tests {
             .collect();
         assert_eq!(ok, ["1", "3", "6.7", "0.89", "-876", "5.43"]);
         assert_eq!(num("123\u{0}456", true), None);
-    }
-
-    #[test]
-    fn literals_as_decnumber_writes_them() {
-        // Each as port-exec answers `LITERAL | tostring`.
-        let cases = [
-            ("1e3", "1E+3"),
-            ("1.0", "1.0"),
-            ("1.50", "1.50"),
-            ("100000000000000000000", "100000000000000000000"),
-            ("1e-5", "0.00001"),
-            ("0.00001", "0.00001"),
-            ("1.23e-7", "1.23E-7"),
-            ("1.1e1", "11"),
-            ("1e17", "1E+17"),
-            ("1e1000", "1E+1000"),
-            ("1e300", "1E+300"),
-            ("0.5e1", "5"),
-            ("0.1", "0.1"),
-            ("-1.5", "-1.5"),
-            ("3.14159", "3.14159"),
-        ];
-        for (lit, want) in cases {
-            assert_eq!(canonical_literal(lit).as_deref(), Some(want), "{lit}");
-        }
-        assert_eq!(canonical_literal("abc"), None);
     }
 
     #[test]

@@ -42,7 +42,28 @@ def JOIN($idx; idx_expr): [.[] | [., $idx[idx_expr]]];
 def JOIN($idx; stream; idx_expr): stream | [., $idx[idx_expr]];
 def JOIN($idx; stream; idx_expr; join_expr): stream | [., $idx[idx_expr]] | join_expr;
 def ascii: [.] | implode;
-def fromjson: if . == "nan" or . == "NaN" or . == "-nan" or . == "-NaN" then nan else _json_nesting_ok | _jaq_fromjson end;
+def nan: _nan;
+def infinite: _infinite;
+# jaq's own definitions of these call its `nan` and `infinite` (`0 / 0`, `1 / 0`), which
+# jq's division refuses; the same definitions on the ones above.
+def isnan: . < nan and nan < .;
+def isinfinite: . == infinite or . == -infinite;
+def isfinite: isnumber and (isinfinite | not);
+def isnormal: isnumber and ((. == 0 or isnan or isinfinite) | not);
+def logb:
+    if . == 0.0 then -infinite
+  elif isinfinite then infinite
+  elif isnan then .
+  else ilogb | . + 0.0 end;
+def significand:
+    if isinfinite or isnan then .
+  elif . == 0.0 then 0.0
+  else scalbln(.; ilogb | -1 * .) end;
+def finites: select(isfinite);
+def normals: select(isnormal);
+def fromjson: if . == "nan" or . == "NaN" or . == "-nan" or . == "-NaN" then nan
+  elif type != "string" then error("\(_typeval) only strings can be parsed")
+  else _json_nesting_ok | _json_words_ok | _jaq_fromjson end;
 def _jq_message: _jq_translate(_jq_18);
 def have_literal_numbers: true;
 def have_decnum: true;
@@ -206,6 +227,9 @@ def _jaq_reverse: reverse;
 def _jaq_combinations: combinations;
 def _compat_fromjson: fromjson;
 def _compat_bsearch($t): bsearch($t);
+def _compat_strindices($i): _strindices($i);
+def _compat_strftime($f): strftime($f);
+def _compat_strflocaltime($f): strflocaltime($f);
 def _jaq_keys: keys;
 def _jaq_keys_unsorted: keys_unsorted;
 def _jaq_strptime($f): strptime($f);
@@ -220,8 +244,9 @@ def nth($n; f): if $n < 0 then error("nth doesn't support negative indices") els
 def ltrimstr($x): if type == "string" and ($x | type) == "string"
   then (if startswith($x) then .[($x | length):] else . end)
   else error("startswith() requires string inputs") end;
+# That engine's `rtrimstr("")` answers "" (jq.test: `[.[]|rtrimstr("")]`).
 def rtrimstr($x): if type == "string" and ($x | type) == "string"
-  then (if ($x | length) > 0 and endswith($x) then .[:length - ($x | length)] else . end)
+  then (if ($x | length) == 0 then "" elif endswith($x) then .[:length - ($x | length)] else . end)
   else error("endswith() requires string inputs") end;
 def from_entries: reduce .[] as $x ({};
   ($x | .key // .Key // .name // .Name) as $k
@@ -254,14 +279,32 @@ def ascii_downcase: if type == "string" then _jaq_ascii_downcase else error("exp
 def ascii_upcase: if type == "string" then _jaq_ascii_upcase else error("explode input must be a string") end;
 def strptime($f): if type != "string" or ($f | type) != "string"
   then error("strptime/1 requires string inputs and arguments")
-  else . as $s | try _jaq_strptime($f) catch error("date \"\($s)\" does not match format \"\($f)\"") end;
+  # glibc's `%z` reads `Z` as +0000.
+  else . as $s | (if ($f | contains("%z")) and endswith("Z") then .[:-1] + "+0000" else . end)
+  | try _jaq_strptime($f) catch error("date \"\($s)\" does not match format \"\($f)\"") end;
 def fromdateiso8601: strptime("%Y-%m-%dT%H:%M:%SZ") | mktime;
 def fromdate: fromdateiso8601;
 def reverse: if type == "array" then _jaq_reverse
   elif type == "object" and length > 0 then error("Cannot index object with number")
   else [.[length - 1 - range(0; length)]] end;
-def combinations: if length == 0 then [] else _jaq_combinations end;
-def bsearch($t): if length == 0 then -1 else _compat_bsearch($t) end;
+def combinations: if length == 0 then [] elif type == "object" then error("Cannot index object with number")
+  else _jaq_combinations end;
+# A C builtin there that fails without a message on anything but two strings.
+def _strindices($i): if type == "string" and ($i | type) == "string" then _compat_strindices($i)
+  else error(null) end;
+# jq-defined there: it indexes its input with numbers.
+def bsearch($t): if length == 0 then -1 elif type == "array" then _compat_bsearch($t)
+  else error("Cannot index \(type) with number") end;
+# C's strftime: `%Y` is not padded (year 3 is "3"), and an empty result is a failure.
+def _c_year($f): if ($f | type) == "string" and ($f | contains("%Y"))
+  then (if type == "number" then gmtime else . end) as $tm
+  | if ($tm | type) == "array" and ($tm[0] | type) == "number"
+    then $f | split("%Y") | join($tm[0] | floor | tostring) else $f end
+  else $f end;
+def strftime($f): _compat_strftime(_c_year($f))
+  | if . == "" then error("strftime/1: unknown system failure") else . end;
+def strflocaltime($f): _compat_strflocaltime(_c_year($f))
+  | if . == "" then error("strflocaltime/1: unknown system failure") else . end;
 def fromjson: if . == "" then error("Expected JSON value (while parsing '')") else _compat_fromjson end;
 # C's gamma is lgamma; nearbyint and rint round half to even.
 def gamma: lgamma;
@@ -270,7 +313,10 @@ def nearbyint: . as $x | round as $r
   | if ($r - $x | fabs) == 0.5 and ($r % 2) != 0 then $r - ($r - $x) * 2 else $r end;
 def rint: nearbyint;
 def tonumber: if type == "number" then .
-  elif type == "string" then . as $s | try _tonumber_literal catch error("\($s | _typeval) cannot be parsed as a number")
+  elif type == "string" then . as $s
+  # C reads the string up to a NUL byte.
+  | try (if contains("\u0000") then split("\u0000")[0] else . end | _tonumber_literal)
+    catch error("\($s | _typeval) cannot be parsed as a number")
   else error("\(_typeval) cannot be parsed as a number") end;
 # Numbers as that engine writes them: literals canonically (`1e3 | tostring` is "1E+3").
 def tojson: _port_tojson;
@@ -291,15 +337,19 @@ pub fn defs(jq_17: bool) -> Vec<jaq_core::load::parse::Def<&'static str>> {
     let parse =
         |code: &'static str| jaq_core::load::parse(code, |p| p.defs()).expect("the compatibility prelude parses");
     let version = parse(if jq_17 { JQ_17 } else { JQ_18 });
+    let shared = parse(JQ_COMPAT);
     // `_compat_*` aliases name [`JQ_COMPAT`]'s definitions, so they follow it; other `_*`
-    // definitions (aliases of jaq's filters, `_typeval`) precede it; the rest override it.
+    // definitions (aliases of jaq's filters, `_typeval`) precede it, unless they override one
+    // of its own (`_strindices`); the rest override it.
     let (compat, version): (Vec<_>, Vec<_>) = version.into_iter().partition(|d| d.name.starts_with("_compat_"));
-    let (typeval, rest): (Vec<_>, Vec<_>) = version.into_iter().partition(|d| d.name.starts_with("_"));
+    let (typeval, rest): (Vec<_>, Vec<_>) = version
+        .into_iter()
+        .partition(|d| d.name.starts_with("_") && !shared.iter().any(|s| s.name == d.name));
     jaq_core::defs()
         .chain(jaq_std::defs())
         .chain(jaq_json::defs())
         .chain(typeval)
-        .chain(parse(JQ_COMPAT))
+        .chain(shared)
         .chain(compat)
         .chain(rest)
         .collect()

@@ -3,7 +3,9 @@
 use super::data::{no_inputs, Data, RunData};
 use super::limits::{self, Limits};
 use super::syntax::{self, edit::Edits, edit::Source};
-use super::{alternatives, catch, checks, dialect, grammar, literals, messages, natives, nesting, prelude, reach};
+use super::{
+    alternatives, catch, checks, dialect, grammar, literals, messages, natives, nesting, precedence, prelude, reach,
+};
 use core::cell::Cell;
 use jaq_core::load::{lex, parse, Arena, File, Loader};
 use jaq_core::{compile, Ctx, Vars};
@@ -162,6 +164,24 @@ fn compile_with(
         .map_err(|errs| undefined_errors(code, errs))
 }
 
+/// Selects Port's engine in jaq-json's core operations for a run, and restores the previous
+/// choice after it (a run may print values of another dialect's run).
+struct EngineGuard(bool);
+
+impl EngineGuard {
+    fn set(port: bool) -> Self {
+        let previous = jaq_json::jq::port_engine();
+        jaq_json::jq::set_port_engine(port);
+        Self(previous)
+    }
+}
+
+impl Drop for EngineGuard {
+    fn drop(&mut self) {
+        jaq_json::jq::set_port_engine(self.0);
+    }
+}
+
 /// `$__loc__`: jq gives the file and line of each occurrence; hookmap's programs are one
 /// `<top-level>` text, and the line is always reported as 1.
 fn loc() -> Val {
@@ -207,7 +227,28 @@ impl Program {
                 }]);
             }
         }
-        if let Err(message) = rewrite(&mut src) {
+        // Port's engine refuses what jq 1.7's grammar lacks (`{x: .a + 1}`, `reduce` over an
+        // expression): null there.
+        if dialect == Dialect::Port {
+            let refused = syntax::lex(src.text()).and_then(|tokens| {
+                use super::port_grammar as g;
+                g::first_refused(&tokens)
+                    .map(|at| (at, g::message(at)))
+                    .or_else(|| g::first_refused_fold(&tokens).map(|(at, why)| (at, g::fold_message(at, why))))
+            });
+            if let Some((at, message)) = refused {
+                let at = syntax::span(src.text(), at);
+                let r = src.original(at.start..at.end);
+                return Err(vec![CompileError {
+                    message,
+                    span: Span {
+                        start: r.start,
+                        end: r.end,
+                    },
+                }]);
+            }
+        }
+        if let Err(message) = rewrite(&mut src, dialect) {
             return Err(vec![CompileError {
                 message,
                 span: Span {
@@ -313,6 +354,8 @@ impl Program {
         inputs: Option<jaq_std::input::Inputs<'_, Val>>,
         mut sink: impl FnMut(Output) -> bool,
     ) -> bool {
+        // jaq-json's core operations answer as the dialect's engine (vendor/jaq-json/PATCHES.md).
+        let _engine = EngineGuard::set(self.dialect == Dialect::Port);
         let empty = no_inputs();
         let data = RunData {
             lut: &self.filter.lut,
@@ -338,8 +381,13 @@ impl Program {
                 Err(exn) => match exn.get_err() {
                     Ok(err) => {
                         let msg = error_message(err);
-                        let jq_18 = self.dialect == Dialect::Standard;
-                        Output::Error(messages::translate(&msg, jq_18).unwrap_or(msg))
+                        // A string repeated past jaq-json's cap is a value too big: a size limit.
+                        if msg == jaq_json::jq::REPEAT_TOO_LONG {
+                            Output::LimitExceeded(limits::size_exceeded(&ctx.limits))
+                        } else {
+                            let jq_18 = self.dialect == Dialect::Standard;
+                            Output::Error(messages::translate(&msg, jq_18).unwrap_or(msg))
+                        }
                     }
                     Err(exn) => match exn.get_halt() {
                         Ok(limits::LIMIT_HALT) if data.limit.borrow().is_some() => match data.limit.take() {
@@ -436,9 +484,12 @@ fn error_message(err: jaq_core::Error<Val>) -> String {
 /// text so far: `?//` alternatives (one at a time: bodies are copied), then fractions without
 /// integer digits, grammar corners, and catch bodies. A text that does not lex is left as it
 /// is (jaq then reports where).
-fn rewrite(src: &mut Source) -> Result<(), String> {
+fn rewrite(src: &mut Source, dialect: Dialect) -> Result<(), String> {
     type Stage = fn(&str, &[syntax::Tk<'_>]) -> Edits;
-    let stages: [Stage; 3] = [literals::edits, grammar::edits, catch::edits];
+    let stages: [Stage; 4] = [literals::edits, grammar::edits, precedence::edits, catch::edits];
+    // jq 1.8 binds `as` as jaq does; only Port's engine (jq 1.7's grammar) needs its parentheses.
+    let standard: [Stage; 3] = [literals::edits, grammar::edits, catch::edits];
+    let stages: &[Stage] = if dialect == Dialect::Port { &stages } else { &standard };
     let (mut alternative, mut alternatives_done, mut next) = (0, false, 0);
     // Each `?//` copies the body after it into every alternative, so `?//`s in a row double
     // the program each (and rewriting one at a time, its work): bounded, as a compiled program
@@ -628,8 +679,6 @@ mod tests {
             ". as [$a] ?// $a | $a + nosuch",
             ". as [$a] ?// $a | $a | . as [$b] ?// $b | [$b, nosuch]",
             ".5 + .25 + nosuch",
-            "reduce .[] / 2 as $x (0; . + $x) | nosuch",
-            "reduce .[] / 2 as $x (0; nosuch)",
             ". as {$a: [$b]} | nosuch",
             ". as {$a: [$b]} ?// [$a] | nosuch",
             "try . catch nosuch",
@@ -638,6 +687,13 @@ mod tests {
             "\"\\(try 1 catch .)\\(nosuch)\"",
         ] {
             assert_eq!(undefined(code), nosuch, "{code}");
+        }
+        // `reduce` over a non-atom is jq 1.8's (Port's engine refuses it: port_grammar.rs).
+        for code in [
+            "reduce .[] / 2 as $x (0; . + $x) | nosuch",
+            "reduce .[] / 2 as $x (0; nosuch)",
+        ] {
+            assert_eq!(error_at(code, Dialect::Standard), nosuch, "{code}");
         }
         assert_eq!(
             undefined("try . catch . | .5 + $nosuch"),

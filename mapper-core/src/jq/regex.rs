@@ -72,7 +72,7 @@ fn compile(re: &str, flags: Flags) -> Result<Rc<Regex>, String> {
         .multi_line(flags.multi_line)
         .build()
         .map(Rc::new)
-        .map_err(|e| format!("{re} (at offset 0) is not a valid regex: {e}"))?;
+        .map_err(|e| format!("{re}{}{e}", super::messages::REGEX_INVALID))?;
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
         if c.len() >= CACHE_SIZE {

@@ -1,0 +1,281 @@
+//! hookmap patch: jq's semantics for the core operations jaq implements differently.
+//!
+//! jq converts numbers to integers in a few fixed ways (`dtoi` for `%`, a clamp to C `int`
+//! and truncation for array indices, `parse_slice` for slices); these helpers reproduce them,
+//! so that `%`, indexing, slicing and updates answer as jq does (see `PATCHES.md`).
+
+use crate::{Num, Val};
+use alloc::format;
+use alloc::string::{String, ToString};
+
+#[cfg(feature = "std")]
+std::thread_local! {
+    static PORT_ENGINE: core::cell::Cell<bool> = const { core::cell::Cell::new(false) };
+}
+
+/// Answer as Port's engine (jq commit 588ff187, `jq-1.7.1-83`) on this thread, rather than as
+/// jq 1.8. Two things differ:
+/// - `%` converts 2^63 with a plain C cast, which x86-64 turns into `INTMAX_MIN` (so
+///   `9223372036854775807 % 10` is `-8`); jq 1.8 clamps it to `INTMAX_MAX` (`7`);
+/// - number literals (of the program and of the input) print as decNumber writes them
+///   ([`canonical_literal`]: `1e3` is `1E+3`); jq 1.8 prints them as written.
+pub fn set_port_engine(on: bool) {
+    #[cfg(feature = "std")]
+    PORT_ENGINE.with(|q| q.set(on));
+    #[cfg(not(feature = "std"))]
+    let _ = on;
+}
+
+/// True while [`set_port_engine`] is on for this thread.
+pub fn port_engine() -> bool {
+    #[cfg(feature = "std")]
+    return PORT_ENGINE.with(|q| q.get());
+    #[cfg(not(feature = "std"))]
+    false
+}
+
+/// jq's `dtoi`: a double to `intmax_t`, saturating at the range's ends.
+pub(crate) fn dtoi(n: f64) -> i64 {
+    const MIN: f64 = i64::MIN as f64;
+    if n < MIN {
+        i64::MIN
+    } else if -n < MIN || (-n == MIN && !port_engine()) {
+        i64::MAX
+    } else if -n == MIN {
+        // jq 1.7's cast of 2^63: out of range, x86-64 yields the "integer indefinite" value.
+        i64::MIN
+    } else {
+        n as i64
+    }
+}
+
+/// jq's `a % b` on two numbers: both truncated to integers; `Err(())` when the divisor is 0.
+pub(crate) fn rem(a: &Num, b: &Num) -> Result<Num, ()> {
+    let (a, b) = (a.as_f64(), b.as_f64());
+    if a.is_nan() || b.is_nan() {
+        return Ok(Num::Float(f64::NAN));
+    }
+    let b = dtoi(b);
+    if b == 0 {
+        return Err(());
+    }
+    // jq avoids `INTMAX_MIN % -1` (an overflow) by answering 0 for every `% -1`.
+    Ok(Num::from_integral(if b == -1 { 0 } else { dtoi(a) % b }))
+}
+
+/// An index as jq's `jv_get`/`jv_set` read it: NaN is `None`, anything else is clamped to
+/// C `int` and truncated towards zero.
+pub(crate) fn array_index(n: &Num) -> Option<isize> {
+    let d = match n {
+        Num::Int(i) => return Some((*i).clamp(i32::MIN as isize, i32::MAX as isize)),
+        n => n.as_f64(),
+    };
+    (!d.is_nan()).then(|| d.clamp(i32::MIN as f64, i32::MAX as f64) as isize)
+}
+
+/// The largest array index an update may create (jq 1.8 refuses more: "Array index too
+/// large"); jq 1.7 tries to allocate and runs out of memory.
+pub(crate) const MAX_NEW_INDEX: usize = 1 << 26;
+
+/// The longest string `string * number` may build.
+pub(crate) const MAX_REPEAT_BYTES: usize = 1 << 28;
+
+/// The error of a longer one (jq 1.8's wording); hosts with a size limit may report it as such.
+pub const REPEAT_TOO_LONG: &str = "Repeat string result too long";
+
+/// A slice's bounds as jq's `parse_slice` computes them for a sequence of `len` elements:
+/// `null` bounds are the ends, NaN start is 0 and NaN end is `len`, negative bounds count
+/// from the end, the start rounds down and the end up.
+pub(crate) fn slice_bounds(start: Option<&Val>, end: Option<&Val>, len: usize) -> Result<(usize, usize), Val> {
+    let bound = |v: Option<&Val>, default: f64| match v {
+        None | Some(Val::Null) => Ok(default),
+        Some(Val::Num(n)) => Ok(n.as_f64()),
+        Some(v) => Err(v.clone()),
+    };
+    let lenf = len as f64;
+    let mut dstart = bound(start, 0.0)?;
+    let mut dend = bound(end, lenf)?;
+    if dstart.is_nan() {
+        dstart = 0.0;
+    }
+    if dstart < 0.0 {
+        dstart += lenf;
+    }
+    dstart = dstart.clamp(0.0, lenf);
+    let start = dstart as usize; // rounds down
+    if dend.is_nan() {
+        dend = lenf;
+    }
+    if dend < 0.0 {
+        dend += lenf;
+    }
+    if dend < 0.0 {
+        dend = start as f64;
+    }
+    let mut end = if dend > lenf { len } else { dend as usize };
+    if end < len && (end as f64) < dend {
+        end += 1; // the end rounds up
+    }
+    Ok((start, end.max(start)))
+}
+
+/// A number literal (from the program or the input, not yet computed on) as jq 1.7 with
+/// decNumber writes it: decNumber's to-scientific-string, so `1e3` is `1E+3`, `1.50` stays
+/// `1.50`, `1e-5` is `0.00001`. `None` when `text` is no number.
+pub fn canonical_literal(text: &str) -> Option<String> {
+    let (neg, rest) = match text.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let (mantissa, exp) = match rest.find(['e', 'E']) {
+        Some(i) => (&rest[..i], rest[i + 1..].parse::<i64>().ok()?),
+        None => (rest, 0),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if !(int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit())) || int.len() + frac.len() == 0 {
+        return None;
+    }
+    let all = format!("{int}{frac}");
+    let digits = all.trim_start_matches('0');
+    let digits = if digits.is_empty() { "0" } else { digits };
+    let exponent = exp.checked_sub(frac.len() as i64)?;
+    let n = digits.len() as i64;
+    let adjusted = exponent + n - 1;
+    let sign = if neg { "-" } else { "" };
+    let body = if exponent <= 0 && adjusted >= -6 {
+        let point = n + exponent; // digits before the decimal point
+        if exponent == 0 {
+            digits.to_string()
+        } else if point > 0 {
+            format!("{}.{}", &digits[..point as usize], &digits[point as usize..])
+        } else {
+            format!("0.{}{digits}", "0".repeat((-point) as usize))
+        }
+    } else {
+        let (first, rest) = digits.split_at(1);
+        let rest = if rest.is_empty() { String::new() } else { format!(".{rest}") };
+        let esign = if adjusted >= 0 { "+" } else { "-" };
+        format!("{first}{rest}E{esign}{}", adjusted.abs())
+    };
+    Some(format!("{sign}{body}"))
+}
+
+/// A double as JavaScript writes it (`Number.prototype.toString`, which `JSON.stringify`
+/// uses): the shortest round-trip digits, plain from 1e-7 up to 1e21, else `d.ddde±x`.
+pub fn js_text(f: f64) -> String {
+    if f.is_nan() || f.is_infinite() {
+        return "null".to_string(); // JSON.stringify writes both as null
+    }
+    if f == 0.0 {
+        return "0".to_string();
+    }
+    let sci = format!("{:e}", f.abs());
+    let (mantissa, exp) = sci.split_once('e').expect("`{:e}` has an exponent");
+    let exp: i32 = exp.parse().expect("an integer exponent");
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let k = digits.len() as i32;
+    let n = exp + 1; // digits before the decimal point
+    let sign = if f < 0.0 { "-" } else { "" };
+    if k <= n && n <= 21 {
+        format!("{sign}{digits}{}", "0".repeat((n - k) as usize))
+    } else if 0 < n && n <= 21 {
+        let (int, frac) = digits.split_at(n as usize);
+        format!("{sign}{int}.{frac}")
+    } else if -6 < n && n <= 0 {
+        format!("{sign}0.{}{digits}", "0".repeat((-n) as usize))
+    } else {
+        let (first, rest) = digits.split_at(1);
+        let rest = if rest.is_empty() { String::new() } else { format!(".{rest}") };
+        let esign = if n - 1 >= 0 { '+' } else { '-' };
+        format!("{sign}{first}{rest}e{esign}{}", (n - 1).abs())
+    }
+}
+
+/// A double that arrived through JavaScript (Port's binding gives jq `JSON.stringify` of the
+/// request), as jq reads that text: an integer, or a literal that keeps the text.
+pub fn js_number(f: f64) -> Num {
+    let text = js_text(f);
+    if text.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
+        Num::from_str_radix(&text, 10).unwrap_or(Num::Float(f))
+    } else if f.is_finite() {
+        Num::Dec(crate::Rc::new(text))
+    } else {
+        Num::Float(f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remainder_truncates_like_jq() {
+        let r = |a: f64, b: f64| rem(&Num::Float(a), &Num::Float(b));
+        assert_eq!(r(5.0, 2.7).unwrap().as_isize(), Some(1));
+        assert_eq!(r(-1.5, 2.0).unwrap().as_isize(), Some(-1));
+        assert_eq!(r(1e20, 2.0).unwrap().as_isize(), Some(1));
+        assert!(r(1.0, 0.5).is_err());
+        assert_eq!(r(f64::NEG_INFINITY, f64::INFINITY).unwrap().as_isize(), Some(-1));
+        set_port_engine(true);
+        assert_eq!(r(9223372036854775807.0, 10.0).unwrap().as_isize(), Some(-8));
+        set_port_engine(false);
+        assert_eq!(r(9223372036854775807.0, 10.0).unwrap().as_isize(), Some(7));
+    }
+
+    #[test]
+    fn literals_as_decnumber_writes_them() {
+        // Each as Port's engine answers `LITERAL | tostring`.
+        let cases = [
+            ("1e3", "1E+3"),
+            ("1.0", "1.0"),
+            ("1.50", "1.50"),
+            ("100000000000000000000", "100000000000000000000"),
+            ("1e-5", "0.00001"),
+            ("0.00001", "0.00001"),
+            ("1.23e-7", "1.23E-7"),
+            ("1.1e1", "11"),
+            ("1e17", "1E+17"),
+            ("1e1000", "1E+1000"),
+            ("1e300", "1E+300"),
+            ("1e+300", "1E+300"),
+            ("0.5e1", "5"),
+            ("0.1", "0.1"),
+            ("-1.5", "-1.5"),
+            ("3.14159", "3.14159"),
+        ];
+        for (lit, want) in cases {
+            assert_eq!(canonical_literal(lit).as_deref(), Some(want), "{lit}");
+        }
+        assert_eq!(canonical_literal("abc"), None);
+    }
+
+    #[test]
+    fn doubles_as_javascript_writes_them() {
+        let cases = [
+            (1e20, "100000000000000000000"),
+            (1e21, "1e+21"),
+            (1e300, "1e+300"),
+            (1e-300, "1e-300"),
+            (1.5, "1.5"),
+            (1.0, "1"),
+            (-0.000001, "-0.000001"),
+            (1e-7, "1e-7"),
+            (123.456, "123.456"),
+            (1.2345678901234568e22, "1.2345678901234568e+22"),
+        ];
+        for (f, want) in cases {
+            assert_eq!(js_text(f), want, "{f}");
+        }
+    }
+
+    #[test]
+    fn slices_round_like_jq() {
+        let n = |f: f64| Val::Num(Num::Float(f));
+        assert_eq!(slice_bounds(Some(&n(1.2)), Some(&n(3.5)), 10), Ok((1, 4)));
+        assert_eq!(slice_bounds(Some(&n(1.7)), Some(&n(4294967295.0)), 10), Ok((1, 10)));
+        assert_eq!(slice_bounds(Some(&n(1.7)), Some(&n(-4294967296.0)), 10), Ok((1, 1)));
+        assert_eq!(slice_bounds(Some(&n(f64::NAN)), Some(&n(1.0)), 3), Ok((0, 1)));
+        assert_eq!(slice_bounds(Some(&n(1.0)), Some(&n(f64::NAN)), 3), Ok((1, 3)));
+        assert_eq!(slice_bounds(Some(&n(-2.0)), None, 3), Ok((1, 3)));
+    }
+}
