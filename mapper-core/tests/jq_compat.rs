@@ -163,3 +163,98 @@ fn port_follows_its_engine_where_jq_differs() {
         [r#""array ([1,2,3,4,5,...) only strings have UTF-8 byte length""#]
     );
 }
+
+/// jq's core operations, which hookmap's patched jaq-json implements (vendor/jaq-json): each
+/// expected value as jq 1.8 and Port's engine (port-exec) answer, unless marked Port-only.
+#[test]
+fn core_operations_as_jq() {
+    // `%`: both operands truncated to integers, saturating; a zero divisor is an error.
+    assert_eq!(both("[5 % 2.7, -1.5 % 2, 1e20 % 2, 5.9 % 2]", "null"), ["[1,-1,1,1]"]);
+    assert_eq!(
+        both("[(infinite, -infinite) % (1, -1, infinite)]", "null"),
+        ["[0,0,0,0,0,-1]"]
+    );
+    assert_eq!(run(Dialect::Port, "9223372036854775807 % 10", "null"), ["-8"]);
+    assert_eq!(run(Dialect::Standard, "9223372036854775807 % 10", "null"), ["7"]);
+    assert_eq!(
+        both("try (. % 0.5) catch .", "2.5"),
+        [r#""number (2.5) and number (0.5) cannot be divided (remainder) because the divisor is zero""#]
+    );
+    assert_eq!(
+        both("try (1 / .) catch .", "0"),
+        [r#""number (1) and number (0) cannot be divided because the divisor is zero""#]
+    );
+    // String repetition: the count truncated, 0 gives "", negative or NaN null.
+    assert_eq!(
+        both(r#"[.[] * "abc"]"#, "[-1.0, -0.5, 0.0, 0.5, 1.5, 3.7]"),
+        [r#"[null,null,"","","abc","abcabcabc"]"#]
+    );
+    // Negation: negative zero; non-numbers in jq's words.
+    assert_eq!(both("-0 | tostring", "null"), [r#""-0""#]);
+    assert_eq!(
+        both("try -. catch .", r#""foo""#),
+        [r#""string (\"foo\") cannot be negated""#]
+    );
+    // Arithmetic in doubles beyond 2^53.
+    assert_eq!(both(". - 10", "13911860366432393"), ["13911860366432382"]);
+    // Indices truncated, NaN null; slices as jq's parse_slice; objects take strings only.
+    assert_eq!(both("[.[1.7], .[-1.5], .[nan]]", "[0,1,2]"), ["[1,2,null]"]);
+    assert_eq!(
+        both("[.[1.2:3.5], .[nan:1], .[1:nan], .[1.7:-4294967296]]", "[0,1,2,3,4]"),
+        ["[[1,2,3],[0],[1,2,3,4],[]]"]
+    );
+    assert_eq!(both("[.[1:3]?]", "null"), ["[null]"]);
+    assert_eq!(
+        run(Dialect::Port, "try .[0] catch .", "{}"),
+        [r#""Cannot index object with number""#]
+    );
+    // Updates create null's object or array and pad arrays; negative out of range fails.
+    assert_eq!(
+        both("[(null | .a += 1), (null | .[1] = 1)]", "null"),
+        [r#"[{"a":1},[null,1]]"#]
+    );
+    assert_eq!(both(".[2][3] = 1", "[4]"), ["[4,null,[null,null,null,1]]"]);
+    assert_eq!(
+        both("try (.foo[-1] = 0) catch .", "null"),
+        [r#""Out of bounds negative array index""#]
+    );
+    assert_eq!(both(".[1.5:3.5] = [\"x\"]", "[0,1,2,3,4]"), [r#"[0,"x",4]"#]);
+    assert_eq!(
+        both(r#"try (.[1:2] = "x") catch ."#, r#""abc""#),
+        [r#""Cannot update string slices""#]
+    );
+}
+
+/// Number text: literals as decNumber writes them (Port's engine), doubles as JavaScript
+/// writes them (what Port's binding hands jq), doubles as jq prints them.
+#[test]
+fn number_text_as_port_and_javascript_write_it() {
+    use jaq_json::jq::{canonical_literal, js_text};
+    for (lit, want) in [
+        ("1e3", "1E+3"),
+        ("1.50", "1.50"),
+        ("100000000000000000000", "100000000000000000000"),
+        ("1e-5", "0.00001"),
+        ("1.23e-7", "1.23E-7"),
+        ("1e+300", "1E+300"),
+        ("0.5e1", "5"),
+    ] {
+        assert_eq!(canonical_literal(lit).as_deref(), Some(want), "{lit}");
+    }
+    for (f, want) in [
+        (1e20, "100000000000000000000"),
+        (1e21, "1e+21"),
+        (1e-300, "1e-300"),
+        (1.0, "1"),
+        (1e-7, "1e-7"),
+        (-0.000001, "-0.000001"),
+        (1.2345678901234568e22, "1.2345678901234568e+22"),
+    ] {
+        assert_eq!(js_text(f), want, "{f}");
+    }
+    assert_eq!(
+        run(Dialect::Port, r#""\(1e3) \(1e300 * 1)""#, "null"),
+        [r#""1E+3 1e+300""#]
+    );
+    assert_eq!(run(Dialect::Port, "tostring", "1e300"), [r#""1E+300""#]);
+}
