@@ -187,6 +187,17 @@ fn jq_port_answers_as_ports_engine_on_the_issue_examples() {
         ("ltrimstr(\"a\")?", b"[1,2]", ""),
         ("if . then \"t\" end", b"null", "null\n"),
         ("[limit(-1; 1, 2)]", b"null", "null\n"),
+        // Number literals keep their text; `%` truncates both sides to integers.
+        ("1e3 | tostring", b"null", "\"1E+3\"\n"),
+        (". % 2", b"2.5", "0\n"),
+        (". % 2", b"100000000000000000000", "1\n"),
+        ("(-1.5) | . % 2", b"null", "-1\n"),
+        ("9223372036854775807 % 10", b"null", "-8\n"),
+        // An error inside `?` produces nothing, whatever raised it.
+        ("(. as [$a, $b] | $a)?", b"{}", ""),
+        // Syntax jq 1.7 does not have: Port stores null.
+        ("{x: .a + 1}", b"{\"a\":1}", "null\n"),
+        ("1 + 2 as $x | -$x", b"null", "-1\n"),
     ];
     for (program, input, want) in cases {
         let out = hookmap(&["jq", "--port", program], input);
