@@ -204,6 +204,7 @@ fn core_operations_as_jq() {
         ["[[1,2,3],[0],[1,2,3,4],[]]"]
     );
     assert_eq!(both("[.[1:3]?]", "null"), ["[null]"]);
+    assert_eq!(both("[flatten(1), flatten]", "[]"), ["[[],[]]"]);
     assert_eq!(
         run(Dialect::Port, "try .[0] catch .", "{}"),
         [r#""Cannot index object with number""#]

@@ -17,7 +17,8 @@ def _jaq_implode: implode;
 def _jaq_trim: trim;
 def _jaq_ltrim: ltrim;
 def _jaq_rtrim: rtrim;
-def _jaq_flatten($d): flatten($d);
+# jaq's `flatten($d)` ends in `add`, which makes `[] | flatten(1)` null; jq answers [].
+def _jaq_flatten($d): flatten($d) // [];
 def _jaq_bsearch($t): bsearch($t);
 def _jaq_getpath($p): getpath($p);
 def _jaq_fromjson: fromjson;
