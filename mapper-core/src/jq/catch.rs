@@ -17,28 +17,14 @@ pub fn edits(code: &str, tokens: &[Tk<'_>]) -> Edits {
             }
         }
     });
-    // Bodies nest (`catch (try x catch .)`, `catch try x catch .`): at one position, inner
-    // bodies close before outer ones, and outer bodies open before inner ones.
-    let mut points: Vec<(usize, bool, usize, &str)> = Vec::with_capacity(2 * bodies.len());
-    for b in &bodies {
-        points.push((b.end, false, usize::MAX - b.start, ")"));
-        points.push((b.start, true, usize::MAX - b.end, "(_jq_message | "));
-    }
-    points.sort_unstable();
-    let mut edits = Edits::new();
-    for (at, _, _, text) in points {
-        edits.insert(at, text);
-    }
-    edits
+    // Bodies nest (`catch (try x catch .)`, `catch try x catch .`).
+    Edits::wrap(&bodies, "(_jq_message | ", ")")
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::syntax::lex;
-
     fn rewrite(code: &str) -> Option<String> {
-        let edits = super::edits(code, &lex(code).unwrap());
-        (!edits.is_empty()).then(|| edits.apply(code).0)
+        super::super::syntax::edit::rewritten(code, super::edits)
     }
 
     #[test]

@@ -70,11 +70,8 @@ fn key_variables(code: &str, p: &Tk<'_>, edits: &mut Edits) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::syntax::lex;
-
     fn rewrite(code: &str) -> Option<String> {
-        let edits = super::edits(code, &lex(code).unwrap());
-        (!edits.is_empty()).then(|| edits.apply(code).0)
+        super::super::syntax::edit::rewritten(code, super::edits)
     }
 
     #[test]

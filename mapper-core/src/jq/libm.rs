@@ -5,11 +5,6 @@
 use super::data::Data;
 use jaq_core::native::Fun;
 
-/// The names of the filters [`natives`] replaces.
-pub fn names() -> &'static [&'static str] {
-    imp::NAMES
-}
-
 /// The glibc-backed math filters (none where glibc is not there).
 pub fn natives() -> Vec<Fun<Data>> {
     imp::natives()
@@ -110,12 +105,6 @@ mod imp {
         };
     }
 
-    pub const NAMES: &[&str] = &[
-        "acos", "acosh", "asin", "asinh", "atan", "atanh", "cbrt", "cos", "cosh", "erf", "erfc", "exp", "exp10",
-        "exp2", "expm1", "j0", "j1", "lgamma", "log", "log10", "log1p", "log2", "sin", "sinh", "tan", "tanh", "tgamma",
-        "y0", "y1", "atan2", "hypot", "pow", "jn", "yn",
-    ];
-
     pub fn natives() -> Vec<Fun<Data>> {
         let filters = unary!(
             acos, acosh, asin, asinh, atan, atanh, cbrt, cos, cosh, erf, erfc, exp, exp10, exp2, expm1, j0, j1, lgamma,
@@ -132,8 +121,6 @@ mod imp {
 mod imp {
     use super::super::data::Data;
     use jaq_core::native::Fun;
-
-    pub const NAMES: &[&str] = &[];
 
     pub fn natives() -> Vec<Fun<Data>> {
         Vec::new()

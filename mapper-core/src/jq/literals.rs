@@ -32,11 +32,8 @@ pub fn edits(code: &str, tokens: &[Tk<'_>]) -> Edits {
 
 #[cfg(test)]
 mod tests {
-    use super::super::syntax::lex;
-
     fn rewrite(code: &str) -> Option<String> {
-        let edits = super::edits(code, &lex(code).unwrap());
-        (!edits.is_empty()).then(|| edits.apply(code).0)
+        super::super::syntax::edit::rewritten(code, super::edits)
     }
 
     #[test]

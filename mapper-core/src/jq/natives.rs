@@ -16,7 +16,8 @@ const REPLACED: &[&str] = &["now", "env", "input", "inputs", "range"];
 
 /// Every native filter a hookmap program can call.
 pub fn all() -> Vec<Fun<Data>> {
-    let keep = |(name, _, _): &Fun<Data>| !REPLACED.contains(name) && !super::libm::names().contains(name);
+    let libm = super::libm::natives();
+    let keep = |(name, _, _): &Fun<Data>| !REPLACED.contains(name) && !libm.iter().any(|f| f.0 == *name);
     let mut funs: Vec<Fun<Data>> = jaq_core::funs::<Data>()
         .chain(jaq_std::funs::<Data>())
         .chain(jaq_json::funs::<Data>())
@@ -25,7 +26,7 @@ pub fn all() -> Vec<Fun<Data>> {
     funs.extend(jaq_std::input::funs::<Data>().into_vec().into_iter().map(run::<Data>));
     funs.extend(ours().into_vec().into_iter().map(run::<Data>));
     funs.extend(super::limits::natives());
-    funs.extend(super::libm::natives());
+    funs.extend(libm);
     funs
 }
 

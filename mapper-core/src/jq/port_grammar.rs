@@ -10,11 +10,6 @@ use super::syntax::{self, Tk};
 use jaq_core::load::lex::Tok;
 use std::ops::ControlFlow;
 
-/// Binary operators (symbols) that cannot appear outside parentheses in such a value.
-const OPERATORS: &[&str] = &[
-    "+", "-", "*", "/", "%", "==", "!=", "<", "<=", ">", ">=", "//", "=", "|=", "+=", "-=", "*=", "/=", "%=", "//=",
-];
-
 /// Keywords that start or continue an expression that is not a term in jq 1.7's grammar.
 const KEYWORDS: &[&str] = &[
     "and", "or", "as", "if", "then", "elif", "else", "end", "try", "catch", "reduce", "foreach", "def", "label",
@@ -45,7 +40,7 @@ fn refused_in<'s>(entries: &[Tk<'s>]) -> Option<&'s str> {
         for segment in entry[colon + 1..].split(|t| syntax::is_sym(t, "|")) {
             let start = segment.iter().take_while(|t| syntax::is_sym(t, "-")).count();
             let offending = segment[start..].iter().find(|t| match t.1 {
-                Tok::Sym => OPERATORS.contains(&t.0),
+                Tok::Sym => syntax::BINARY_OPERATORS.contains(&t.0),
                 Tok::Word => KEYWORDS.contains(&t.0),
                 _ => false,
             });

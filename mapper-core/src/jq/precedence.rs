@@ -7,16 +7,10 @@ use super::syntax::edit::Edits;
 use super::syntax::{self, Tk};
 use jaq_core::load::lex::Tok;
 
-/// Operators after which a binding `TERM as $x | BODY` is an operand in jq's grammar.
-const OPERATORS: &[&str] = &[
-    "+", "-", "*", "/", "%", "==", "!=", "<", "<=", ">", ">=", "//", "=", "|=", "+=", "-=", "*=", "/=", "%=", "//=",
-    ",",
-];
-
 /// Whether `t` is an operator a binding can be the right operand of.
 fn is_operator(t: &Tk<'_>) -> bool {
     match t.1 {
-        Tok::Sym => OPERATORS.contains(&t.0),
+        Tok::Sym => t.0 == "," || syntax::BINARY_OPERATORS.contains(&t.0),
         Tok::Word => matches!(t.0, "and" | "or"),
         _ => false,
     }
@@ -24,7 +18,7 @@ fn is_operator(t: &Tk<'_>) -> bool {
 
 /// The edits that parenthesise every binding that is the right operand of an operator.
 pub fn edits(code: &str, tokens: &[Tk<'_>]) -> Edits {
-    let mut wraps: Vec<(usize, usize)> = Vec::new();
+    let mut wraps: Vec<std::ops::Range<usize>> = Vec::new();
     syntax::visit_all(tokens, |seq, i| {
         let binding = syntax::is_word(&seq[i], "as")
             && seq.get(i + 1).is_some_and(syntax::is_pattern)
@@ -51,29 +45,15 @@ pub fn edits(code: &str, tokens: &[Tk<'_>]) -> Edits {
             Some(t) => syntax::span(code, t.0).start,
             None => syntax::span(code, seq[end - 1].0).end,
         };
-        wraps.push((syntax::span(code, seq[start].0).start, close));
+        wraps.push(syntax::span(code, seq[start].0).start..close);
     });
-    // Closing parentheses first at a position: a wrap may end where another starts.
-    let mut points: Vec<(usize, bool, &str)> = Vec::with_capacity(2 * wraps.len());
-    for (open, close) in wraps {
-        points.push((open, true, "("));
-        points.push((close, false, ")"));
-    }
-    points.sort_unstable();
-    let mut edits = Edits::new();
-    for (at, _, text) in points {
-        edits.insert(at, text);
-    }
-    edits
+    Edits::wrap(&wraps, "(", ")")
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::syntax::lex;
-
     fn rewrite(code: &str) -> Option<String> {
-        let edits = super::edits(code, &lex(code).unwrap());
-        (!edits.is_empty()).then(|| edits.apply(code).0)
+        super::super::syntax::edit::rewritten(code, super::edits)
     }
 
     #[test]

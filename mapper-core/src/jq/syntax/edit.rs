@@ -47,6 +47,22 @@ impl Edits {
         self.0.push((at..at, vec![Piece::Text(text.into())]));
     }
 
+    /// Edits that put `open` before and `close` after each of `ranges`, which may nest: at one
+    /// position, inner ranges close before outer ones and outer ranges open before inner ones.
+    pub fn wrap(ranges: &[Range<usize>], open: &str, close: &str) -> Self {
+        let mut points: Vec<(usize, bool, usize, &str)> = Vec::with_capacity(2 * ranges.len());
+        for r in ranges {
+            points.push((r.end, false, usize::MAX - r.start, close));
+            points.push((r.start, true, usize::MAX - r.end, open));
+        }
+        points.sort_unstable();
+        let mut edits = Self::new();
+        for (at, _, _, text) in points {
+            edits.insert(at, text);
+        }
+        edits
+    }
+
     /// Replace `range` with `pieces`.
     pub fn replace(&mut self, range: Range<usize>, pieces: Vec<Piece>) {
         self.0.push((range, pieces));
@@ -229,4 +245,12 @@ mod tests {
         assert_eq!(src.original(0..1), 0..0);
         assert!(!src.apply(Edits::new()));
     }
+}
+
+/// The text a rewrite stage (`fn(code, tokens) -> Edits`) makes of `code`, or `None` when it
+/// changes nothing: what the stages' tests compare.
+#[cfg(test)]
+pub fn rewritten(code: &str, stage: fn(&str, &[super::Tk<'_>]) -> Edits) -> Option<String> {
+    let edits = stage(code, &super::lex(code).expect("the test's code lexes"));
+    (!edits.is_empty()).then(|| edits.apply(code).0)
 }

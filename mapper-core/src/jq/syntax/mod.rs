@@ -58,6 +58,11 @@ pub fn is_word(t: &Tk<'_>, w: &str) -> bool {
     matches!(t.1, Tok::Word) && t.0 == w
 }
 
+/// jq's binary operators that are symbols (`and` and `or` are words), assignments included.
+pub const BINARY_OPERATORS: &[&str] = &[
+    "+", "-", "*", "/", "%", "==", "!=", "<", "<=", ">", ">=", "//", "=", "|=", "+=", "-=", "*=", "/=", "%=", "//=",
+];
+
 /// Whether `t` is the symbol `s` (an operator, `.`, `.name`, `;`, `:`, `,`, `?`).
 pub fn is_sym(t: &Tk<'_>, s: &str) -> bool {
     matches!(t.1, Tok::Sym) && t.0 == s
