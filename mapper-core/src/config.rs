@@ -224,7 +224,8 @@ fn suggestion<'a>(key: &str, allowed: &[&'a str]) -> Option<&'a str> {
     })
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
+/// Levenshtein distance between two texts, in characters: how near a misspelt name is.
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {
