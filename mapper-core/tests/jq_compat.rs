@@ -226,6 +226,75 @@ fn core_operations_as_jq() {
     );
 }
 
+/// Path expressions that are not paths (vendor/jaq-core): jq names the term's result, or the
+/// path operation applied to it, with values cut as jq cuts them (jq.test, and Port's engine).
+#[test]
+fn path_expression_errors_as_jq() {
+    let input = r#"{"a":[{"b":0},{"b":1}]}"#;
+    let caught = |code: &str| both(&format!("try ({code}) catch ."), input);
+    assert_eq!(caught("path(1)"), [r#""Invalid path expression with result 1""#]);
+    assert_eq!(
+        caught("path(.a | map(select(.b == 0)))"),
+        [r#""Invalid path expression with result [{\"b\":0}]""#]
+    );
+    assert_eq!(
+        caught("path(.a | map(select(.b == 0)) | .[0])"),
+        [r#""Invalid path expression near attempt to access element 0 of [{\"b\":0}]""#]
+    );
+    assert_eq!(
+        caught("path(.a | reverse | .c)"),
+        [r#""Invalid path expression near attempt to access element \"c\" of [{\"b\":1},{\"b\":0}]""#]
+    );
+    assert_eq!(
+        caught("path(.a | map(.) | .[1:2])"),
+        [r#""Invalid path expression near attempt to access element {\"start\":1,... of [{\"b\":0},{\"b\":1}]""#]
+    );
+    assert_eq!(
+        caught("path(.a | tostring | .[])"),
+        [r#""Invalid path expression near attempt to iterate through \"[{\\\"b\\\":0},{\\\"b\\\":1}]\"""#]
+    );
+    assert_eq!(
+        caught("path([range(100)])"),
+        [r#""Invalid path expression with result [0,1,2,3,4,5,6,7,8,9,10,11...""#]
+    );
+    // Updates: the operation after the term is named, not one inside the update's function.
+    assert_eq!(
+        caught("(.a | map(.))[0] |= 1"),
+        [r#""Invalid path expression near attempt to access element 0 of [{\"b\":0},{\"b\":1}]""#]
+    );
+    assert_eq!(
+        caught(".a[0] |= path(1)"),
+        [r#""Invalid path expression with result 1""#]
+    );
+    assert_eq!(
+        caught("(.a | map(.) | .[]) = 1"),
+        [r#""Invalid path expression near attempt to iterate through [{\"b\":0},{\"b\":1}]""#]
+    );
+    // An error of the term itself is that error.
+    assert_eq!(caught(r#"path(.a | error("x"))"#), [r#""x""#]);
+    // Paths still work.
+    assert_eq!(
+        both("[path(.a[0].b, (.a | first, last))]", input),
+        [r#"[["a",0,"b"],["a",0],["a",-1]]"#]
+    );
+}
+
+/// An array index too large to create: jq 1.8's catchable error in standard mode; in Port
+/// mode jq 1.7 runs out of memory, so `try` catches nothing and Port stores null.
+#[test]
+fn array_indices_too_large_to_create() {
+    for code in ["try setpath([500000000]; 0) catch .", "try (.[999999999] = 0) catch ."] {
+        assert_eq!(
+            run(Dialect::Standard, code, "null"),
+            [r#""Array index too large""#],
+            "{code}"
+        );
+        let port = run(Dialect::Port, code, "null");
+        assert_eq!(port.len(), 1, "{code}");
+        assert!(port[0].starts_with("error: size limit:"), "{code}: {port:?}");
+    }
+}
+
 /// Number text: literals as decNumber writes them (Port's engine), doubles as JavaScript
 /// writes them (what Port's binding hands jq), doubles as jq prints them.
 #[test]

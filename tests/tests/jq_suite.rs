@@ -29,7 +29,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 /// The least number of cases that must pass (of 879). Raise it; never lower it.
-const FLOOR: usize = 838;
+const FLOOR: usize = 845;
 
 /// Stack of the thread a case runs on.
 const STACK: usize = 256 << 20;

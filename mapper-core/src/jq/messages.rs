@@ -6,17 +6,39 @@
 use crate::value::TypeName;
 use serde_json::Value;
 
-/// `type (json)`, the JSON text (as jaq printed it, so big numbers keep their digits) cut as
-/// jq cuts it: 11 characters and `...` in jq 1.7, 26 in 1.8.
-fn describe((v, json): &(Value, &str), jq_18: bool) -> String {
-    let (max, keep) = if jq_18 { (29, 26) } else { (14, 11) };
+/// JSON text as jq's `jv_dump_string_trunc` writes it into a buffer of `size` bytes: whole when
+/// it fits (`size - 1` bytes), else its first `size - 4` bytes and `...`.
+fn truncated(json: &str, size: usize) -> String {
+    if json.len() < size {
+        return json.to_string();
+    }
     // jq cuts bytes, not characters; a character cut in two becomes U+FFFD.
-    let json = if json.len() > max {
-        format!("{}...", String::from_utf8_lossy(&json.as_bytes()[..keep]))
-    } else {
-        json.to_string()
-    };
+    format!("{}...", String::from_utf8_lossy(&json.as_bytes()[..size - 4]))
+}
+
+/// `type (json)`, the JSON text (as jaq printed it, so big numbers keep their digits) cut as
+/// jq cuts it: in a buffer of 15 bytes in jq 1.7 (11 and `...`), of 30 in 1.8 (26 and `...`).
+fn describe((v, json): &(Value, &str), jq_18: bool) -> String {
+    let json = truncated(json, if jq_18 { 30 } else { 15 });
     format!("{} ({json})", v.type_name())
+}
+
+/// vendor/jaq-core's path-expression errors (jq's words, whole values), cut as jq cuts the
+/// values: keys in 15 bytes, values in 30, in jq 1.7 and 1.8 alike.
+fn path_expression(msg: &str) -> Option<String> {
+    const RESULT: &str = "Invalid path expression with result ";
+    const ITERATE: &str = "Invalid path expression near attempt to iterate through ";
+    const ACCESS: &str = "Invalid path expression near attempt to access element ";
+    if let Some(v) = msg.strip_prefix(RESULT) {
+        return Some(format!("{RESULT}{}", truncated(v, 30)));
+    }
+    if let Some(v) = msg.strip_prefix(ITERATE) {
+        return Some(format!("{ITERATE}{}", truncated(v, 30)));
+    }
+    let rest = msg.strip_prefix(ACCESS)?;
+    let ((_, k), rest) = value_prefix(rest)?;
+    let v = rest.strip_prefix(" of ")?;
+    Some(format!("{ACCESS}{} of {}", truncated(k, 15), truncated(v, 30)))
 }
 
 /// One JSON value at the start of `s` with its text, and the rest.
@@ -55,6 +77,9 @@ const ONIG_WORDS: &[(&str, &str)] = &[
 
 /// jq's message for a jaq core error message, or `None` when it is not one of those.
 pub fn translate(msg: &str, jq_18: bool) -> Option<String> {
+    if msg.starts_with("Invalid path expression ") {
+        return path_expression(msg);
+    }
     if let Some(rest) = msg.strip_prefix("cannot use ") {
         let (v, rest) = value_prefix(rest)?;
         if rest == " as iterable (array or object)" {
@@ -177,5 +202,30 @@ mod tests {
             "( (at offset 0) is not a valid regex: end pattern with unmatched parenthesis"
         );
         assert_eq!(translate("my own error", false), None);
+        // Path expressions, as Port's engine words them (jq 1.8 alike): values in 30 bytes,
+        // keys in 15, cut bytes becoming U+FFFD.
+        let long = format!("[{}]", (0..100).map(|i| i.to_string()).collect::<Vec<_>>().join(","));
+        for jq_18 in [false, true] {
+            assert_eq!(
+                translate(&format!("Invalid path expression with result {long}"), jq_18).unwrap(),
+                "Invalid path expression with result [0,1,2,3,4,5,6,7,8,9,10,11..."
+            );
+            assert_eq!(
+                translate(
+                    r#"Invalid path expression near attempt to access element {"start":1,"end":2} of [{"b":0}]"#,
+                    jq_18
+                )
+                .unwrap(),
+                r#"Invalid path expression near attempt to access element {"start":1,... of [{"b":0}]"#
+            );
+            assert_eq!(
+                translate(
+                    "Invalid path expression near attempt to iterate through \"abééééééééééééééééé\"",
+                    jq_18
+                )
+                .unwrap(),
+                "Invalid path expression near attempt to iterate through \"abééééééééééé\u{fffd}..."
+            );
+        }
     }
 }

@@ -5,7 +5,7 @@ use super::data::Data;
 use super::{base32, json_literals, messages, numbers, paths, regex};
 use jaq_core::box_iter::box_once;
 use jaq_core::native::{bome, run, v, Filter, Fun};
-use jaq_core::{Error, RunPtr};
+use jaq_core::{Error, Exn, RunPtr};
 use jaq_json::Val;
 
 /// Names of jaq natives we replace (or remove) and must therefore drop from jaq's lists.
@@ -72,7 +72,11 @@ fn ours() -> Box<[Filter<RunPtr<Data>>]> {
             let jq_18 = matches!(cv.0.pop_var(), Val::Bool(true));
             let value = cv.0.pop_var();
             let path = cv.0.pop_var();
-            bome(paths::setpath(cv.1, &path, value, jq_18).map_err(err))
+            // An index too large: in Port's engine mode, the halt of jq 1.7 running out of memory.
+            box_once(paths::setpath(cv.1, &path, value, jq_18).map_err(|m| match m {
+                m if m == jaq_json::jq::INDEX_TOO_LARGE => jaq_json::jq::index_too_large(),
+                m => Exn::from(err(m)),
+            }))
         }),
         ("_delpaths", v(1), |mut cv| {
             let ps = cv.0.pop_var();

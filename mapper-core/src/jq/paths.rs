@@ -7,8 +7,10 @@ use jaq_json::Val;
 use jaq_std::ValT;
 use std::rc::Rc;
 
-/// The largest array index jq lets a path create.
-const MAX_INDEX: f64 = ((i32::MAX >> 2) - 1) as f64;
+/// The largest array index a path may create: the cap of jaq-json's updates (vendor/jaq-json),
+/// below jq 1.8's (2^29), which would need gigabytes. Past it, jq 1.8's error
+/// ([`jaq_json::jq::INDEX_TOO_LARGE`]); Port's engine runs out of memory (see `natives.rs`).
+const MAX_INDEX: f64 = jaq_json::jq::MAX_NEW_INDEX as f64;
 
 fn is_str(v: &Val) -> bool {
     matches!(v, Val::TStr(_) | Val::BStr(_))
@@ -109,7 +111,7 @@ fn set(t: Val, k: &Val, v: Val) -> Result<Val, String> {
                 }
             }
             if i > MAX_INDEX {
-                return Err("Array index too large".to_owned());
+                return Err(jaq_json::jq::INDEX_TOO_LARGE.to_owned());
             }
             let i = i as usize;
             let a_mut = Rc::make_mut(&mut a);

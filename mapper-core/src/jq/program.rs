@@ -394,6 +394,8 @@ impl Program {
                             Some(hit) => Output::LimitExceeded(hit),
                             None => Output::Error("internal: a limit was hit but not recorded".into()),
                         },
+                        // jaq-json's stand-in for jq 1.7 running out of memory (Port's engine mode).
+                        Ok(jaq_json::jq::TOO_LARGE_HALT) => Output::LimitExceeded(limits::size_exceeded(&ctx.limits)),
                         Ok(code) => Output::Halt(code),
                         Err(_) => Output::Error("internal control flow escaped".into()),
                     },

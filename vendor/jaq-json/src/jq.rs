@@ -75,7 +75,25 @@ pub(crate) fn array_index(n: &Num) -> Option<isize> {
 
 /// The largest array index an update may create (jq 1.8 refuses more: "Array index too
 /// large"); jq 1.7 tries to allocate and runs out of memory.
-pub(crate) const MAX_NEW_INDEX: usize = 1 << 26;
+pub const MAX_NEW_INDEX: usize = 1 << 26;
+
+/// The halt code of an array index past [`MAX_NEW_INDEX`] in Port's engine mode: jq 1.7 tries to
+/// allocate the array and aborts ("cannot allocate memory"), so no `try` catches it and Port
+/// stores `null`. Hosts report it as a size limit.
+pub const TOO_LARGE_HALT: i32 = i32::MIN + 0x4f4f;
+
+/// jq 1.8's error for an array index past [`MAX_NEW_INDEX`].
+pub const INDEX_TOO_LARGE: &str = "Array index too large";
+
+/// The exception of an update that would create an array index past [`MAX_NEW_INDEX`]: jq 1.8's
+/// catchable [`INDEX_TOO_LARGE`], or in Port's engine mode the halt [`TOO_LARGE_HALT`].
+pub fn index_too_large<'a>() -> jaq_core::Exn<'a, Val> {
+    if port_engine() {
+        jaq_core::Exn::halt(TOO_LARGE_HALT)
+    } else {
+        jaq_core::Exn::from(jaq_core::Error::str(INDEX_TOO_LARGE))
+    }
+}
 
 /// The longest string `string * number` may build.
 pub(crate) const MAX_REPEAT_BYTES: usize = 1 << 28;

@@ -247,7 +247,10 @@ impl jaq_core::ValT for Val {
                 if i >= a.len() {
                     if let Some(y) = f(Val::Null).next().transpose()? {
                         if i > jq::MAX_NEW_INDEX {
-                            return opt.fail(self, |_| Exn::from(Error::str("Array index too large")));
+                            if jq::port_engine() {
+                                return Err(jq::index_too_large());
+                            }
+                            return opt.fail(self, |_| jq::index_too_large());
                         }
                         let a = Rc::make_mut(a);
                         a.resize(i, Val::Null);
