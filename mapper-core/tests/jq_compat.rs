@@ -328,3 +328,15 @@ fn number_text_as_port_and_javascript_write_it() {
     );
     assert_eq!(run(Dialect::Port, "tostring", "1e300"), [r#""1E+300""#]);
 }
+
+/// On linux-gnu the math filters are glibc's, as in Port's engine (libjq on Linux): its last
+/// bits differ from Rust's libm (values from Port's engine).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[test]
+fn math_is_glibcs() {
+    assert_eq!(
+        both("[.[] | cbrt]", "[1745599888.383, -2.5]"),
+        ["[1204.060294416281,-1.3572088082974532]"]
+    );
+    assert_eq!(both("jn(1; 2.5)", "null"), ["0.49709410246427405"]);
+}

@@ -39,6 +39,10 @@ mod imp {
             pub fn asinh(x: f64) -> f64;
             pub fn atan(x: f64) -> f64;
             pub fn atanh(x: f64) -> f64;
+            // Rust's compiler-builtins defines its own `cbrt` in the executable, which the
+            // dynamic linker prefers to glibc's; `cbrtf64` (glibc 2.27) is glibc's, by its
+            // other name.
+            #[link_name = "cbrtf64"]
             pub fn cbrt(x: f64) -> f64;
             pub fn cos(x: f64) -> f64;
             pub fn cosh(x: f64) -> f64;
