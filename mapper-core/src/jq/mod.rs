@@ -3,6 +3,7 @@
 
 mod alternatives;
 mod base32;
+mod c_time;
 mod catch;
 mod checks;
 pub mod data;

@@ -2,11 +2,12 @@
 //! replacements for the jaq natives whose behaviour differs from jq 1.7.
 
 use super::data::Data;
-use super::{base32, json_literals, messages, numbers, paths, regex};
+use super::{base32, c_time, json_literals, messages, numbers, paths, regex};
 use jaq_core::box_iter::box_once;
 use jaq_core::native::{bome, run, v, Filter, Fun};
 use jaq_core::{Error, Exn, RunPtr};
 use jaq_json::Val;
+use jaq_std::ValT as _;
 
 /// Names of jaq natives we replace (or remove) and must therefore drop from jaq's lists.
 /// (jaq's regex natives `matches`, `split_matches` and `split_` stay, as jaq's own definitions
@@ -77,6 +78,39 @@ fn ours() -> Box<[Filter<RunPtr<Data>>]> {
                 m if m == jaq_json::jq::INDEX_TOO_LARGE => jaq_json::jq::index_too_large(),
                 m => Exn::from(err(m)),
             }))
+        }),
+        ("_c_mktime", v(0), |cv| {
+            let fields = match &cv.1 {
+                Val::Arr(a) => a.to_vec(),
+                _ => Vec::new(),
+            };
+            let t = c_time::Tm::from_fields(&fields).ok_or("mktime requires parsed datetime inputs");
+            bome(
+                t.and_then(|tm| c_time::mktime(&tm))
+                    .map(|t| Val::from(t as f64))
+                    .map_err(|m| err(m.to_owned())),
+            )
+        }),
+        ("_c_strftime", v(2), |mut cv| {
+            let name = cv.0.pop_var();
+            let fmt = cv.0.pop_var();
+            let name = name.as_utf8_bytes().map(String::from_utf8_lossy).unwrap_or_default();
+            let fields = match &cv.1 {
+                Val::Arr(a) => a.to_vec(),
+                _ => Vec::new(),
+            };
+            let out = match (c_time::Tm::from_fields(&fields), fmt.as_utf8_bytes()) {
+                (None, _) => Err(format!("{name}/1 requires parsed datetime inputs")),
+                (Some(tm), Some(f)) => c_time::strftime(&tm, &String::from_utf8_lossy(f))
+                    .ok_or_else(|| format!("{name}/1: unknown system failure")),
+                (Some(_), None) => Err(format!("{name}/1 requires a string format")),
+            };
+            bome(out.map(Val::utf8_str).map_err(err))
+        }),
+        ("_c_gmtime", v(0), |cv| {
+            let tm = cv.1.as_f64().and_then(c_time::gmtime);
+            let tm = tm.ok_or_else(|| err("error converting number of seconds since epoch to datetime".to_owned()));
+            bome(tm.map(|tm| tm.fields().into_iter().map(|f| Val::from(f as f64)).collect()))
         }),
         ("_delpaths", v(1), |mut cv| {
             let ps = cv.0.pop_var();

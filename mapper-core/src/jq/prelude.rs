@@ -229,8 +229,6 @@ def _jaq_combinations: combinations;
 def _compat_fromjson: fromjson;
 def _compat_bsearch($t): bsearch($t);
 def _compat_strindices($i): _strindices($i);
-def _compat_strftime($f): strftime($f);
-def _compat_strflocaltime($f): strflocaltime($f);
 def _jaq_keys: keys;
 def _jaq_keys_unsorted: keys_unsorted;
 def _jaq_strptime($f): strptime($f);
@@ -296,16 +294,6 @@ def _strindices($i): if type == "string" and ($i | type) == "string" then _compa
 # jq-defined there: it indexes its input with numbers.
 def bsearch($t): if length == 0 then -1 elif type == "array" then _compat_bsearch($t)
   else error("Cannot index \(type) with number") end;
-# C's strftime: `%Y` is not padded (year 3 is "3"), and an empty result is a failure.
-def _c_year($f): if ($f | type) == "string" and ($f | contains("%Y"))
-  then (if type == "number" then gmtime else . end) as $tm
-  | if ($tm | type) == "array" and ($tm[0] | type) == "number"
-    then $f | split("%Y") | join($tm[0] | floor | tostring) else $f end
-  else $f end;
-def strftime($f): _compat_strftime(_c_year($f))
-  | if . == "" then error("strftime/1: unknown system failure") else . end;
-def strflocaltime($f): _compat_strflocaltime(_c_year($f))
-  | if . == "" then error("strflocaltime/1: unknown system failure") else . end;
 def fromjson: if . == "" then error("Expected JSON value (while parsing '')") else _compat_fromjson end;
 # C's gamma is lgamma; nearbyint and rint round half to even.
 def gamma: lgamma;
@@ -324,12 +312,26 @@ def tojson: _port_tojson;
 def tostring: if type == "string" then . else _port_tojson end;
 def @text: tostring;
 def @json: tojson;
+# C's struct tm (jq's jv2tm and tm2jv), glibc's gmtime, timegm and strftime in the C locale,
+# local time being UTC (c_time.rs): `[2020] | todate` is "2020-01-00T00:00:00Z", `[] | mktime`
+# 1899-12-31, `8.9e12 | todate` the year 283999.
 def gmtime: if type != "number" then error("gmtime() requires numeric inputs")
-  else _epoch_ok | . as $t
   # jq converts to time_t (toward zero) and adds `t - floor(t)` to the seconds.
-  | (if $t < 0 then -(-$t | floor) else $t | floor end) | _jaq_gmtime | .[5] += ($t - ($t | floor)) end;
+  else . as $t | _c_gmtime | .[5] += ($t - ($t | floor)) end;
+def mktime: if type != "array" then error("mktime requires array inputs") else _c_mktime end;
+def strftime($f): if type == "number" then gmtime
+  elif type != "array" then error("strftime/1 requires parsed datetime inputs") else . end
+  | if ($f | type) != "string" then error("strftime/1 requires a string format")
+    else _c_strftime($f; "strftime") end;
+def localtime: if type != "number" then error("localtime() requires numeric inputs") else gmtime end;
+def strflocaltime($f): if type == "number" then localtime
+  elif type != "array" then error("strflocaltime/1 requires parsed datetime inputs") else . end
+  | if ($f | type) != "string" then error("strflocaltime/1 requires a string format")
+    else _c_strftime($f; "strflocaltime") end;
 def todate: if type == "number" then gmtime end | strftime("%Y-%m-%dT%H:%M:%SZ");
 def todateiso8601: todate;
+def fromdateiso8601: strptime("%Y-%m-%dT%H:%M:%SZ") | mktime;
+def fromdate: fromdateiso8601;
 "#;
 
 /// Every prelude definition of a dialect, parsed once: jaq's core, std and JSON libraries,
