@@ -340,3 +340,19 @@ fn math_is_glibcs() {
     );
     assert_eq!(both("jn(1; 2.5)", "null"), ["0.49709410246427405"]);
 }
+
+/// Decoders' invalid bytes as jq replaces them, and Port's byte-wise `@urid` (values from Port's
+/// engine; jq 1.8 keeps `@urid`'s text).
+#[test]
+fn decoded_bytes_as_jq_reads_them() {
+    // `@base64d` of "null" is 9e e9 65: jq reads e9 65 as one bad sequence.
+    assert_eq!(both("@base64d", r#""null""#), ["\"\u{fffd}\u{fffd}\""]);
+    assert_eq!(both("@base64d", r#""wIBh""#), ["\"\u{fffd}\u{fffd}a\""]);
+    assert_eq!(
+        run(Dialect::Port, "@urid", r#""Knäckebröd""#),
+        ["\"Kn\u{fffd}\u{fffd}ckebr\u{fffd}\u{fffd}d\""]
+    );
+    assert_eq!(run(Dialect::Port, "@urid", r#""a\u0000%zz""#), [r#""a""#]);
+    assert_eq!(run(Dialect::Port, "@urid", r#""%C3%A9""#), [r#""é""#]);
+    assert_eq!(run(Dialect::Standard, "@urid", r#""Knäckebröd""#), [r#""Knäckebröd""#]);
+}

@@ -78,7 +78,8 @@ pub fn decode_base64(v: &Val) -> Result<Val, String> {
         3 => out.extend_from_slice(&[(acc >> 10) as u8, (acc >> 2) as u8]),
         _ => {}
     }
-    Ok(Val::utf8_str(out))
+    // Bytes that are no UTF-8 become U+FFFD as jq replaces them.
+    Ok(Val::utf8_str(super::utf8::jq_lossy(&out)))
 }
 
 /// Decode `%XX` escapes; a malformed escape or invalid UTF-8 is an error.

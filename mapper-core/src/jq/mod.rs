@@ -30,6 +30,7 @@ mod program;
 mod reach;
 mod regex;
 pub(crate) mod syntax;
+mod utf8;
 
 pub use dialect::{rewrite_single_quotes, Rewrite};
 pub use limits::{LimitHit, LimitKind, Limits};

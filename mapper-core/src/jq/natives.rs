@@ -2,7 +2,7 @@
 //! replacements for the jaq natives whose behaviour differs from jq 1.7.
 
 use super::data::Data;
-use super::{base32, c_time, json_literals, messages, numbers, paths, regex};
+use super::{base32, c_time, json_literals, messages, numbers, paths, regex, utf8};
 use jaq_core::box_iter::box_once;
 use jaq_core::native::{bome, run, v, Filter, Fun};
 use jaq_core::{Error, Exn, RunPtr};
@@ -146,6 +146,13 @@ fn ours() -> Box<[Filter<RunPtr<Data>>]> {
             bome(base32::decode_base64(&cv.1).map_err(err))
         }),
         ("_decode_uri", v(0), |cv| bome(base32::decode_uri(&cv.1).map_err(err))),
+        ("_bytewise", v(0), |cv| {
+            let text = match &cv.1 {
+                Val::TStr(s) | Val::BStr(s) => utf8::bytewise(s),
+                _ => return bome(Ok(cv.1)),
+            };
+            bome(Ok(Val::utf8_str(text)))
+        }),
         ("_tonumber", v(1), |mut cv| {
             let jq_18 = matches!(cv.0.pop_var(), Val::Bool(true));
             bome(numbers::parse(&cv.1, jq_18).ok_or_else(|| err(String::new())))

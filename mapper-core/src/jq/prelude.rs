@@ -312,6 +312,9 @@ def tojson: _port_tojson;
 def tostring: if type == "string" then . else _port_tojson end;
 def @text: tostring;
 def @json: tojson;
+# `@urid` copies the text outside its escapes byte by byte: each byte of a non-ASCII character
+# becomes U+FFFD, and a NUL byte ends the text (jq 1.8 keeps the text).
+def @urid: tostring | . as $s | _bytewise | try _decode_uri catch error("\($s | _typeval) \(.)");
 # C's struct tm (jq's jv2tm and tm2jv), glibc's gmtime, timegm and strftime in the C locale,
 # local time being UTC (c_time.rs): `[2020] | todate` is "2020-01-00T00:00:00Z", `[] | mktime`
 # 1899-12-31, `8.9e12 | todate` the year 283999.
