@@ -521,6 +521,62 @@ mod tests {
         );
     }
 
+    /// Any format on any broken-down time: no panic, and the output stays within C's buffer.
+    #[test]
+    fn any_format_is_safe() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let pieces = [
+            "%",
+            "_",
+            "-",
+            "0",
+            "^",
+            "#",
+            "E",
+            "O",
+            "9",
+            "2147483648",
+            "é",
+            "c",
+            "s",
+            "z",
+            "Y",
+            "G",
+            "x",
+        ];
+        let extremes = [i32::MIN, -1, 0, 1, 7, 12, 59, 366, i32::MAX];
+        for _ in 0..20_000 {
+            let fmt: String = (0..next() % 12)
+                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+                .collect();
+            let mut f = [0i32; 8];
+            for x in &mut f {
+                *x = extremes[(next() % extremes.len() as u64) as usize];
+            }
+            let [year, mon, mday, hour, min, sec, wday, yday] = f;
+            let tm = Tm {
+                year,
+                mon,
+                mday,
+                hour,
+                min,
+                sec,
+                wday,
+                yday,
+            };
+            if let Some(out) = strftime(&tm, &fmt) {
+                assert!(!out.is_empty() && out.len() < fmt.len() + 100, "{fmt:?}: {out:?}");
+            }
+            let _ = mktime(&tm);
+        }
+    }
+
     #[test]
     fn gmtime_as_glibc() {
         // Values from Port's engine.
