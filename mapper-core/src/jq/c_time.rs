@@ -47,8 +47,15 @@ impl Tm {
             // `as` truncates toward zero and saturates, as jq's clamp and `(int)` cast do.
             t[i] = d as i32;
         }
-        let [year, mon, mday, hour, min, sec, wday, yday] = t;
-        Some(Tm {
+        Some(Tm::from(t))
+    }
+}
+
+impl From<[i32; 8]> for Tm {
+    /// The fields in jq's order: year (since 1900), month, day, hours, minutes, seconds, week
+    /// day, year day.
+    fn from([year, mon, mday, hour, min, sec, wday, yday]: [i32; 8]) -> Tm {
+        Tm {
             year,
             mon,
             mday,
@@ -57,7 +64,7 @@ impl Tm {
             sec,
             wday,
             yday,
-        })
+        }
     }
 }
 
@@ -559,17 +566,7 @@ mod tests {
             for x in &mut f {
                 *x = extremes[(next() % extremes.len() as u64) as usize];
             }
-            let [year, mon, mday, hour, min, sec, wday, yday] = f;
-            let tm = Tm {
-                year,
-                mon,
-                mday,
-                hour,
-                min,
-                sec,
-                wday,
-                yday,
-            };
+            let tm = Tm::from(f);
             if let Some(out) = strftime(&tm, &fmt) {
                 assert!(!out.is_empty() && out.len() < fmt.len() + 100, "{fmt:?}: {out:?}");
             }
