@@ -180,11 +180,18 @@ test('completion in a jq string offers the keys of the request there, with their
   assert.ok(offered.some((o) => o.startsWith('state') && o.includes('"FINISHED"')), offered.join(' | '));
   // Accepting one completes the path.
   await page.keyboard.type('ac');
-  // The list narrowed to `stack`, selected (the engine answers asynchronously): accept it.
-  await page.waitForFunction(() => {
+  // The list narrowed to `stack`, selected and enabled (the engine answers asynchronously):
+  // accept it. CodeMirror ignores Enter on a list opened less than its interactionDelay (75 ms)
+  // ago, or disabled while an answer is pending; on a loaded machine the list can be reopened
+  // just before the key, so the list must have held still past that delay.
+  const narrowed = () => {
     const items = [...document.querySelectorAll('.cm-tooltip-autocomplete li')];
-    return items.length === 1 && items[0].textContent.startsWith('stack') && items[0].getAttribute('aria-selected') === 'true';
-  });
+    return !document.querySelector('.cm-tooltip-autocomplete-disabled') && items.length === 1
+      && items[0].textContent.startsWith('stack') && items[0].getAttribute('aria-selected') === 'true';
+  };
+  await page.waitForFunction(narrowed);
+  await page.waitForTimeout(150);
+  await page.waitForFunction(narrowed);
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => document.querySelector('[data-testid=mapping-editor] .cm-content').textContent.includes('"identifier": ".body.stack"}'));
   // Under properties, the blueprint's property names.
