@@ -51,6 +51,17 @@ impl Tm {
     }
 }
 
+impl Tm {
+    /// [`Tm::from_fields`] of an array (the prelude passes arrays only; anything else reads as
+    /// no fields).
+    pub fn from_val(v: &Val) -> Option<Tm> {
+        match v {
+            Val::Arr(a) => Tm::from_fields(a),
+            _ => Tm::from_fields(&[]),
+        }
+    }
+}
+
 impl From<[i32; 8]> for Tm {
     /// The fields in jq's order: year (since 1900), month, day, hours, minutes, seconds, week
     /// day, year day.

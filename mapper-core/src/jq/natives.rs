@@ -80,11 +80,7 @@ fn ours() -> Box<[Filter<RunPtr<Data>>]> {
             }))
         }),
         ("_c_mktime", v(0), |cv| {
-            let fields = match &cv.1 {
-                Val::Arr(a) => a.to_vec(),
-                _ => Vec::new(),
-            };
-            let t = c_time::Tm::from_fields(&fields).ok_or("mktime requires parsed datetime inputs");
+            let t = c_time::Tm::from_val(&cv.1).ok_or("mktime requires parsed datetime inputs");
             bome(
                 t.and_then(|tm| c_time::mktime(&tm))
                     .map(|t| Val::from(t as f64))
@@ -95,11 +91,7 @@ fn ours() -> Box<[Filter<RunPtr<Data>>]> {
             let name = cv.0.pop_var();
             let fmt = cv.0.pop_var();
             let name = name.as_utf8_bytes().map(String::from_utf8_lossy).unwrap_or_default();
-            let fields = match &cv.1 {
-                Val::Arr(a) => a.to_vec(),
-                _ => Vec::new(),
-            };
-            let out = match (c_time::Tm::from_fields(&fields), fmt.as_utf8_bytes()) {
+            let out = match (c_time::Tm::from_val(&cv.1), fmt.as_utf8_bytes()) {
                 (None, _) => Err(format!("{name}/1 requires parsed datetime inputs")),
                 (Some(tm), Some(f)) => c_time::strftime(&tm, &String::from_utf8_lossy(f))
                     .ok_or_else(|| format!("{name}/1: unknown system failure")),

@@ -223,7 +223,6 @@ def _typeval: "\(type) (\(tojson | if length > 14 then .[:11] + "..." else . end
 def _jq_18: false;
 def _jaq_has($k): has($k);
 def _jaq_contains($b): contains($b);
-def _jaq_gmtime: gmtime;
 def _jaq_reverse: reverse;
 def _jaq_combinations: combinations;
 def _compat_fromjson: fromjson;
