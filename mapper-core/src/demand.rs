@@ -12,7 +12,7 @@
 //! expression is not a field path, the whole body is demanded.
 
 use crate::fast_path::{FastPath, Step};
-use crate::jq::syntax;
+use crate::jq::front::syntax;
 use jaq_core::load::lex::StrPart;
 use jaq_core::load::parse::{BinaryOp, Term};
 use jaq_json::{Map, Num, Val};

@@ -7,7 +7,7 @@
 //! an array, `tostring` on a non-string), it declines and the caller runs the compiled program,
 //! so results, errors and their wording stay exactly the interpreter's.
 
-use crate::jq::syntax::{self, Tk};
+use crate::jq::front::syntax::{self, Tk};
 use jaq_core::load::lex::{StrPart, Tok, Token};
 use jaq_core::load::parse::Term;
 use jaq_core::path::{Opt, Part, Path};

@@ -58,7 +58,7 @@ fn ordinary_nesting_still_compiles() {
 
 /// Values nested hundreds of thousands of levels deep, built at run time, used to overflow
 /// the stack of an ordinary thread where jaq dropped or walked them (aborting the process).
-/// Programs now run on a stack region of their own (src/jq/eval_stack.rs), outputs deeper than
+/// Programs now run on a stack region of their own (src/jq/engine/eval_stack.rs), outputs deeper than
 /// the depth limit are refused, and paths are limited. Run on a thread with a 512 KiB stack.
 #[test]
 fn deep_runtime_values_do_not_overflow() {

@@ -2,7 +2,7 @@
 //! own engine): `strftime`, `mktime`, `gmtime` and `todate` on broken-down times with missing,
 //! negative, huge or out-of-range fields, and every glibc conversion under flags, widths and
 //! modifiers. Port mode must store exactly what Port stored, every probe: these are C's
-//! functions over a plain struct, with nothing left to approximate (`mapper-core/src/jq/c_time.rs`).
+//! functions over a plain struct, with nothing left to approximate (`mapper-core/src/jq/runtime/c_time.rs`).
 
 use hookmap_tests::tests_dir;
 use mapper_core::jq::{Dialect, Evaluation, Limits, Program, RunContext};

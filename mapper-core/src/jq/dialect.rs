@@ -1,119 +1,64 @@
-//! Port's jq dialect: the textual rewrite `@port-labs/jq-node-bindings` applies
-//! before handing a program to libjq.
+//! The one switch between Port's engine and standard jq, and the table of what each dialect
+//! uses: its quote rewrite, the refusals of its grammar, the front end's rewrites, and the
+//! engine of jaq-json's core operations. The prelude's library is chosen in
+//! [`super::engine::prelude`].
 
-use super::syntax::edit::Edits;
+use super::front::syntax::{edit::Edits, Tk};
+use super::front::{catch, grammar, literals};
+use super::port;
+use core::ops::Range;
 
-/// The outcome of rewriting a program with Port's single-quote rule.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rewrite {
-    /// The program after the rewrite; byte offsets are unchanged (each `'` becomes `"`).
-    pub code: String,
-    /// Byte offsets of every quote that was rewritten.
-    pub rewritten: Vec<usize>,
+/// Which flavour of jq a program is written in. Decided when a program is compiled, it travels
+/// with the program into every run (the run data natives see), so nothing else asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Dialect {
+    /// Port's: `'single'` quotes are rewritten to `"double"`, `env`/`$ENV` are `{}`, and the
+    /// engine is Port's libjq (jq commit 588ff187, `jq-1.7.1-83`) with its grammar, library,
+    /// messages and number handling.
+    #[default]
+    Port,
+    /// Plain jq, as of jq 1.8 where 1.8 and 1.7 differ.
+    Standard,
 }
 
-/// Apply Port's single-quote rewrite.
-///
-/// Port runs `/(^|\s)'(?!\s|")|(?<!\s|")'(\s|$)/g` and replaces each match's quote with `"`:
-/// a `'` that opens a string (at the start or after whitespace, not followed by whitespace or
-/// `"`) or closes one (not preceded by whitespace or `"`, followed by whitespace or the end).
-/// Matches don't overlap and the scan resumes after the whitespace a match consumed, exactly as
-/// JavaScript's global `replace` does, so the result is byte-for-byte Port's.
-pub fn rewrite_single_quotes(code: &str) -> Rewrite {
-    let rewritten = single_quotes(code);
-    let (code, _) = edits(&rewritten).apply(code);
-    Rewrite { code, rewritten }
-}
+/// A rewrite of the front end: the edits it makes to a program (its text and tokens).
+pub(crate) type Rewrite = fn(&str, &[Tk<'_>]) -> Edits;
 
-/// The edits of the rewrite (each quote at `quotes` becomes `"`), for the compiler's map of
-/// rewritten positions (one byte for one byte: positions do not move).
-pub(crate) fn edits(quotes: &[usize]) -> Edits {
-    let mut edits = Edits::new();
-    for &at in quotes {
-        edits.replace(at..at + 1, vec!["\"".into()]);
-    }
-    edits
-}
-
-/// Byte offsets of the quotes Port's rewrite changes. The rewrite is defined on the raw text
-/// (a `'` is no jq token, so jaq's lexer can't see it): this is the one textual rewrite, a
-/// faithful implementation of Port's regular expression.
-pub(crate) fn single_quotes(code: &str) -> Vec<usize> {
-    let chars: Vec<(usize, char)> = code.char_indices().collect();
-    let mut rewritten = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let (pos, c) = chars[i];
-        let next = chars.get(i + 1).map(|&(_, c)| c);
-        // Alternative 1: (^|\s)'(?!\s|")
-        if c.is_whitespace() || i == 0 {
-            let quote_at = if c == '\'' && i == 0 {
-                Some(i)
-            } else if c.is_whitespace() && next == Some('\'') {
-                Some(i + 1)
-            } else {
-                None
-            };
-            if let Some(q) = quote_at {
-                let after = chars.get(q + 1).map(|&(_, c)| c);
-                if !matches!(after, Some(a) if a.is_whitespace() || a == '"') {
-                    rewritten.push(chars[q].0);
-                    i = q + 1;
-                    continue;
-                }
-            }
+impl Dialect {
+    /// Byte offsets of the quotes the dialect rewrites before anything reads the program
+    /// (Port's `'single'` quotes; none in standard jq).
+    pub(crate) fn quotes(self, code: &str) -> Vec<usize> {
+        match self {
+            Self::Port => port::quotes::single_quotes(code),
+            Self::Standard => Vec::new(),
         }
-        // Alternative 2: (?<!\s|")'(\s|$)
-        if c == '\'' {
-            let before = if i == 0 { None } else { Some(chars[i - 1].1) };
-            let ok_before = !matches!(before, Some(b) if b.is_whitespace() || b == '"');
-            let ok_after = match next {
-                None => true,
-                Some(n) => n.is_whitespace(),
-            };
-            if ok_before && ok_after {
-                rewritten.push(pos);
-                // The match consumed the following whitespace character too.
-                i += if next.is_some() { 2 } else { 1 };
-                continue;
-            }
+    }
+
+    /// Why the dialect's engine does not compile a program (its text after the quote rewrite,
+    /// and its tokens) that jaq would, with where: Port's engine lacks filters and has jq 1.7's
+    /// grammar.
+    pub(crate) fn refusal(self, code: &str, tokens: &[Tk<'_>]) -> Option<(String, Range<usize>)> {
+        match self {
+            Self::Port => port::refusal(code, tokens),
+            Self::Standard => None,
         }
-        i += 1;
-    }
-    rewritten
-}
-
-#[cfg(test)]
-mod tests {
-    use super::rewrite_single_quotes as rw;
-
-    #[test]
-    fn quoted_literal_becomes_a_string() {
-        assert_eq!(rw("'Success'").code, "\"Success\"");
-        assert_eq!(rw(".a == 'x'").code, ".a == \"x\"");
-        assert_eq!(
-            rw("if .a then 'b' else 'c' end").code,
-            "if .a then \"b\" else \"c\" end"
-        );
     }
 
-    #[test]
-    fn quotes_inside_words_stay() {
-        assert_eq!(rw("\"don't\"").code, "\"don't\"");
-        assert!(rw(".body.x").rewritten.is_empty());
+    /// The front end's rewrites after `?//` alternatives, in order: fractions without integer
+    /// digits, grammar corners, (jq 1.7's `as` precedence,) catch bodies.
+    pub(crate) fn rewrites(self) -> &'static [Rewrite] {
+        match self {
+            Self::Port => &[literals::edits, grammar::edits, port::precedence::edits, catch::edits],
+            // jq 1.8 binds `as` as jaq does.
+            Self::Standard => &[literals::edits, grammar::edits, catch::edits],
+        }
     }
 
-    #[test]
-    fn quote_next_to_double_quote_is_kept() {
-        // `'"` is not an opening quote: (?!\s|")
-        assert_eq!(rw(" '\"").code, " '\"");
-    }
-
-    #[test]
-    fn adjacent_matches_share_no_whitespace() {
-        // "'a' 'b'": the closing quote of 'a' consumes the space, so the opening quote of
-        // 'b' has no whitespace before it left to match alternative 1 and is matched by
-        // nothing -- exactly what JavaScript's global replace does.
-        assert_eq!(rw("'a' 'b'").code, "\"a\" 'b\"");
+    /// Which jq jaq-json's core operations answer as (vendor/jaq-json/PATCHES.md).
+    pub(crate) fn engine(self) -> jaq_json::jq::Engine {
+        match self {
+            Self::Port => jaq_json::jq::Engine::Port,
+            Self::Standard => jaq_json::jq::Engine::Jq18,
+        }
     }
 }

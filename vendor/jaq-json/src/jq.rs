@@ -8,30 +8,64 @@ use crate::{Num, Val};
 use alloc::format;
 use alloc::string::{String, ToString};
 
-#[cfg(feature = "std")]
-std::thread_local! {
-    static PORT_ENGINE: core::cell::Cell<bool> = const { core::cell::Cell::new(false) };
-}
-
-/// Answer as Port's engine (jq commit 588ff187, `jq-1.7.1-83`) on this thread, rather than as
-/// jq 1.8. Two things differ:
+/// Which jq the core operations answer as. Port's engine (libjq at jq commit 588ff187,
+/// `jq-1.7.1-83`) and jq 1.8 differ in four places:
 /// - `%` converts 2^63 with a plain C cast, which x86-64 turns into `INTMAX_MIN` (so
 ///   `9223372036854775807 % 10` is `-8`); jq 1.8 clamps it to `INTMAX_MAX` (`7`);
+/// - negating a literal gives a double in Port's engine, the exact literal in jq 1.8;
 /// - number literals (of the program and of the input) print as decNumber writes them
-///   ([`canonical_literal`]: `1e3` is `1E+3`); jq 1.8 prints them as written.
-pub fn set_port_engine(on: bool) {
-    #[cfg(feature = "std")]
-    PORT_ENGINE.with(|q| q.set(on));
-    #[cfg(not(feature = "std"))]
-    let _ = on;
+///   ([`canonical_literal`]: `1e3` is `1E+3`); jq 1.8 prints them as written;
+/// - an array index past [`MAX_NEW_INDEX`] runs Port's engine out of memory ([`index_too_large`]).
+///
+/// The operations are `std::ops` implementations on [`Val`] with no context to read, so the
+/// choice is made per thread, for the span of one run ([`EngineScope`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Engine {
+    /// jq 1.8 (also the choice outside any run).
+    #[default]
+    Jq18,
+    /// Port's engine: libjq at jq commit 588ff187 (`jq-1.7.1-83`).
+    Port,
 }
 
-/// True while [`set_port_engine`] is on for this thread.
-pub fn port_engine() -> bool {
+#[cfg(feature = "std")]
+std::thread_local! {
+    static ENGINE: core::cell::Cell<Engine> = const { core::cell::Cell::new(Engine::Jq18) };
+}
+
+/// The engine the core operations answer as on this thread.
+pub fn engine() -> Engine {
     #[cfg(feature = "std")]
-    return PORT_ENGINE.with(|q| q.get());
+    return ENGINE.with(|e| e.get());
     #[cfg(not(feature = "std"))]
-    false
+    Engine::Jq18
+}
+
+/// True while the core operations answer as Port's engine on this thread.
+pub(crate) fn port_engine() -> bool {
+    engine() == Engine::Port
+}
+
+/// The core operations answer as one engine on this thread while this value lives, and as the
+/// previous one after (a run may print values of another dialect's run).
+#[must_use = "the engine is chosen only while the scope lives"]
+pub struct EngineScope(Engine);
+
+impl EngineScope {
+    /// Answer as `engine` on this thread until the scope is dropped.
+    pub fn enter(engine: Engine) -> Self {
+        let previous = self::engine();
+        #[cfg(feature = "std")]
+        ENGINE.with(|e| e.set(engine));
+        Self(previous)
+    }
+}
+
+impl Drop for EngineScope {
+    fn drop(&mut self) {
+        #[cfg(feature = "std")]
+        ENGINE.with(|e| e.set(self.0));
+    }
 }
 
 /// jq's `dtoi`: a double to `intmax_t`, saturating at the range's ends.

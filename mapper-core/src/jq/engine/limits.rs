@@ -328,7 +328,7 @@ fn instrument_term(t: jaq_core::load::parse::Term<&'static str>) -> jaq_core::lo
 /// Text offsets where `_hookmap_tick | (` and `)` go so that every `def` body of a program
 /// starts with the tick: `(position, text)` pairs, in order. Nested definitions included.
 pub fn program_edits(code: &str, tokens: &[Token<&str>]) -> Option<Vec<(usize, &'static str)>> {
-    let at = |s: &str| super::syntax::span(code, s).start;
+    let at = |s: &str| crate::jq::front::syntax::span(code, s).start;
     fn is(t: &Token<&str>, s: &str) -> bool {
         t.0 == s && matches!(t.1, Tok::Word | Tok::Sym)
     }
@@ -396,7 +396,7 @@ pub fn program_edits(code: &str, tokens: &[Token<&str>]) -> Option<Vec<(usize, &
 /// The program with every definition body prefixed by `_hookmap_tick`, or `None` when it
 /// defines nothing (or its tokens are not as the parser wants them).
 pub fn instrument_program(code: &str, tokens: &[Token<&str>]) -> Option<String> {
-    let mut edits = super::syntax::edit::Edits::new();
+    let mut edits = crate::jq::front::syntax::edit::Edits::new();
     for (at, text) in program_edits(code, tokens)? {
         edits.insert(at, text);
     }
@@ -406,7 +406,7 @@ pub fn instrument_program(code: &str, tokens: &[Token<&str>]) -> Option<String> 
 #[cfg(test)]
 mod tests {
     fn instrument_program(code: &str) -> Option<String> {
-        super::instrument_program(code, &super::super::syntax::lex(code).unwrap())
+        super::instrument_program(code, &crate::jq::front::syntax::lex(code).unwrap())
     }
 
     #[test]

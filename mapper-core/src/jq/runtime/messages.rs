@@ -3,6 +3,7 @@
 //! translated where it becomes visible: in `try ... catch` (see [`super::catch`]) and in a
 //! program's error outputs.
 
+use crate::jq::Dialect;
 use crate::value::TypeName;
 use serde_json::Value;
 
@@ -17,9 +18,14 @@ fn truncated(json: &str, size: usize) -> String {
 }
 
 /// `type (json)`, the JSON text (as jaq printed it, so big numbers keep their digits) cut as
-/// jq cuts it: in a buffer of 15 bytes in jq 1.7 (11 and `...`), of 30 in 1.8 (26 and `...`).
-fn describe((v, json): &(Value, &str), jq_18: bool) -> String {
-    let json = truncated(json, if jq_18 { 30 } else { 15 });
+/// jq cuts it: in a buffer of 15 bytes in Port's engine (11 and `...`), of 30 in jq 1.8 (26
+/// and `...`).
+fn describe((v, json): &(Value, &str), dialect: Dialect) -> String {
+    let size = match dialect {
+        Dialect::Port => 15,
+        Dialect::Standard => 30,
+    };
+    let json = truncated(json, size);
     format!("{} ({json})", v.type_name())
 }
 
@@ -53,7 +59,7 @@ fn whole_value(s: &str) -> Option<(Value, &str)> {
     serde_json::from_str(s).ok().map(|v| (v, s))
 }
 
-/// What jq/regex.rs puts between a regex and regex-lite's reason it does not compile.
+/// What runtime/regex.rs puts between a regex and regex-lite's reason it does not compile.
 pub const REGEX_INVALID: &str = " (at offset 0) is not a valid regex: ";
 
 /// regex-lite's reasons (their start) and oniguruma's words for the same thing.
@@ -76,17 +82,17 @@ const ONIG_WORDS: &[(&str, &str)] = &[
 ];
 
 /// jq's message for a jaq core error message, or `None` when it is not one of those.
-pub fn translate(msg: &str, jq_18: bool) -> Option<String> {
+pub fn translate(msg: &str, dialect: Dialect) -> Option<String> {
     if msg.starts_with("Invalid path expression ") {
         return path_expression(msg);
     }
     if let Some(rest) = msg.strip_prefix("cannot use ") {
         let (v, rest) = value_prefix(rest)?;
         if rest == " as iterable (array or object)" {
-            return Some(match v.0 {
+            return Some(match (&v.0, dialect) {
                 // jq 1.8 leaves the value out for null; Port's engine (jq 588ff187) writes it.
-                Value::Null if jq_18 => "Cannot iterate over null".to_owned(),
-                _ => format!("Cannot iterate over {}", describe(&v, jq_18)),
+                (Value::Null, Dialect::Standard) => "Cannot iterate over null".to_owned(),
+                _ => format!("Cannot iterate over {}", describe(&v, dialect)),
             });
         }
         return None;
@@ -94,29 +100,28 @@ pub fn translate(msg: &str, jq_18: bool) -> Option<String> {
     if let Some(rest) = msg.strip_prefix("cannot index ") {
         let (v, rest) = value_prefix(rest)?;
         let k = whole_value(rest.strip_prefix(" with ")?)?;
-        return Some(match (&k.0, jq_18) {
-            (_, true) => format!("Cannot index {} with {}", v.0.type_name(), describe(&k, true)),
+        return Some(match (&k.0, dialect) {
+            (_, Dialect::Standard) => format!("Cannot index {} with {}", v.0.type_name(), describe(&k, dialect)),
             // Port's engine (jq 588ff187) names the key's type: `Cannot index number with string "a"`.
-            (Value::String(s), false) => format!("Cannot index {} with string \"{s}\"", v.0.type_name()),
-            (k, false) => format!("Cannot index {} with {}", v.0.type_name(), k.type_name()),
+            (Value::String(s), Dialect::Port) => format!("Cannot index {} with string \"{s}\"", v.0.type_name()),
+            (k, Dialect::Port) => format!("Cannot index {} with {}", v.0.type_name(), k.type_name()),
         });
     }
-    // A regex that does not compile (jq/regex.rs): oniguruma's words for what regex-lite found.
+    // A regex that does not compile (runtime/regex.rs): oniguruma's words for what regex-lite found.
     if let Some((re, found)) = msg.split_once(REGEX_INVALID) {
         let onig = ONIG_WORDS
             .iter()
             .find(|(lite, _)| found.starts_with(lite))
             .map_or(found, |(_, onig)| onig);
-        return Some(if jq_18 {
-            format!("{re}{REGEX_INVALID}{onig}")
-        } else {
-            format!("Regex failure: {onig}")
+        return Some(match dialect {
+            Dialect::Standard => format!("{re}{REGEX_INVALID}{onig}"),
+            Dialect::Port => format!("Regex failure: {onig}"),
         });
     }
     // vendor/jaq-json: `cannot negate V`, `cannot divide L by R` (with ` (remainder)` for `%`).
     if let Some(rest) = msg.strip_prefix("cannot negate ") {
         let v = whole_value(rest)?;
-        return Some(format!("{} cannot be negated", describe(&v, jq_18)));
+        return Some(format!("{} cannot be negated", describe(&v, dialect)));
     }
     if let Some(rest) = msg.strip_prefix("cannot divide ") {
         let (l, rest) = value_prefix(rest)?;
@@ -128,8 +133,8 @@ pub fn translate(msg: &str, jq_18: bool) -> Option<String> {
         let r = whole_value(rest)?;
         return Some(format!(
             "{} and {} cannot be {verb} because the divisor is zero",
-            describe(&l, jq_18),
-            describe(&r, jq_18)
+            describe(&l, dialect),
+            describe(&r, dialect)
         ));
     }
     if let Some(rest) = msg.strip_prefix("cannot calculate ") {
@@ -137,19 +142,19 @@ pub fn translate(msg: &str, jq_18: bool) -> Option<String> {
         let rest = rest.strip_prefix(' ')?;
         let (op, rest) = rest.split_once(' ')?;
         let r = whole_value(rest)?;
-        let verb = match op {
-            "+" => "added",
-            "-" => "subtracted",
-            "*" => "multiplied",
-            "/" => "divided",
-            "%" if !jq_18 => "divided (remainder)",
-            "%" => "divided",
+        let verb = match (op, dialect) {
+            ("+", _) => "added",
+            ("-", _) => "subtracted",
+            ("*", _) => "multiplied",
+            ("/", _) => "divided",
+            ("%", Dialect::Port) => "divided (remainder)",
+            ("%", Dialect::Standard) => "divided",
             _ => return None,
         };
         return Some(format!(
             "{} and {} cannot be {verb}",
-            describe(&l, jq_18),
-            describe(&r, jq_18)
+            describe(&l, dialect),
+            describe(&r, dialect)
         ));
     }
     None
@@ -158,62 +163,63 @@ pub fn translate(msg: &str, jq_18: bool) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::translate;
+    use crate::jq::Dialect::{Port, Standard};
 
     #[test]
     fn jq_wording() {
         // jq.test: `try .a[] catch .` on {"a":123}; `.a` on 1; `{} - 1`.
         assert_eq!(
-            translate("cannot use 123 as iterable (array or object)", false).unwrap(),
+            translate("cannot use 123 as iterable (array or object)", Port).unwrap(),
             "Cannot iterate over number (123)"
         );
         assert_eq!(
-            translate(r#"cannot index 1 with "a""#, false).unwrap(),
+            translate(r#"cannot index 1 with "a""#, Port).unwrap(),
             r#"Cannot index number with string "a""#
         );
         assert_eq!(
-            translate(r#"cannot index 1 with "a""#, true).unwrap(),
+            translate(r#"cannot index 1 with "a""#, Standard).unwrap(),
             r#"Cannot index number with string ("a")"#
         );
         assert_eq!(
-            translate(r#"cannot calculate {} - 1"#, false).unwrap(),
+            translate(r#"cannot calculate {} - 1"#, Port).unwrap(),
             "object ({}) and number (1) cannot be subtracted"
         );
         // jq.test: `try (1/0) catch .`, `try (1%0) catch .`, `try -. catch .` on "foo".
         assert_eq!(
-            translate("cannot divide 1 by 0", false).unwrap(),
+            translate("cannot divide 1 by 0", Port).unwrap(),
             "number (1) and number (0) cannot be divided because the divisor is zero"
         );
         assert_eq!(
-            translate("cannot divide 2.5 by 0 (remainder)", false).unwrap(),
+            translate("cannot divide 2.5 by 0 (remainder)", Port).unwrap(),
             "number (2.5) and number (0) cannot be divided (remainder) because the divisor is zero"
         );
         assert_eq!(
-            translate(r#"cannot negate "foo""#, false).unwrap(),
+            translate(r#"cannot negate "foo""#, Port).unwrap(),
             r#"string ("foo") cannot be negated"#
         );
         // jq.test-style regex errors: `"x" | test("(")`.
         let lite = "( (at offset 0) is not a valid regex: found open group without closing ')'";
         assert_eq!(
-            translate(lite, false).unwrap(),
+            translate(lite, Port).unwrap(),
             "Regex failure: end pattern with unmatched parenthesis"
         );
         assert_eq!(
-            translate(lite, true).unwrap(),
+            translate(lite, Standard).unwrap(),
             "( (at offset 0) is not a valid regex: end pattern with unmatched parenthesis"
         );
-        assert_eq!(translate("my own error", false), None);
+        assert_eq!(translate("my own error", Port), None);
         // Path expressions, as Port's engine words them (jq 1.8 alike): values in 30 bytes,
         // keys in 15, cut bytes becoming U+FFFD.
         let long = format!("[{}]", (0..100).map(|i| i.to_string()).collect::<Vec<_>>().join(","));
-        for jq_18 in [false, true] {
+        for dialect in [Port, Standard] {
             assert_eq!(
-                translate(&format!("Invalid path expression with result {long}"), jq_18).unwrap(),
+                translate(&format!("Invalid path expression with result {long}"), dialect).unwrap(),
                 "Invalid path expression with result [0,1,2,3,4,5,6,7,8,9,10,11..."
             );
             assert_eq!(
                 translate(
                     r#"Invalid path expression near attempt to access element {"start":1,"end":2} of [{"b":0}]"#,
-                    jq_18
+                    dialect
                 )
                 .unwrap(),
                 r#"Invalid path expression near attempt to access element {"start":1,... of [{"b":0}]"#
@@ -221,7 +227,7 @@ mod tests {
             assert_eq!(
                 translate(
                     "Invalid path expression near attempt to iterate through \"abééééééééééééééééé\"",
-                    jq_18
+                    dialect
                 )
                 .unwrap(),
                 "Invalid path expression near attempt to iterate through \"abééééééééééé\u{fffd}..."

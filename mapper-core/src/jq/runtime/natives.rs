@@ -1,8 +1,8 @@
 //! Native filters we provide on top of jaq's: the host clock, `env`, and jq-compatible
 //! replacements for the jaq natives whose behaviour differs from jq 1.7.
 
-use super::data::Data;
 use super::{base32, c_time, json_literals, messages, numbers, paths, regex, utf8};
+use crate::jq::engine::data::Data;
 use jaq_core::box_iter::box_once;
 use jaq_core::native::{bome, run, v, Filter, Fun};
 use jaq_core::{Error, Exn, RunPtr};
@@ -26,7 +26,7 @@ pub fn all() -> Vec<Fun<Data>> {
         .collect();
     funs.extend(jaq_std::input::funs::<Data>().into_vec().into_iter().map(run::<Data>));
     funs.extend(ours().into_vec().into_iter().map(run::<Data>));
-    funs.extend(super::limits::natives());
+    funs.extend(crate::jq::engine::limits::natives());
     funs.extend(libm);
     funs
 }
@@ -39,7 +39,7 @@ fn builtin_names() -> &'static [String] {
         let natives = all()
             .into_iter()
             .map(|(name, args, _)| format!("{name}/{}", args.len()));
-        let defs = super::prelude::defs(false)
+        let defs = crate::jq::engine::prelude::defs(crate::jq::Dialect::Standard)
             .into_iter()
             .map(|d| format!("{}/{}", d.name, d.args.len()));
         let mut names: Vec<String> = natives.chain(defs).filter(|n| !n.starts_with('_')).collect();
@@ -69,12 +69,12 @@ fn ours() -> Box<[Filter<RunPtr<Data>>]> {
             let test = !matches!(test, Val::Null | Val::Bool(false));
             bome(regex::match_impl(&cv.1, &re, &flags, test).map_err(err))
         }),
-        ("_setpath", v(3), |mut cv| {
-            let jq_18 = matches!(cv.0.pop_var(), Val::Bool(true));
+        ("_setpath", v(2), |mut cv| {
             let value = cv.0.pop_var();
             let path = cv.0.pop_var();
+            let dialect = cv.0.data().dialect;
             // An index too large: in Port's engine mode, the halt of jq 1.7 running out of memory.
-            box_once(paths::setpath(cv.1, &path, value, jq_18).map_err(|m| match m {
+            box_once(paths::setpath(cv.1, &path, value, dialect).map_err(|m| match m {
                 m if m == jaq_json::jq::INDEX_TOO_LARGE => jaq_json::jq::index_too_large(),
                 m => Exn::from(err(m)),
             }))
@@ -145,14 +145,16 @@ fn ours() -> Box<[Filter<RunPtr<Data>>]> {
             };
             bome(Ok(Val::utf8_str(text)))
         }),
-        ("_tonumber", v(1), |mut cv| {
-            let jq_18 = matches!(cv.0.pop_var(), Val::Bool(true));
-            bome(numbers::parse(&cv.1, jq_18).ok_or_else(|| err(String::new())))
+        ("_tonumber", v(0), |cv| {
+            bome(numbers::parse(&cv.1).ok_or_else(|| err(String::new())))
         }),
-        ("_jq_translate", v(1), |mut cv| {
-            let jq_18 = matches!(cv.0.pop_var(), Val::Bool(true));
+        // A caught error's message as jq words it (front/catch.rs puts it before `catch` bodies).
+        ("_jq_message", v(0), |cv| {
+            let dialect = cv.0.data().dialect;
             let msg = match &cv.1 {
-                Val::TStr(s) | Val::BStr(s) => core::str::from_utf8(s).ok().and_then(|m| messages::translate(m, jq_18)),
+                Val::TStr(s) | Val::BStr(s) => core::str::from_utf8(s)
+                    .ok()
+                    .and_then(|m| messages::translate(m, dialect)),
                 _ => None,
             };
             box_once(Ok(msg.map_or(cv.1, Val::utf8_str)))

@@ -3,8 +3,8 @@
 //! `[-(1 as $x | 1, $x)]`. jq 1.8 and jaq bind the whole left-hand expression
 //! (`(1 + 2) as $x | ...`, -3). In Port's dialect these edits put jq 1.7's parentheses in.
 
-use super::syntax::edit::Edits;
-use super::syntax::{self, Tk};
+use crate::jq::front::syntax::edit::Edits;
+use crate::jq::front::syntax::{self, Tk};
 use jaq_core::load::lex::Tok;
 
 /// Whether `t` is an operator a binding can be the right operand of.
@@ -53,7 +53,7 @@ pub fn edits(code: &str, tokens: &[Tk<'_>]) -> Edits {
 #[cfg(test)]
 mod tests {
     fn rewrite(code: &str) -> Option<String> {
-        super::super::syntax::edit::rewritten(code, super::edits)
+        crate::jq::front::syntax::edit::rewritten(code, super::edits)
     }
 
     #[test]

@@ -2,25 +2,17 @@
 
 use super::data::{no_inputs, Data, RunData};
 use super::limits::{self, Limits};
-use super::syntax::{self, edit::Edits, edit::Source};
-use super::{
-    alternatives, catch, checks, dialect, grammar, literals, messages, natives, nesting, precedence, prelude, reach,
-};
+use super::{prelude, reach};
+use crate::jq::front::syntax::{self, edit::Edits, edit::Source};
+use crate::jq::front::{alternatives, checks, nesting};
+use crate::jq::port::quotes;
+use crate::jq::runtime::{messages, natives};
+use crate::jq::Dialect;
 use core::cell::Cell;
 use jaq_core::load::{lex, parse, Arena, File, Loader};
 use jaq_core::{compile, Ctx, Vars};
 use jaq_json::Val;
 use std::sync::OnceLock;
-
-/// Which flavour of jq a program is written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Dialect {
-    /// Port's: `'single'` quotes are rewritten to `"double"`, `env`/`$ENV` are `{}`.
-    #[default]
-    Port,
-    /// Plain jq, as of jq 1.8 where 1.8 and 1.7 differ.
-    Standard,
-}
 
 /// A byte range inside a jq expression (`start..end`, end exclusive).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -136,8 +128,10 @@ fn prelude_defs(dialect: Dialect) -> &'static reach::Prelude {
     static PORT: OnceLock<reach::Prelude> = OnceLock::new();
     static STANDARD: OnceLock<reach::Prelude> = OnceLock::new();
     match dialect {
-        Dialect::Port => PORT.get_or_init(|| reach::Prelude::new(instrumented(prelude::defs(true)))),
-        Dialect::Standard => STANDARD.get_or_init(|| reach::Prelude::new(instrumented(prelude::defs(false)))),
+        Dialect::Port => PORT.get_or_init(|| reach::Prelude::new(instrumented(prelude::defs(Dialect::Port)))),
+        Dialect::Standard => {
+            STANDARD.get_or_init(|| reach::Prelude::new(instrumented(prelude::defs(Dialect::Standard))))
+        }
     }
 }
 
@@ -164,24 +158,6 @@ fn compile_with(
         .map_err(|errs| undefined_errors(code, errs))
 }
 
-/// Selects Port's engine in jaq-json's core operations for a run, and restores the previous
-/// choice after it (a run may print values of another dialect's run).
-struct EngineGuard(bool);
-
-impl EngineGuard {
-    fn set(port: bool) -> Self {
-        let previous = jaq_json::jq::port_engine();
-        jaq_json::jq::set_port_engine(port);
-        Self(previous)
-    }
-}
-
-impl Drop for EngineGuard {
-    fn drop(&mut self) {
-        jaq_json::jq::set_port_engine(self.0);
-    }
-}
-
 /// `$__loc__`: jq gives the file and line of each occurrence; hookmap's programs are one
 /// `<top-level>` text, and the line is always reported as 1.
 fn loc() -> Val {
@@ -198,65 +174,48 @@ fn loc() -> Val {
 impl Program {
     /// Compile `code` in the given dialect, reporting every error with its span.
     pub fn compile(code: &str, dialect: Dialect) -> Result<Self, Vec<CompileError>> {
-        let mut src = Source::new(code);
-        let rewritten_quotes = match dialect {
-            Dialect::Port => dialect::single_quotes(code),
-            Dialect::Standard => Vec::new(),
+        let whole = |message| {
+            vec![CompileError {
+                message,
+                span: Span {
+                    start: 0,
+                    end: code.len(),
+                },
+            }]
         };
-        src.apply(dialect::edits(&rewritten_quotes));
+        let mut src = Source::new(code);
+        let rewritten_quotes = dialect.quotes(code);
+        src.apply(quotes::edits(&rewritten_quotes));
         // Before anything parses it: jaq recurses once per level (issue 8, found by fuzzing).
         if let Some(message) = nesting::check(src.text()) {
+            return Err(whole(message));
+        }
+        // The text is lexed once here, and again only after a rewrite changes it.
+        let mut tokens = syntax::lex_checked(src.text());
+        // What the dialect's engine refuses (Port's: filters it lacks, jq 1.7's grammar) does
+        // not compile there (Port stores null).
+        if let Some((message, at)) = tokens.as_deref().and_then(|ts| dialect.refusal(src.text(), ts)) {
+            let r = src.original(at);
             return Err(vec![CompileError {
                 message,
                 span: Span {
-                    start: 0,
-                    end: code.len(),
+                    start: r.start,
+                    end: r.end,
                 },
             }]);
         }
-        // Port's engine lacks some filters hookmap knows: there they do not compile (Port stores null).
-        if dialect == Dialect::Port {
-            if let Some(u) = super::port_engine::undefined_call(src.text()) {
-                let r = src.original(u.span.start..u.span.end);
-                return Err(vec![CompileError {
-                    message: u.message(),
-                    span: Span {
-                        start: r.start,
-                        end: r.end,
-                    },
-                }]);
+        let mut rewrites = Rewrites::new(src.text().len(), dialect);
+        let tokens = loop {
+            let Some(edits) = tokens.as_deref().and_then(|ts| rewrites.next(src.text(), ts)) else {
+                break tokens;
+            };
+            drop(tokens);
+            src.apply(edits);
+            if let Some(message) = rewrites.too_big(src.text()) {
+                return Err(whole(message));
             }
-        }
-        // Port's engine refuses what jq 1.7's grammar lacks (`{x: .a + 1}`, `reduce` over an
-        // expression): null there.
-        if dialect == Dialect::Port {
-            let refused = syntax::lex(src.text()).and_then(|tokens| {
-                use super::port_grammar as g;
-                g::first_refused(&tokens)
-                    .map(|at| (at, g::message(at)))
-                    .or_else(|| g::first_refused_fold(&tokens).map(|(at, why)| (at, g::fold_message(at, why))))
-            });
-            if let Some((at, message)) = refused {
-                let at = syntax::span(src.text(), at);
-                let r = src.original(at.start..at.end);
-                return Err(vec![CompileError {
-                    message,
-                    span: Span {
-                        start: r.start,
-                        end: r.end,
-                    },
-                }]);
-            }
-        }
-        if let Err(message) = rewrite(&mut src, dialect) {
-            return Err(vec![CompileError {
-                message,
-                span: Span {
-                    start: 0,
-                    end: code.len(),
-                },
-            }]);
-        }
+            tokens = syntax::lex_checked(src.text());
+        };
         let code = src.text();
         // Errors are found in the rewritten text and reported in the text as written.
         let original = |span: Span| {
@@ -279,9 +238,8 @@ impl Program {
                 out
             })
         };
-        // The rewritten text, lexed once for the checks, the prelude and the limits; jaq's
+        // The rewritten text's tokens serve the checks, the prelude and the limits; jaq's
         // loader lexes it again.
-        let tokens = syntax::lex_checked(code);
         let tokens = tokens.as_deref();
         if let Some((message, at)) = tokens.and_then(checks::check) {
             let span = if within(code, at) {
@@ -355,10 +313,11 @@ impl Program {
         mut sink: impl FnMut(Output) -> bool,
     ) -> bool {
         // jaq-json's core operations answer as the dialect's engine (vendor/jaq-json/PATCHES.md).
-        let _engine = EngineGuard::set(self.dialect == Dialect::Port);
+        let _engine = jaq_json::jq::EngineScope::enter(self.dialect.engine());
         let empty = no_inputs();
         let data = RunData {
             lut: &self.filter.lut,
+            dialect: self.dialect,
             now: ctx.now,
             env: &ctx.env,
             inputs: inputs.unwrap_or(&empty),
@@ -385,8 +344,7 @@ impl Program {
                         if msg == jaq_json::jq::REPEAT_TOO_LONG {
                             Output::LimitExceeded(limits::size_exceeded(&ctx.limits))
                         } else {
-                            let jq_18 = self.dialect == Dialect::Standard;
-                            Output::Error(messages::translate(&msg, jq_18).unwrap_or(msg))
+                            Output::Error(messages::translate(&msg, self.dialect).unwrap_or(msg))
                         }
                     }
                     Err(exn) => match exn.get_halt() {
@@ -482,47 +440,63 @@ fn error_message(err: jaq_core::Error<Val>) -> String {
     }
 }
 
-/// Rewrite what jaq's parser does not read as jq does, each rewrite on jaq's tokens of the
-/// text so far: `?//` alternatives (one at a time: bodies are copied), then fractions without
-/// integer digits, grammar corners, and catch bodies. A text that does not lex is left as it
+/// The front end's rewrites of what jaq's parser does not read as jq does, one at a time, each
+/// on jaq's tokens of the text so far: `?//` alternatives (one at a time: bodies are copied),
+/// then the dialect's rewrites ([`Dialect::rewrites`]). A text that does not lex is left as it
 /// is (jaq then reports where).
-fn rewrite(src: &mut Source, dialect: Dialect) -> Result<(), String> {
-    type Stage = fn(&str, &[syntax::Tk<'_>]) -> Edits;
-    let stages: [Stage; 4] = [literals::edits, grammar::edits, precedence::edits, catch::edits];
-    // jq 1.8 binds `as` as jaq does; only Port's engine (jq 1.7's grammar) needs its parentheses.
-    let standard: [Stage; 3] = [literals::edits, grammar::edits, catch::edits];
-    let stages: &[Stage] = if dialect == Dialect::Port { &stages } else { &standard };
-    let (mut alternative, mut alternatives_done, mut next) = (0, false, 0);
-    // Each `?//` copies the body after it into every alternative, so `?//`s in a row double
-    // the program each (and rewriting one at a time, its work): bounded, as a compiled program
-    // would be too big anyway.
-    let max_len = (16 * src.text().len()).max(MAX_EXPANDED);
-    // The text is lexed again only after a rewrite changed it.
-    loop {
-        let Some(tokens) = syntax::lex_checked(src.text()) else {
-            return Ok(());
-        };
-        let mut edits = None;
-        if !alternatives_done {
-            edits = alternatives::edit(src.text(), &tokens, alternative);
-            alternative += 1;
-            alternatives_done = edits.is_none();
+struct Rewrites {
+    rewrites: &'static [crate::jq::dialect::Rewrite],
+    /// The `?//` alternatives rewritten so far.
+    alternative: usize,
+    alternatives_done: bool,
+    /// The next of `rewrites` to run.
+    next: usize,
+    /// The largest the text may grow to.
+    max_len: usize,
+}
+
+impl Rewrites {
+    fn new(len: usize, dialect: Dialect) -> Self {
+        Self {
+            rewrites: dialect.rewrites(),
+            alternative: 0,
+            alternatives_done: false,
+            next: 0,
+            // Each `?//` copies the body after it into every alternative, so `?//`s in a row
+            // double the program each (and rewriting one at a time, its work): bounded, as a
+            // compiled program would be too big anyway.
+            max_len: (16 * len).max(MAX_EXPANDED),
         }
-        while edits.is_none() && next < stages.len() {
-            edits = Some(stages[next](src.text(), &tokens)).filter(|e| !e.is_empty());
-            next += 1;
+    }
+
+    /// The next rewrite's edits of `code` (its `tokens`), or `None` when all are done.
+    fn next(&mut self, code: &str, tokens: &[syntax::Tk<'_>]) -> Option<Edits> {
+        if !self.alternatives_done {
+            let edits = alternatives::edit(code, tokens, self.alternative);
+            self.alternative += 1;
+            self.alternatives_done = edits.is_none();
+            if edits.is_some() {
+                return edits;
+            }
         }
-        drop(tokens);
-        match edits {
-            Some(edits) => src.apply(edits),
-            None => return Ok(()),
-        };
-        if src.text().len() > max_len || alternative > MAX_ALTERNATIVES {
-            return Err(format!(
+        while self.next < self.rewrites.len() {
+            let edits = self.rewrites[self.next](code, tokens);
+            self.next += 1;
+            if !edits.is_empty() {
+                return Some(edits);
+            }
+        }
+        None
+    }
+
+    /// The size limit's message when the rewrites grew `code` beyond it.
+    fn too_big(&self, code: &str) -> Option<String> {
+        (code.len() > self.max_len || self.alternative > MAX_ALTERNATIVES).then(|| {
+            format!(
                 "size limit: the expression's `?//` alternatives expand to more than {MAX_ALTERNATIVES} alternatives or {} KiB of jq (each copies what follows it); split it with `def`s",
-                max_len / 1024
-            ));
-        }
+                self.max_len / 1024
+            )
+        })
     }
 }
 

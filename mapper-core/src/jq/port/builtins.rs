@@ -5,7 +5,7 @@
 //! Checked on the program's tokens rather than by removing definitions from the prelude:
 //! jaq's own definitions call some of these names, so they must stay defined underneath.
 
-use super::program::Span;
+use crate::jq::Span;
 use jaq_core::load::lex::{StrPart, Tok, Token};
 
 /// `(name, arity, what works in Port's engine and in jq)` of every name Port's engine lacks.
@@ -75,16 +75,15 @@ impl Undefined {
     }
 }
 
-/// The first call in `code` of a filter Port's engine lacks, unless the program defines it.
-pub fn undefined_call(code: &str) -> Option<Undefined> {
+/// The first call in `code` (its tokens) of a filter Port's engine lacks, unless the program
+/// defines it.
+pub fn undefined_call(code: &str, tokens: &[Token<&str>]) -> Option<Undefined> {
     // Cheap first: most programs name none of these.
     if !UNDEFINED.iter().any(|(name, _, _)| code.contains(name)) {
         return None;
     }
-    // The one jq front end; compile has already checked the nesting.
-    let tokens = super::syntax::lex_checked(code)?;
-    let defined = defined_names(&tokens);
-    find(code, &tokens, &defined)
+    let defined = defined_names(tokens);
+    find(code, tokens, &defined)
 }
 
 /// Names after `def` anywhere in the program.
@@ -191,7 +190,7 @@ mod tests {
     }
 
     fn name(code: &str) -> Option<String> {
-        undefined_call(code).map(|u| u.name)
+        undefined_call(code, &crate::jq::front::syntax::lex(code).unwrap()).map(|u| u.name)
     }
 
     #[test]
@@ -200,7 +199,8 @@ mod tests {
         assert_eq!(name(r#".a | trimstr("x")"#).as_deref(), Some("trimstr/1"));
         assert_eq!(name("@base32").as_deref(), Some("@base32/0"));
         assert_eq!(name(r#""\(toarray)""#).as_deref(), Some("toarray/0"));
-        let u = undefined_call(".a | leaf_paths").expect("found");
+        let code = ".a | leaf_paths";
+        let u = undefined_call(code, &crate::jq::front::syntax::lex(code).unwrap()).expect("found");
         assert_eq!((u.span.start, u.span.end), (5, 15));
         assert!(u.message().contains("use paths(scalars)"));
     }

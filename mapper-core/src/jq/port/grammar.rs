@@ -6,7 +6,7 @@
 //! - `reduce` and `foreach` take a term as their source (`reduce .[] / .[] as $x` and
 //!   `foreach -.[] as $x` do not compile), and are no terms themselves (no `as` after one).
 
-use super::syntax::{self, Tk};
+use crate::jq::front::syntax::{self, Tk};
 use jaq_core::load::lex::Tok;
 use std::ops::ControlFlow;
 
@@ -107,7 +107,7 @@ pub fn message(at: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::syntax::lex;
+    use crate::jq::front::syntax::lex;
 
     fn refused(code: &str) -> Option<String> {
         super::first_refused(&lex(code).unwrap()).map(str::to_owned)

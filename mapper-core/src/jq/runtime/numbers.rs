@@ -23,10 +23,8 @@ pub fn port_tojson(v: &Val) -> String {
     crate::value::to_jq_text_with(v, port_number_text)
 }
 
-/// True when `s` is `[+-]?(digits[.digits?]|.digits)([eE][+-]?digits)?`; `sign_and_dot`
-/// admits a leading `+` and a fraction without integer digits (jq 1.8), else the grammar is
-/// JSON's (jq 1.7 parses the string as JSON).
-fn well_formed(s: &str, sign_and_dot: bool) -> bool {
+/// True when `s` is `[+-]?(digits[.digits?]|.digits)([eE][+-]?digits)?`, jq 1.8's grammar.
+fn well_formed(s: &str) -> bool {
     let b = s.as_bytes();
     let mut i = 0;
     let digits = |i: &mut usize| {
@@ -36,7 +34,7 @@ fn well_formed(s: &str, sign_and_dot: bool) -> bool {
         }
         *i - start
     };
-    if i < b.len() && (b[i] == b'-' || (sign_and_dot && b[i] == b'+')) {
+    if i < b.len() && (b[i] == b'-' || b[i] == b'+') {
         i += 1;
     }
     let int = digits(&mut i);
@@ -44,11 +42,8 @@ fn well_formed(s: &str, sign_and_dot: bool) -> bool {
     if i < b.len() && b[i] == b'.' {
         i += 1;
         frac = digits(&mut i);
-        if frac == 0 && !sign_and_dot {
-            return false;
-        }
     }
-    if int == 0 && !(sign_and_dot && frac > 0) {
+    if int == 0 && frac == 0 {
         return false;
     }
     if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
@@ -63,17 +58,13 @@ fn well_formed(s: &str, sign_and_dot: bool) -> bool {
     i == b.len()
 }
 
-/// The number a string denotes, or `None` when it is not one. jq 1.7 (`jq_18` false) parses
-/// JSON, so surrounding whitespace is allowed; jq 1.8 allows none.
-pub fn parse(v: &Val, jq_18: bool) -> Option<Val> {
+/// The number a string denotes by jq 1.8's grammar (no surrounding space, `+5` and `.5`
+/// allowed), or `None` when it is not one. Port's engine reads the same grammar
+/// ([`parse_literal`]).
+pub fn parse(v: &Val) -> Option<Val> {
     let (Val::TStr(b) | Val::BStr(b)) = v else { return None };
     let s = core::str::from_utf8(b).ok()?;
-    let s = if jq_18 {
-        s
-    } else {
-        s.trim_matches([' ', '\t', '\n', '\r'])
-    };
-    if !well_formed(s, jq_18) {
+    if !well_formed(s) {
         return None;
     }
     let s = s.strip_prefix('+').unwrap_or(s);
@@ -87,7 +78,7 @@ pub fn parse(v: &Val, jq_18: bool) -> Option<Val> {
 /// allowed), and the number keeps its text as a literal does (`"1e3" | tonumber | tostring`
 /// is `"1E+3"` there).
 pub fn parse_literal(v: &Val) -> Option<Val> {
-    let n = parse(v, true)?;
+    let n = parse(v)?;
     let (Val::TStr(b) | Val::BStr(b)) = v else { return None };
     let s = core::str::from_utf8(b).ok()?;
     Some(match n {
@@ -100,8 +91,8 @@ pub fn parse_literal(v: &Val) -> Option<Val> {
 mod tests {
     use super::*;
 
-    fn num(s: &str, jq_18: bool) -> Option<String> {
-        parse(&Val::utf8_str(s.to_owned()), jq_18).map(|v| crate::value::compact(&v))
+    fn num(s: &str) -> Option<String> {
+        parse(&Val::utf8_str(s.to_owned())).map(|v| crate::value::compact(&v))
     }
 
     #[test]
@@ -110,16 +101,9 @@ mod tests {
         // is [1, 3, 6.7, 0.89, -876, 5.43, 21].
         let ok: Vec<_> = ["1", "2a", "3", " 4", "5 ", "6.7", ".89", "-876", "+5.43"]
             .iter()
-            .filter_map(|s| num(s, true))
+            .filter_map(|s| num(s))
             .collect();
         assert_eq!(ok, ["1", "3", "6.7", "0.89", "-876", "5.43"]);
-        assert_eq!(num("123\u{0}456", true), None);
-    }
-
-    #[test]
-    fn jq_17_parses_json() {
-        assert_eq!(num(" 4", false).as_deref(), Some("4"));
-        assert_eq!(num("+5.43", false), None);
-        assert_eq!(num(".89", false), None);
+        assert_eq!(num("123\u{0}456"), None);
     }
 }

@@ -2,6 +2,7 @@
 //! grows into objects and arrays, arrays grow with `null`s, negative indices count from the
 //! end, and missing paths are no error when deleting.
 
+use crate::jq::Dialect;
 use crate::value::TypeName;
 use jaq_json::Val;
 use jaq_std::ValT;
@@ -150,9 +151,9 @@ fn path_items(p: &Val) -> Result<&[Val], String> {
 /// longer path can only build a value past the depth limit, by recursion: both dialects stop.
 const MAX_PATH: usize = 10000;
 
-/// `t | setpath(path; v)`; `jq_18` words an index error as jq 1.8 does. Paths are limited to
-/// [`MAX_PATH`] steps.
-pub fn setpath(t: Val, path: &Val, v: Val, jq_18: bool) -> Result<Val, String> {
+/// `t | setpath(path; v)`, an index error worded as `dialect`'s jq words it. Paths are limited
+/// to [`MAX_PATH`] steps.
+pub fn setpath(t: Val, path: &Val, v: Val, dialect: Dialect) -> Result<Val, String> {
     if path_items(path)?.len() > MAX_PATH {
         return Err("Path too deep".to_owned());
     }
@@ -166,9 +167,9 @@ pub fn setpath(t: Val, path: &Val, v: Val, jq_18: bool) -> Result<Val, String> {
             }
         }
     }
-    go(t, path_items(path)?, v).map_err(|e| match (jq_18, path_items(path)) {
+    go(t, path_items(path)?, v).map_err(|e| match (dialect, path_items(path)) {
         // jq 1.8: "Cannot index object with number (1)".
-        (true, Ok(items)) if e.starts_with("Cannot index ") && !e.ends_with('"') => {
+        (Dialect::Standard, Ok(items)) if e.starts_with("Cannot index ") && !e.ends_with('"') => {
             let key = items.iter().find(|k| e.ends_with(k.type_name()));
             match key {
                 Some(k) => format!("{e} ({})", crate::value::compact(k)),
@@ -280,16 +281,16 @@ mod tests {
     fn setpath_grows_null_into_containers() {
         // jq manual: `null | setpath(["a","b"]; 1)` is {"a":{"b":1}}; `setpath([0,"a"]; 1)` [{"a":1}].
         assert_eq!(
-            text(&setpath(Val::Null, &json(r#"["a","b"]"#), json("1"), false).unwrap()),
+            text(&setpath(Val::Null, &json(r#"["a","b"]"#), json("1"), Dialect::Port).unwrap()),
             r#"{"a":{"b":1}}"#
         );
         assert_eq!(
-            text(&setpath(Val::Null, &json(r#"[0,"a"]"#), json("1"), false).unwrap()),
+            text(&setpath(Val::Null, &json(r#"[0,"a"]"#), json("1"), Dialect::Port).unwrap()),
             r#"[{"a":1}]"#
         );
         // jq.test: `[0] | setpath([2]; 42)` is [0,null,42].
         assert_eq!(
-            text(&setpath(json("[0]"), &json("[2]"), json("42"), false).unwrap()),
+            text(&setpath(json("[0]"), &json("[2]"), json("42"), Dialect::Port).unwrap()),
             "[0,null,42]"
         );
     }

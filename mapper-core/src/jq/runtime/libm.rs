@@ -2,7 +2,7 @@
 //! does: Rust's `libm` (what jaq uses) differs from it in the last bit or two of some results
 //! (`1 | jn(1; 2.5)`, `cbrt`, `exp10`, `sin`, ...). Elsewhere (the wasm build) jaq's stay.
 
-use super::data::Data;
+use crate::jq::engine::data::Data;
 use jaq_core::native::Fun;
 
 /// The glibc-backed math filters (none where glibc is not there).
@@ -12,7 +12,7 @@ pub fn natives() -> Vec<Fun<Data>> {
 
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 mod imp {
-    use super::super::data::Data;
+    use crate::jq::engine::data::Data;
     use jaq_core::native::{bome, run, v, Fun};
     use jaq_core::Error;
     use jaq_core::RunPtr;
@@ -123,7 +123,7 @@ mod imp {
 
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 mod imp {
-    use super::super::data::Data;
+    use crate::jq::engine::data::Data;
     use jaq_core::native::Fun;
 
     pub fn natives() -> Vec<Fun<Data>> {

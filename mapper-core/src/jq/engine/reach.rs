@@ -5,7 +5,7 @@
 //! (transitively) those that theirs mention; [`Prelude::for_program`] hands the compiler just
 //! those, in their original order (so shadowing is unchanged).
 
-use super::syntax;
+use crate::jq::front::syntax;
 use jaq_core::load::lex::{StrPart, Tok};
 use jaq_core::load::parse::{BinaryOp, Def, Pattern, Term};
 use jaq_core::path::{Part, Path};

@@ -18,6 +18,8 @@ impl DataT for Data {
 pub struct RunData<'a> {
     /// The compiled program's lookup table.
     pub lut: &'a Lut<Data>,
+    /// The dialect the program was compiled in: natives answer as its engine does.
+    pub dialect: crate::jq::Dialect,
     /// Seconds since the Unix epoch, as `now` returns them; supplied by the host's clock.
     pub now: f64,
     /// What `env` and `$ENV` return.
