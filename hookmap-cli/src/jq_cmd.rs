@@ -2,7 +2,10 @@
 
 use crate::input::read;
 use jaq_json::Val;
-use mapper_core::jq::{Dialect, Evaluation, Limits, Output, Program, RunContext};
+use mapper_core::answer::Stored;
+use mapper_core::expression::Expression;
+use mapper_core::jq::{Dialect, Limits, Output, Program, RunContext};
+use mapper_core::path::JsonPath;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
@@ -10,7 +13,7 @@ use std::path::PathBuf;
 #[derive(clap::Args)]
 pub struct JqArgs {
     /// Port's semantics: single-quote rewrite, `env` = {}, first output only, `null` for an
-    /// error, nothing for no output; always exit 0.
+    /// error or a limit, nothing for no output, the diagnostics on stderr; always exit 0.
     #[arg(long)]
     port: bool,
     /// Compact output (always on; accepted for `jq -c` habits).
@@ -78,9 +81,11 @@ pub fn run(args: JqArgs) -> u8 {
             }
         }
     };
-    let dialect = if args.port { Dialect::Port } else { Dialect::Standard };
-    let program = match Program::compile(&args.filter, dialect) {
-        Ok(p) => Some(p),
+    if args.port {
+        return run_port(&args, &file, &bytes);
+    }
+    let program = match Program::compile(&args.filter, Dialect::Standard) {
+        Ok(p) => p,
         Err(errs) => {
             for e in &errs {
                 eprintln!(
@@ -88,15 +93,12 @@ pub fn run(args: JqArgs) -> u8 {
                     e.message, e.span.start, e.span.end
                 );
             }
-            if !args.port {
-                eprintln!(
-                    "jq: {} compile error{}",
-                    errs.len(),
-                    if errs.len() == 1 { "" } else { "s" }
-                );
-                return 3;
-            }
-            None
+            eprintln!(
+                "jq: {} compile error{}",
+                errs.len(),
+                if errs.len() == 1 { "" } else { "s" }
+            );
+            return 3;
         }
     };
     let name = file.display().to_string();
@@ -110,21 +112,12 @@ pub fn run(args: JqArgs) -> u8 {
     let mut out = BufWriter::new(stdout.lock());
     let mut failed = false;
     let mut halted = None;
-    // `--port` answers as a mapping field does: a mapping's default limits (500 ms per input,
-    // recursion, size) unless `--time-limit` says otherwise; standard jq has no deadline.
+    // Standard jq has no deadline unless `--time-limit` sets one.
     let limits = Limits {
-        time_limit_ms: if args.port {
-            args.time_limit_ms.or(Limits::default().time_limit_ms)
-        } else {
-            args.time_limit_ms
-        },
+        time_limit_ms: args.time_limit_ms,
         ..Limits::default()
     };
-    let env = if args.port {
-        RunContext::default().env
-    } else {
-        env_object()
-    };
+    let env = env_object();
     // Each input gets its own deadline, as each is its own run of the program.
     let context = || RunContext {
         env: env.clone(),
@@ -139,31 +132,6 @@ pub fn run(args: JqArgs) -> u8 {
                 break;
             }
         };
-        let Some(program) = &program else {
-            let _ = out.write_all(b"null\n");
-            continue;
-        };
-        if args.port {
-            match program.first(value, &ctx).0 {
-                Evaluation::Value { value, .. } => {
-                    let _ = print(&mut out, &value, args.raw);
-                }
-                Evaluation::Error(e) => {
-                    match mapper_core::jq::differs_hint(&args.filter, &e) {
-                        Some(hint) => eprintln!("jq: error (Port stores null): {e}. {hint}"),
-                        None => eprintln!("jq: error (Port stores null): {e}"),
-                    }
-                    let _ = out.write_all(b"null\n");
-                }
-                // As for a mapping field: the limit's diagnostic, and what Port would store.
-                Evaluation::LimitExceeded(e) => {
-                    eprintln!("jq: error (Port stores null): {e}");
-                    let _ = out.write_all(b"null\n");
-                }
-                Evaluation::NoOutput => {}
-            }
-            continue;
-        }
         program.run(value, &ctx, Some(inputs), |o| match o {
             Output::Value(v) => print(&mut out, &v, args.raw).is_ok(),
             Output::Error(_) | Output::LimitExceeded(_) => {
@@ -192,4 +160,53 @@ pub fn run(args: JqArgs) -> u8 {
         None if failed => 5,
         None => 0,
     }
+}
+
+/// `hookmap jq --port`: Port's answer for each input ([`mapper_core::answer`], as a mapping
+/// field gets it), compiled once. The answer is printed (nothing when Port leaves the key out),
+/// its diagnostics go to stderr as `hookmap map` prints them; exit 0 once the input is read.
+fn run_port(args: &JqArgs, file: &std::path::Path, bytes: &[u8]) -> u8 {
+    let place = JsonPath::root("program");
+    let expr = Expression::new(&args.filter, Dialect::Port);
+    for d in expr.compile_diagnostics(&place) {
+        eprintln!("{d}");
+    }
+    // As a mapping field: a mapping's default limits (500 ms per input, recursion, size)
+    // unless `--time-limit` says otherwise.
+    let limits = Limits {
+        time_limit_ms: args.time_limit_ms.or(Limits::default().time_limit_ms),
+        ..Limits::default()
+    };
+    let name = file.display().to_string();
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    for value in jaq_json::read::parse_many(bytes) {
+        let value = match value {
+            Ok(v) => v,
+            Err(e) => {
+                let _ = out.flush();
+                eprintln!("jq: error: {}", parse_message(&name, bytes, &e.to_string()));
+                return 2;
+            }
+        };
+        // Each input gets its own deadline, as each is its own run of the program.
+        let ctx = RunContext::start(std::sync::Arc::new(mapper_core::SystemClock), limits);
+        let answer = expr.answer(&value, &ctx, &place);
+        let printed = match &answer.stored {
+            Stored::Value(v) => print(&mut out, v, args.raw),
+            Stored::Null => out.write_all(b"null\n"),
+            Stored::Absent => Ok(()),
+        };
+        if printed.is_err() {
+            return 0; // the reader went away (`| head`)
+        }
+        if !answer.diagnostics.is_empty() {
+            let _ = out.flush();
+            for d in &answer.diagnostics {
+                eprintln!("{d}");
+            }
+        }
+    }
+    let _ = out.flush();
+    0
 }

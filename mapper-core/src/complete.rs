@@ -4,8 +4,8 @@
 //! recogniser the engine evaluates plain paths with.
 
 use crate::blueprint::Blueprint;
-use crate::fast_path::{FastPath, Step as PathStep};
-use crate::value::key_string;
+use crate::fast_path::FastPath;
+use crate::path::{jq_path, Step};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -190,18 +190,20 @@ fn complete_jq(before: &str, request: &Value) -> Vec<Completion> {
         Vec::new()
     } else {
         match FastPath::detect(base) {
-            Some(FastPath::Path { steps, tostring: false }) => steps,
+            Some(FastPath::Path {
+                steps, tostring: false, ..
+            }) => steps,
             _ => return Vec::new(),
         }
     };
     let mut cur = request;
     for step in &steps {
         cur = match (cur, step) {
-            (Value::Object(o), PathStep::Key(k)) => match o.get(&key_string(k)) {
+            (Value::Object(o), Step::Key(k)) => match o.get(k) {
                 Some(v) => v,
                 None => return Vec::new(),
             },
-            (Value::Array(a), PathStep::Index(i)) => match a.get(*i) {
+            (Value::Array(a), Step::Index(i)) => match a.get(*i) {
                 Some(v) => v,
                 None => return Vec::new(),
             },
@@ -214,7 +216,7 @@ fn complete_jq(before: &str, request: &Value) -> Vec<Completion> {
     o.iter()
         .filter(|(k, _)| k.starts_with(word))
         .map(|(k, v)| Completion {
-            label: if crate::scaffold::jq_path(&[crate::scaffold::Step::Key(k.clone())]) == format!(".{k}") {
+            label: if jq_path(&[Step::Key(k.clone())]) == format!(".{k}") {
                 k.clone()
             } else {
                 // A key jq must quote: `."x-signature-256"` (the word is replaced, after the dot).

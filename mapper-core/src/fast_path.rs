@@ -8,6 +8,7 @@
 //! so results, errors and their wording stay exactly the interpreter's.
 
 use crate::jq::front::syntax::{self, Tk};
+use crate::path::{Step, KEYWORDS};
 use jaq_core::load::lex::{StrPart, Tok, Token};
 use jaq_core::load::parse::Term;
 use jaq_core::path::{Opt, Part, Path};
@@ -24,45 +25,58 @@ pub enum FastPath {
         steps: Vec<Step>,
         /// True for `path | tostring` (answered directly only when the value is a string).
         tostring: bool,
+        /// The steps' keys as jq strings, made once (`Val::Null` at an index step).
+        keys: Keys,
     },
 }
 
-/// One step of a field path.
+/// The keys of a field path's steps as jq values, made when the path is recognised so that
+/// looking them up costs no allocation per request.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Step {
-    /// `.name` or `["name"]`: an object key (the key as a jq string).
-    Key(Val),
-    /// `[n]`: an array index (non-negative).
-    Index(usize),
+pub struct Keys(Vec<Val>);
+
+impl Keys {
+    fn of(steps: &[Step]) -> Self {
+        Self(
+            steps
+                .iter()
+                .map(|s| match s {
+                    Step::Key(k) => Val::utf8_str(k.clone()),
+                    Step::Index(_) => Val::Null,
+                })
+                .collect(),
+        )
+    }
 }
 
-/// Words jq reads as keywords, never as field names after a `.` (left to the interpreter).
-pub(crate) const KEYWORDS: &[&str] = &[
-    "and", "or", "not", "if", "then", "elif", "else", "end", "as", "def", "reduce", "foreach", "try", "catch", "label",
-    "import", "include", "__loc__",
-];
-
 impl FastPath {
+    /// The field path `steps` (with `| tostring` when `tostring`).
+    pub fn path(steps: Vec<Step>, tostring: bool) -> Self {
+        let keys = Keys::of(&steps);
+        Self::Path { steps, tostring, keys }
+    }
+
     /// Recognise a fast-path expression in jq source (Port's dialect or standard: the
     /// recognised forms contain no single quotes, so both read them alike), from jaq's tokens.
     /// `None` when the expression needs the interpreter.
     pub fn detect(source: &str) -> Option<Self> {
-        let tokens = syntax::lex(source)?;
-        match tokens.as_slice() {
+        Self::of_tokens(&syntax::lex(source)?)
+    }
+
+    /// [`FastPath::detect`] on the tokens of the source.
+    pub fn of_tokens(tokens: &[Tk<'_>]) -> Option<Self> {
+        match tokens {
             [t] if syntax::is_word(t, "true") => return Some(Self::Const(Val::Bool(true))),
             [t] if syntax::is_word(t, "false") => return Some(Self::Const(Val::Bool(false))),
             [t] if syntax::is_word(t, "null") => return Some(Self::Const(Val::Null)),
             [t @ Token(_, Tok::Str(_))] => return plain_string(t).map(|s| Self::Const(Val::utf8_str(s.to_owned()))),
             _ => {}
         }
-        let (path, tostring) = match tokens.as_slice() {
+        let (path, tostring) = match tokens {
             [path @ .., bar, word] if syntax::is_sym(bar, "|") && syntax::is_word(word, "tostring") => (path, true),
             all => (all, false),
         };
-        Some(Self::Path {
-            steps: steps(path)?,
-            tostring,
-        })
+        Some(Self::path(steps(path)?, tostring))
     }
 
     /// The steps of a field path in jaq's parse tree (`.a."b"[0]`, `.`), for analyses of
@@ -85,7 +99,7 @@ impl FastPath {
                             StrPart::Term(_) => return None,
                         }
                     }
-                    Some(Step::Key(Val::utf8_str(s)))
+                    Some(Step::Key(s))
                 }
                 (Part::Index(Term::Num(n)), Opt::Essential) => index(n).map(Step::Index),
                 _ => None,
@@ -98,12 +112,14 @@ impl FastPath {
     pub fn eval(&self, input: &Val) -> Option<Val> {
         match self {
             Self::Const(v) => Some(v.clone()),
-            Self::Path { steps, tostring } => {
+            Self::Path {
+                steps, tostring, keys, ..
+            } => {
                 let mut cur = input;
-                for step in steps {
+                for (step, key) in steps.iter().zip(&keys.0) {
                     cur = match (cur, step) {
                         (Val::Null, _) => return Self::finish(&Val::Null, *tostring),
-                        (Val::Obj(o), Step::Key(k)) => match o.get(k) {
+                        (Val::Obj(o), Step::Key(_)) => match o.get(key) {
                             Some(v) => v,
                             None => return Self::finish(&Val::Null, *tostring),
                         },
@@ -163,7 +179,7 @@ fn steps(tokens: &[Tk<'_>]) -> Option<Vec<Step>> {
         match tokens.get(1) {
             None => return Some(steps),
             Some(t @ Token(_, Tok::Block(_))) => steps.push(bracket(t)?),
-            Some(t) => steps.push(Step::Key(Val::utf8_str(plain_string(t)?.to_owned()))),
+            Some(t) => steps.push(Step::Key(plain_string(t)?.to_owned())),
         }
         2
     } else {
@@ -173,7 +189,7 @@ fn steps(tokens: &[Tk<'_>]) -> Option<Vec<Step>> {
     while let Some(t) = tokens.get(i) {
         if syntax::is_sym(t, ".") {
             let key = plain_string(tokens.get(i + 1)?)?;
-            steps.push(Step::Key(Val::utf8_str(key.to_owned())));
+            steps.push(Step::Key(key.to_owned()));
             i += 2;
         } else {
             steps.push(field(t).or_else(|| bracket(t))?);
@@ -187,7 +203,7 @@ fn steps(tokens: &[Tk<'_>]) -> Option<Vec<Step>> {
 fn field(t: &Tk<'_>) -> Option<Step> {
     let name = t.0.strip_prefix('.').filter(|_| matches!(t.1, Tok::Sym))?;
     let ident = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
-    (ident && !KEYWORDS.contains(&name)).then(|| Step::Key(Val::utf8_str(name.to_owned())))
+    (ident && !KEYWORDS.contains(&name)).then(|| Step::Key(name.to_owned()))
 }
 
 /// A `["name"]` or `[n]` block's step, written without spaces.
@@ -199,7 +215,7 @@ fn bracket(t: &Tk<'_>) -> Option<Step> {
     }
     match x.1 {
         Tok::Num => index(x.0).map(Step::Index),
-        _ => plain_string(x).map(|s| Step::Key(Val::utf8_str(s.to_owned()))),
+        _ => plain_string(x).map(|s| Step::Key(s.to_owned())),
     }
 }
 
@@ -209,12 +225,12 @@ mod tests {
     use crate::jq::{Dialect, Evaluation, Program, RunContext};
 
     fn key(k: &str) -> Step {
-        Step::Key(Val::utf8_str(k.to_owned()))
+        Step::Key(k.to_owned())
     }
 
     #[test]
     fn recognises_paths_literals_and_tostring() {
-        let path = |steps, tostring| Some(FastPath::Path { steps, tostring });
+        let path = |steps, tostring| Some(FastPath::path(steps, tostring));
         assert_eq!(
             FastPath::detect(".body.stack.id"),
             path(vec![key("body"), key("stack"), key("id")], false)

@@ -11,22 +11,23 @@
 
 #![warn(missing_docs)]
 
+pub mod answer;
 pub mod backtest;
 mod blueprint;
 mod clock;
 pub mod complete;
 pub mod config;
-mod demand;
 pub mod diagnostic;
 pub mod diff;
 mod entity;
 mod error;
+pub mod expression;
 mod fast_path;
 mod identifier;
 pub mod jq;
 mod location;
 mod mapper;
-mod path;
+pub mod path;
 mod request;
 pub mod scaffold;
 pub mod signature;

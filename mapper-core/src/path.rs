@@ -1,4 +1,6 @@
-//! JSON paths that name a place in a configuration or request: `mappings[0].entity.properties.link`.
+//! Paths into JSON values, in one [`Step`] type: the places of a configuration or request
+//! (`mappings[0].entity.properties.link`, [`JsonPath`]) and the jq paths expressions read
+//! (`.body.stack.id`, [`jq_path`]).
 
 use std::fmt;
 
@@ -78,6 +80,40 @@ impl fmt::Display for JsonPath {
         }
         Ok(())
     }
+}
+
+/// Words jq reads as keywords, never as field names after a `.`.
+pub(crate) const KEYWORDS: &[&str] = &[
+    "and", "or", "not", "if", "then", "elif", "else", "end", "as", "def", "reduce", "foreach", "try", "catch", "label",
+    "import", "include", "__loc__",
+];
+
+/// The jq path of `steps`: `.body.stack.id`, `.headers."x-signature-256"`, `.body.labels[0]`;
+/// keys that are not identifiers (or are jq keywords) are quoted as JSON strings; `.` for none.
+pub fn jq_path(steps: &[Step]) -> String {
+    if steps.is_empty() {
+        return ".".into();
+    }
+    let mut out = String::new();
+    for step in steps {
+        match step {
+            Step::Key(k) => {
+                out.push('.');
+                if is_plain_key(k) && !KEYWORDS.contains(&k.as_str()) {
+                    out.push_str(k);
+                } else {
+                    out.push_str(&serde_json::to_string(k).expect("strings serialise"));
+                }
+            }
+            Step::Index(i) => {
+                if out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(&format!("[{i}]"));
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -13,40 +13,7 @@ use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 /// One step of a path into a JSON value (the same steps the engine's own places are made of).
-pub use crate::path::Step;
-
-use crate::fast_path::KEYWORDS;
-
-/// The jq path of `steps`: `.body.stack.id`, `.headers."x-signature-256"`, `.body.labels[0]`;
-/// keys that are not identifiers (or are jq keywords) are quoted as JSON strings; `.` for none.
-pub fn jq_path(steps: &[Step]) -> String {
-    if steps.is_empty() {
-        return ".".into();
-    }
-    let mut out = String::new();
-    for step in steps {
-        match step {
-            Step::Key(k) => {
-                let plain = k.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-                    && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-                    && !KEYWORDS.contains(&k.as_str());
-                out.push('.');
-                if plain {
-                    out.push_str(k);
-                } else {
-                    out.push_str(&serde_json::to_string(k).expect("strings serialise"));
-                }
-            }
-            Step::Index(i) => {
-                if out.is_empty() {
-                    out.push('.');
-                }
-                out.push_str(&format!("[{i}]"));
-            }
-        }
-    }
-    out
-}
+pub use crate::path::{jq_path, Step};
 
 /// A proposed mapping and how it was found.
 #[derive(Debug, Clone, Serialize)]

@@ -120,8 +120,13 @@ export declare class Mapper {
   free(): void;
 }
 
-/** Run a jq program: standard jq, or exactly Port's answer with `{ port: true }`. */
-export declare function evaluate(filter: string, input: unknown, options?: { port?: boolean }): { outputs: JsonValue[]; error?: string };
+/**
+ * Run a jq program: standard jq (every output up to the first error), or exactly Port's answer
+ * with `{ port: true }` (the first output; `[null]` for an error, a limit or a program that does
+ * not compile; `[]` for no output), the answer every mapping field gets. Each diagnostic has a
+ * `code` (`jq-error`, `no-output`, `limit-time`, ...), as in `MapResult`.
+ */
+export declare function evaluate(filter: string, input: unknown, options?: { port?: boolean }): { outputs: JsonValue[]; diagnostics: Diagnostic[] };
 
 /** Verify a raw body (before parsing) against `security` and the request's headers. */
 export declare function verifySignature(

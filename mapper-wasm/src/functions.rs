@@ -2,7 +2,7 @@
 
 use crate::convert::{error, from_js, to_js};
 use mapper_core::config::SecurityConfig;
-use mapper_core::jq::{Dialect, Evaluation, Output, Program, RunContext};
+use mapper_core::jq::RunContext;
 use mapper_core::signature::{sign, verify, Verified};
 use mapper_core::value::from_val;
 use mapper_core::{Blueprint, CreateEntity, Entity};
@@ -19,13 +19,15 @@ struct EvaluateOptions {
 #[derive(Serialize)]
 struct Evaluated {
     outputs: Vec<serde_json::Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<String>,
+    diagnostics: Vec<mapper_core::Diagnostic>,
 }
 
-/// Run a jq program on `input`: `{outputs, error?}`. Standard jq by default (every output, up
-/// to the first error); `{port: true}` answers as Port does (first output only, `null` for an
-/// error, no outputs for none, `'single'` quotes and `env` = {}).
+/// Run a jq program on `input`: `{outputs, diagnostics}`, each diagnostic with its `code`.
+/// Standard jq by default (every output, up to the first error, which is an error diagnostic);
+/// `{port: true}` answers as Port does, with the function every mapping field and `hookmap jq
+/// --port` use (`mapper_core::answer`): the first output only, `[null]` for an error, a limit or a
+/// program that does not compile, `[]` for no output, and every silent Port behaviour as a
+/// diagnostic.
 #[wasm_bindgen]
 pub fn evaluate(filter: &str, input: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let options: EvaluateOptions = if options.is_undefined() || options.is_null() {
@@ -38,69 +40,22 @@ pub fn evaluate(filter: &str, input: JsValue, options: JsValue) -> Result<JsValu
     } else {
         from_js(input, "input")?
     };
-    let dialect = if options.port { Dialect::Port } else { Dialect::Standard };
-    let program = match Program::compile(filter, dialect) {
-        Ok(p) => p,
-        Err(errs) => {
-            let msg = errs
-                .iter()
-                .map(|e| format!("{} at {}..{}", e.message, e.span.start, e.span.end))
-                .collect::<Vec<_>>()
-                .join("; ");
-            let outputs = if options.port {
-                vec![serde_json::Value::Null]
-            } else {
-                Vec::new()
-            };
-            return Ok(to_js(&Evaluated {
-                outputs,
-                error: Some(format!("compile error: {msg}")),
-            }));
-        }
-    };
     let ctx = RunContext::start(
         std::sync::Arc::new(crate::mapper::DateClock),
         mapper_core::jq::Limits::default(),
     );
     let result = if options.port {
-        match program.first(input, &ctx).0 {
-            Evaluation::Value { value, .. } => Evaluated {
-                outputs: vec![from_val(&value)],
-                error: None,
-            },
-            Evaluation::NoOutput => Evaluated {
-                outputs: Vec::new(),
-                error: None,
-            },
-            Evaluation::Error(e) => Evaluated {
-                outputs: vec![serde_json::Value::Null],
-                error: Some(e),
-            },
-            Evaluation::LimitExceeded(hit) => Evaluated {
-                outputs: Vec::new(),
-                error: Some(hit.message),
-            },
+        let answer = mapper_core::answer::port_answer(filter, &input, &ctx);
+        Evaluated {
+            outputs: answer.stored.value().iter().map(from_val).collect(),
+            diagnostics: answer.diagnostics,
         }
     } else {
-        let mut r = Evaluated {
-            outputs: Vec::new(),
-            error: None,
-        };
-        program.run(input, &ctx, None, |o| match o {
-            Output::Value(v) => {
-                r.outputs.push(from_val(&v));
-                true
-            }
-            Output::Error(_) | Output::LimitExceeded(_) => {
-                r.error = o.error_message().map(str::to_owned);
-                false
-            }
-            Output::Halt(code) => {
-                r.error = Some(format!("halt({code})"));
-                false
-            }
-        });
-        r
+        let (outputs, diagnostics) = mapper_core::answer::jq_outputs(filter, &input, &ctx);
+        Evaluated {
+            outputs: outputs.iter().map(from_val).collect(),
+            diagnostics,
+        }
     };
     Ok(to_js(&result))
 }

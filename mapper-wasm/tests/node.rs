@@ -103,16 +103,29 @@ fn evaluate_standard_and_port() {
     let input = js(r#"{"a": [1, 2]}"#);
     assert_eq!(
         json(&evaluate(".a[]", input.clone(), JsValue::UNDEFINED).unwrap()),
-        serde_json::json!({"outputs": [1, 2]})
+        serde_json::json!({"outputs": [1, 2], "diagnostics": []})
     );
-    assert_eq!(
-        json(&evaluate(".a[]", input.clone(), js(r#"{"port": true}"#)).unwrap()),
-        serde_json::json!({"outputs": [1]})
-    );
-    assert_eq!(
-        json(&evaluate("error(\"x\")", input, js(r#"{"port": true}"#)).unwrap()),
-        serde_json::json!({"outputs": [null], "error": "x"})
-    );
+    let codes = |v: &serde_json::Value| -> Vec<String> {
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| format!("{}/{}", d["code"].as_str().unwrap(), d["severity"].as_str().unwrap()))
+            .collect()
+    };
+    let port = json(&evaluate(".a[]", input.clone(), js(r#"{"port": true}"#)).unwrap());
+    assert_eq!(port["outputs"], serde_json::json!([1]));
+    assert_eq!(codes(&port), ["extra-outputs/warning"]);
+    let error = json(&evaluate("error(\"x\")", input.clone(), js(r#"{"port": true}"#)).unwrap());
+    assert_eq!(error["outputs"], serde_json::json!([null]));
+    assert_eq!(codes(&error), ["jq-error/warning"]);
+    // A limit: Port stores null (it was `[]` before the one Port answer).
+    let limit = json(&evaluate("def f: 1 + f; f", input.clone(), js(r#"{"port": true}"#)).unwrap());
+    assert_eq!(limit["outputs"], serde_json::json!([null]));
+    assert_eq!(codes(&limit), ["limit-recursion/error"]);
+    let standard = json(&evaluate(".a[] | error(\"x\")", input, JsValue::UNDEFINED).unwrap());
+    assert_eq!(standard["outputs"], serde_json::json!([]));
+    assert_eq!(codes(&standard), ["jq-error/error"]);
     let now = json(&evaluate("now", JsValue::NULL, JsValue::UNDEFINED).unwrap())["outputs"][0]
         .as_f64()
         .unwrap();

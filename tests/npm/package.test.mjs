@@ -207,7 +207,8 @@ console.log(JSON.stringify({ results, standalone, thrown, afterDeep }));`);
     assert.ok(r.messages.some((m) => want[i].test(m)), `${r.p}: ${JSON.stringify(r.messages)}`);
     assert.equal(r.next, 'next', `${r.p}: the next call works`);
   });
-  assert.match(out.standalone.error, /recursion limit/);
+  assert.deepEqual(out.standalone.diagnostics.map((d) => d.code), ['limit-recursion']);
+  assert.match(out.standalone.diagnostics[0].message, /recursion limit/);
   assert.deepEqual({ ...out.thrown, message: undefined }, { mapperError: true, kind: 'limit', field: 'mappings[0].entity.properties.p', message: undefined });
   assert.match(out.thrown.message, /stack limit: evaluating `mappings\[0\]\.entity\.properties\.p`/);
   assert.equal(out.afterDeep, 'next');
@@ -275,4 +276,51 @@ console.log(JSON.stringify(report));`);
   assert.equal(out.unchanged, 2);
   assert.deepEqual(out.requests.map((r) => [r.index, r.verdict]), [[0, 'changed']]);
   assert.deepEqual(out.requests[0].entities[0].fields, [{ field: 'properties.state', before: 'FINISHED', after: 'finished' }]);
+});
+
+test("the package's evaluate({port: true}) and `hookmap jq --port` give the same stored value and codes", () => {
+  // One Port answer (mapper-core's `answer`) behind both: limits, errors, compile errors, no
+  // output, several outputs, `env`, Port's quotes, where Port's engine differs from jq.
+  const cases = [
+    ['.a', { a: 1 }],
+    ['.a[]', { a: [1, 2] }],
+    ['empty', null],
+    ['error("x")', null],
+    ['.a.b', { a: 1 }],
+    ['ltrimstr("a")', [1]],
+    ['[leaf_paths]', {}],
+    ['.a +', {}],
+    ['{x: .a + 1}', { a: 1 }],
+    ["'x' + .b", { b: 'y' }],
+    ['def f: f; f', null],
+    ['def f: 1 + f; f', null],
+    ['env | length', null],
+    ['input', null],
+    ['halt', null],
+    ['1e3 | tostring', null],
+  ];
+  const out = node('port-answers.mjs', `
+import { evaluate } from 'hookmap';
+const cases = ${JSON.stringify(cases)};
+console.log(JSON.stringify(cases.map(([p, input]) => {
+  const r = evaluate(p, input, { port: true });
+  return { outputs: r.outputs, codes: r.diagnostics.map((d) => d.severity + '[' + d.code + ']') };
+})));`);
+  const bin = process.env.HOOKMAP_BIN ?? join(root, 'target', 'debug', 'hookmap');
+  let differ = [];
+  cases.forEach(([p, input], i) => {
+    const r = spawnSync(bin, ['jq', '--port', p], { input: JSON.stringify(input), encoding: 'utf8' });
+    assert.equal(r.status, 0, `hookmap jq --port ${p}: ${r.stderr}`);
+    const outputs = r.stdout.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l));
+    const codes = [...r.stderr.matchAll(/^(error|warning|hint)\[([a-z0-9-]+)\]/gm)].map((m) => `${m[1]}[${m[2]}]`);
+    const cli = { outputs, codes };
+    if (JSON.stringify(cli) !== JSON.stringify(out[i])) differ.push({ program: p, cli, package: out[i] });
+  });
+  assert.deepEqual(differ, []);
+  // And the table exercises what it claims: every kind of answer is in it.
+  const all = out.flatMap((r) => r.codes).join(' ');
+  for (const c of ['extra-outputs', 'no-output', 'jq-error', 'port-differs', 'jq-compile', 'quote-rewrite', 'limit-time', 'limit-recursion', 'env-read']) {
+    assert.ok(all.includes(c), `${c} is among the answers: ${all}`);
+  }
+  assert.deepEqual(out.map((r) => r.outputs.length), [1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1]);
 });

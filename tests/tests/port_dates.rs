@@ -5,7 +5,7 @@
 //! functions over a plain struct, with nothing left to approximate (`mapper-core/src/jq/runtime/c_time.rs`).
 
 use hookmap_tests::tests_dir;
-use mapper_core::jq::{Dialect, Evaluation, Limits, Program, RunContext};
+use mapper_core::jq::{Limits, RunContext};
 use mapper_core::value::from_val;
 use serde_json::Value;
 
@@ -15,16 +15,16 @@ struct Probe {
     output: Value,
 }
 
-/// What Port mode stores for `expr` on `null`, as `hookmap jq --port` computes it.
+/// What Port mode stores for `expr` on `null`: the one Port answer (`mapper_core::answer`), as
+/// `hookmap jq --port` computes it.
 fn port_answer(expr: &str) -> Value {
-    let Ok(program) = Program::compile(expr, Dialect::Port) else {
-        return Value::Null;
-    };
     let ctx = RunContext::start(std::sync::Arc::new(mapper_core::SystemClock), Limits::default());
-    match program.first(jaq_json::Val::Null, &ctx).0 {
-        Evaluation::Value { value, .. } => from_val(&value),
-        Evaluation::NoOutput => Value::String("<absent>".into()),
-        Evaluation::Error(_) | Evaluation::LimitExceeded(_) => Value::Null,
+    match mapper_core::answer::port_answer(expr, &jaq_json::Val::Null, &ctx)
+        .stored
+        .value()
+    {
+        Some(value) => from_val(&value),
+        None => Value::String("<absent>".into()),
     }
 }
 

@@ -16,7 +16,7 @@
 
 use hookmap_tests::tests_dir;
 use mapper_core::diagnostic::Code;
-use mapper_core::jq::{Dialect, Evaluation, Limits, Program, RunContext};
+use mapper_core::jq::{Dialect, Limits, Program, RunContext};
 use mapper_core::value::from_val;
 use mapper_core::{Entity, Mapper, MapperOptions};
 use serde_json::{json, Map, Value};
@@ -62,16 +62,13 @@ fn same(a: &Value, b: &Value) -> bool {
     }
 }
 
-/// What Port mode stores for `expr` on `input`, as `hookmap jq --port` computes it.
+/// What Port mode stores for `expr` on `input`: the one Port answer (`mapper_core::answer`),
+/// as `hookmap jq --port` and the npm package compute it.
 fn port_answer(expr: &str, input: &jaq_json::Val) -> Value {
-    let Ok(program) = Program::compile(expr, Dialect::Port) else {
-        return Value::Null;
-    };
     let ctx = RunContext::start(std::sync::Arc::new(mapper_core::SystemClock), Limits::default());
-    match program.first(input.clone(), &ctx).0 {
-        Evaluation::Value { value, .. } => from_val(&value),
-        Evaluation::NoOutput => Value::String(ABSENT.into()),
-        Evaluation::Error(_) | Evaluation::LimitExceeded(_) => Value::Null,
+    match mapper_core::answer::port_answer(expr, input, &ctx).stored.value() {
+        Some(value) => from_val(&value),
+        None => Value::String(ABSENT.into()),
     }
 }
 

@@ -2,24 +2,17 @@
 //! place, and every compile-time problem reported at once.
 
 use crate::config::{EntityConfig, FieldSpec, MappingConfig, Operation};
-use crate::demand::RequestDemand;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::fast_path::FastPath;
-use crate::jq::{Dialect, Program, Span};
+use crate::expression::Expression;
+use crate::jq::Dialect;
 use crate::path::JsonPath;
+use crate::request::demand::RequestDemand;
 use serde_json::Value;
-use std::cell::OnceCell;
 
-/// A compiled jq expression and the place it came from.
+/// A jq expression of the configuration, analysed once, and its place.
 pub(super) struct Expr {
-    /// The compiled program. A fast-path expression (which always compiles) is compiled only
-    /// when the fast path first declines: most mappings never need the interpreter at all,
-    /// which keeps `Mapper::new` (and a cold start) short.
-    program: OnceCell<Result<Program, String>>,
-    /// The same expression evaluated without the interpreter, when it is a plain field path.
-    pub(super) fast: Option<FastPath>,
-    /// The expression as written.
-    pub(super) source: String,
+    /// The expression and its analysis (fast path, paths read, program).
+    pub(super) expr: Expression,
     /// Its place in the configuration.
     pub(super) path: JsonPath,
     /// The place as text (`mappings[0].entity.properties.link`), for traces and
@@ -28,39 +21,22 @@ pub(super) struct Expr {
 }
 
 impl Expr {
-    /// An expression, its fast path if it has one, and its program (compiled now unless it
-    /// is on the fast path).
-    fn new(source: &str, path: &JsonPath, fast: Option<FastPath>, program: Option<Program>) -> Self {
+    fn new(expr: Expression, path: &JsonPath) -> Self {
         Self {
-            program: program.map(|p| OnceCell::from(Ok(p))).unwrap_or_default(),
-            fast,
-            source: source.to_owned(),
+            expr,
             field: path.to_string(),
             path: path.clone(),
         }
     }
 
-    /// The interpreter's program (compiled now if it was deferred).
-    pub(super) fn program(&self) -> Result<&Program, &str> {
-        self.program
-            .get_or_init(|| {
-                Program::compile(&self.source, Dialect::Port).map_err(|e| {
-                    e.first()
-                        .map_or_else(|| "does not compile".to_owned(), |e| e.message.clone())
-                })
-            })
-            .as_ref()
-            .map_err(String::as_str)
-    }
-
-    /// True when the program reads `$ENV` (a fast-path expression never does).
-    pub(super) fn reads_env_var(&self) -> bool {
-        self.fast.is_none() && self.program().is_ok_and(Program::reads_env_var)
+    /// The expression as written.
+    pub(super) fn source(&self) -> &str {
+        self.expr.source()
     }
 
     /// A diagnostic about this expression (placed at the whole expression).
     pub(super) fn diagnostic(&self, code: Code, severity: crate::Severity, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::new(code, severity, &self.path, message).with_expression(&self.source, None)
+        Diagnostic::new(code, severity, &self.path, message).with_expression(self.source(), None)
     }
 }
 
@@ -81,7 +57,7 @@ pub(super) enum QueryNode {
 impl Field {
     fn demand(&self, d: &mut RequestDemand) {
         match self {
-            Self::Jq(e) => d.add_source(&e.source, e.fast.as_ref()),
+            Self::Jq(e) => d.add(e.expr.reads()),
             Self::Query(q) => q.demand(d),
         }
     }
@@ -90,7 +66,7 @@ impl Field {
 impl QueryNode {
     fn demand(&self, d: &mut RequestDemand) {
         match self {
-            Self::Leaf(e) => d.add_source(&e.source, e.fast.as_ref()),
+            Self::Leaf(e) => d.add(e.expr.reads()),
             Self::Array(nodes) => nodes.iter().for_each(|n| n.demand(d)),
             Self::Object(nodes) => nodes.iter().for_each(|(_, n)| n.demand(d)),
             Self::Literal(_) => {}
@@ -118,7 +94,7 @@ impl CompiledMapping {
     /// Add what this mapping's expressions can read of a request body to `d`.
     pub(super) fn demand(&self, d: &mut RequestDemand) {
         for e in self.filter.iter().chain(&self.items) {
-            d.add_source(&e.source, e.fast.as_ref());
+            d.add(e.expr.reads());
         }
         let fields = [
             Some(&self.identifier),
@@ -154,31 +130,28 @@ impl Compiler {
 
     /// Compile one expression; `None` (with its errors recorded) when it does not compile.
     fn expr(&mut self, source: &str, path: &JsonPath) -> Option<Expr> {
-        if let Some(fast) = FastPath::detect(source) {
-            // A field path or literal: valid jq, no single quotes; compiled only if ever needed.
-            return Some(Expr::new(source, path, Some(fast), None));
-        }
-        match Program::compile(source, Dialect::Port) {
-            Ok(program) => {
-                if let Some(&at) = program.rewritten_quotes().first() {
-                    let d = Diagnostic::warning(
-                        Code::QuoteRewrite,
-                        path,
-                        "Port rewrites 'single' quotes to \"double\" quotes in this expression; standard jq would reject it",
-                    )
-                    .with_expression(source, Some(Span { start: at, end: at + 1 }));
-                    self.warnings.push(self.attributed(d));
+        let expr = Expression::new(source, Dialect::Port);
+        let mut compiled = true;
+        for d in expr.compile_diagnostics(path) {
+            // hookmap refuses a configuration whose expression does not compile.
+            let d = match d.code {
+                Code::JqCompile => {
+                    compiled = false;
+                    Diagnostic {
+                        severity: crate::Severity::Error,
+                        ..d
+                    }
                 }
-                Some(Expr::new(source, path, None, Some(program)))
-            }
-            Err(errs) => {
-                for e in errs {
-                    let d = Diagnostic::error(Code::JqCompile, path, e.message).with_expression(source, Some(e.span));
-                    self.errors.push(self.attributed(d));
-                }
-                None
+                _ => d,
+            };
+            let d = self.attributed(d);
+            if d.is_error() {
+                self.errors.push(d);
+            } else {
+                self.warnings.push(d);
             }
         }
+        compiled.then(|| Expr::new(expr, path))
     }
 
     fn attributed(&self, mut d: Diagnostic) -> Diagnostic {
@@ -273,24 +246,16 @@ impl Compiler {
     /// compile to null, so it never deduplicates: a warning, not an error.
     pub(super) fn request_identifier(&mut self, source: &str) -> Option<Expr> {
         let path = JsonPath::root("").key("security").key("requestIdentifierPath");
-        match Program::compile(source, Dialect::Port) {
-            Ok(program) => Some(Expr::new(source, &path, FastPath::detect(source), Some(program))),
-            Err(errs) => {
-                for e in errs {
-                    self.warnings.push(
-                        Diagnostic::warning(
-                            Code::JqCompile,
-                            &path,
-                            format!(
-                                "{}; Port treats this as null, so deliveries are never deduplicated",
-                                e.message
-                            ),
-                        )
-                        .with_expression(source, Some(e.span)),
-                    );
-                }
-                None
+        let expr = Expression::new(source, Dialect::Port);
+        for mut d in expr.compile_diagnostics(&path) {
+            if d.code == Code::JqCompile {
+                d.message = format!(
+                    "{}; Port treats this as null, so deliveries are never deduplicated",
+                    d.message
+                );
+                self.warnings.push(d);
             }
         }
+        expr.compile_errors().is_empty().then(|| Expr::new(expr, &path))
     }
 }

@@ -14,12 +14,14 @@
 
 use super::compile::{CompiledMapping, Expr, Field, QueryNode};
 use super::{Mapper, MAX_ITEMS};
+use crate::answer::Stored;
 use crate::config::Operation;
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::entity::{CreateEntity, DeleteEntity, Entity, FieldOutcome, FieldTrace, MapResult};
-use crate::fast_path::{FastPath, Step as PathStep};
-use crate::jq::{Evaluation, LimitKind, RunContext};
-use crate::scaffold::{jq_path, Step};
+use crate::expression::Run;
+use crate::fast_path::FastPath;
+use crate::jq::{Evaluation, RunContext};
+use crate::path::{jq_path, Step};
 use crate::value::{from_val, key_string, TypeName};
 use jaq_json::{Num, Val};
 use serde_json::Value;
@@ -38,27 +40,21 @@ pub fn interrupted_field() -> String {
 }
 
 impl Expr {
-    /// Evaluate with Port's first-output rule: the fast path when it answers, else the
-    /// interpreter. Also says whether `env` was called.
-    pub(super) fn evaluate(&self, input: &Val, run: &RunContext) -> (Evaluation, bool) {
-        if let Some(value) = self.fast.as_ref().and_then(|f| f.eval(input)) {
-            let first = Evaluation::Value {
-                value,
-                dropped_outputs: false,
-            };
-            return (first, false);
+    /// Evaluate with Port's first-output rule (the fast path when it answers, else the
+    /// interpreter), naming the field while the interpreter runs.
+    pub(super) fn evaluate(&self, input: &Val, run: &RunContext) -> Run {
+        let interpreted = self.expr.fast().and_then(|f| f.eval(input)).is_none();
+        if interpreted {
+            INTERPRETING.with(|f| {
+                let mut f = f.borrow_mut();
+                f.clear();
+                f.push_str(&self.field);
+            });
         }
-        let Ok(program) = self.program() else {
-            let message = self.program().err().unwrap_or_default().to_owned();
-            return (Evaluation::Error(message), false);
-        };
-        INTERPRETING.with(|f| {
-            let mut f = f.borrow_mut();
-            f.clear();
-            f.push_str(&self.field);
-        });
-        let out = program.first(input.clone(), run);
-        INTERPRETING.with(|f| f.borrow_mut().clear());
+        let out = self.expr.evaluate(input, run);
+        if interpreted {
+            INTERPRETING.with(|f| f.borrow_mut().clear());
+        }
         out
     }
 }
@@ -289,7 +285,7 @@ impl Mapper {
     pub(super) fn evaluate_request_identifier(&self, request: &Val) -> Option<Value> {
         let expr = self.request_identifier.as_ref()?;
         let run = RunContext::start(self.clock.clone(), self.limits);
-        match expr.evaluate(request, &run).0 {
+        match expr.evaluate(request, &run).evaluation {
             Evaluation::Value { value: Val::Null, .. } => None,
             Evaluation::Value { value, .. } => Some(from_val(&value)),
             _ => None,
@@ -308,9 +304,9 @@ fn missing_key(fast: &FastPath, input: &Val) -> Option<String> {
     let mut at = Vec::new();
     for step in steps {
         match (cur, step) {
-            (Val::Obj(o), PathStep::Key(k)) => {
-                let name = key_string(k);
-                match o.get(k) {
+            (Val::Obj(o), Step::Key(name)) => {
+                let name = name.clone();
+                match o.get(&Val::utf8_str(name.clone())) {
                     Some(v) => {
                         at.push(Step::Key(name));
                         cur = v;
@@ -332,7 +328,7 @@ fn missing_key(fast: &FastPath, input: &Val) -> Option<String> {
                     }
                 }
             }
-            (Val::Arr(a), PathStep::Index(n)) => {
+            (Val::Arr(a), Step::Index(n)) => {
                 cur = a.get(*n)?;
                 at.push(Step::Index(*n));
             }
@@ -356,16 +352,6 @@ fn closest<'a>(name: &str, keys: &'a [String]) -> Option<&'a str> {
 
 fn number_string(n: &Num) -> String {
     Val::Num(n.clone()).to_string()
-}
-
-/// The diagnostic code of a resource limit.
-fn limit_code(kind: LimitKind) -> Code {
-    match kind {
-        LimitKind::Time => Code::LimitTime,
-        LimitKind::Recursion => Code::LimitRecursion,
-        LimitKind::Size => Code::LimitSize,
-        LimitKind::Depth => Code::LimitDepth,
-    }
 }
 
 /// One entity (one mapping, or one item of it) being evaluated: its diagnostics so far, and
@@ -404,7 +390,7 @@ impl EntityEval {
                 mapping: self.mapping,
                 item: self.item,
                 field: e.field.clone(),
-                expression: e.source.clone(),
+                expression: e.source().to_owned(),
                 outcome: outcome(),
             });
         }
@@ -433,13 +419,11 @@ impl EntityEval {
         self.push(e.diagnostic(code, severity, msg));
     }
 
-    /// Evaluate with Port's rules: first output, `None` for no output, `null` for an error.
+    /// Evaluate with Port's rules (its answer, [`crate::answer`]): first output, `None` for no
+    /// output, `null` for an error; a limit drops the entity.
     fn eval(&mut self, e: &Expr, input: &Val, run: &RunContext) -> Option<Val> {
-        let (evaluation, env_used) = e.evaluate(input, run);
-        if env_used || e.reads_env_var() {
-            self.warn(e, Code::EnvRead, "reads `env`/`$ENV`, which Port replaces with {}");
-        }
-        self.record(e, || match &evaluation {
+        let ran = e.evaluate(input, run);
+        self.record(e, || match &ran.evaluation {
             Evaluation::Value { value, .. } => FieldOutcome::Value { value: from_val(value) },
             Evaluation::NoOutput => FieldOutcome::NoOutput,
             Evaluation::Error(message) => FieldOutcome::Error {
@@ -449,45 +433,30 @@ impl EntityEval {
                 message: hit.message.clone(),
             },
         });
-        match evaluation {
-            Evaluation::Value { value, dropped_outputs } => {
-                if self.hints && value == Val::Null {
-                    if let Some(msg) = e.fast.as_ref().and_then(|f| missing_key(f, input)) {
-                        self.push(e.diagnostic(Code::MissingKeyPath, Severity::Hint, msg));
-                    }
-                }
-                if dropped_outputs {
-                    self.warn(
-                        e,
-                        Code::ExtraOutputs,
-                        "produced more than one output; Port keeps only the first",
-                    );
-                }
-                Some(value)
-            }
-            Evaluation::NoOutput => {
-                self.warn(e, Code::NoOutput, "produced no output; Port leaves this key out");
-                None
-            }
-            Evaluation::Error(msg) => {
-                match crate::jq::differs_hint(&e.source, &msg) {
-                    // Where Port's engine errs and current jq would not: say so, with what works in both.
-                    Some(hint) => self.warn(
-                        e,
-                        Code::PortDiffers,
-                        format!("jq error: {msg}; Port stores null. {hint}"),
-                    ),
-                    None => self.warn(e, Code::JqError, format!("jq error: {msg}; Port stores null")),
-                }
-                Some(Val::Null)
-            }
-            Evaluation::LimitExceeded(hit) => {
-                // Port would hang or crash here: always an error, and the entity is dropped.
-                self.error(e, limit_code(hit.kind), hit.message);
+        let answer = ran.answer(&e.expr, &e.path);
+        for d in answer.diagnostics {
+            let limit = d.is_error();
+            // A silent Port behaviour; an error in strict mode.
+            let d = match (d.severity, self.strict) {
+                (Severity::Warning, true) => Diagnostic {
+                    severity: Severity::Error,
+                    ..d
+                },
+                _ => d,
+            };
+            self.push(d);
+            // A resource limit: Port would hang or crash; the entity is dropped.
+            if limit {
                 self.limited = true;
-                None
+                return None;
             }
         }
+        if self.hints && answer.stored == Stored::Value(Val::Null) {
+            if let Some(msg) = e.expr.fast().and_then(|f| missing_key(f, input)) {
+                self.push(e.diagnostic(Code::MissingKeyPath, Severity::Hint, msg));
+            }
+        }
+        answer.stored.value()
     }
 
     fn field(&mut self, f: &Field, input: &Val, run: &RunContext) -> Option<Value> {

@@ -6,12 +6,12 @@ mod evaluate;
 
 use crate::blueprint::Blueprint;
 use crate::config::WebhookConfig;
-use crate::demand::RequestDemand;
 use crate::diagnostic::{Diagnostic, Document, Severity};
 use crate::entity::{FieldTrace, MapResult};
 use crate::error::Error;
 use crate::jq::Limits;
 use crate::location::LazyConfigIndex;
+use crate::request::demand::RequestDemand;
 use crate::request::Request;
 use compile::{CompiledMapping, Compiler, Expr};
 use serde_json::Value;

@@ -174,6 +174,22 @@ fn loc() -> Val {
 impl Program {
     /// Compile `code` in the given dialect, reporting every error with its span.
     pub fn compile(code: &str, dialect: Dialect) -> Result<Self, Vec<CompileError>> {
+        let quotes = dialect.quotes(code);
+        let (text, _) = quotes::edits(&quotes).apply(code);
+        let tokens = syntax::lex(&text);
+        Self::compile_lexed(code, dialect, quotes, &text, tokens)
+    }
+
+    /// Compile `code` whose dialect's quote rewrite (`quotes`) gave `text`, already lexed into
+    /// `tokens` (`None`: it does not lex, or nests too deep): the front end's first pass reads
+    /// those tokens, so an expression analysed once ([`crate::expression`]) is not lexed again.
+    pub(crate) fn compile_lexed<'t>(
+        code: &str,
+        dialect: Dialect,
+        quotes: Vec<usize>,
+        text: &'t str,
+        tokens: Option<Vec<syntax::Tk<'t>>>,
+    ) -> Result<Self, Vec<CompileError>> {
         let whole = |message| {
             vec![CompileError {
                 message,
@@ -183,18 +199,16 @@ impl Program {
                 },
             }]
         };
+        let rewritten_quotes = quotes;
         let mut src = Source::new(code);
-        let rewritten_quotes = dialect.quotes(code);
         src.apply(quotes::edits(&rewritten_quotes));
         // Before anything parses it: jaq recurses once per level (issue 8, found by fuzzing).
-        if let Some(message) = nesting::check(src.text()) {
+        if let Some(message) = nesting::check(text) {
             return Err(whole(message));
         }
-        // The text is lexed once here, and again only after a rewrite changes it.
-        let mut tokens = syntax::lex_checked(src.text());
         // What the dialect's engine refuses (Port's: filters it lacks, jq 1.7's grammar) does
         // not compile there (Port stores null).
-        if let Some((message, at)) = tokens.as_deref().and_then(|ts| dialect.refusal(src.text(), ts)) {
+        if let Some((message, at)) = tokens.as_deref().and_then(|ts| dialect.refusal(text, ts)) {
             let r = src.original(at);
             return Err(vec![CompileError {
                 message,
@@ -204,19 +218,22 @@ impl Program {
                 },
             }]);
         }
-        let mut rewrites = Rewrites::new(src.text().len(), dialect);
-        let tokens = loop {
-            let Some(edits) = tokens.as_deref().and_then(|ts| rewrites.next(src.text(), ts)) else {
-                break tokens;
+        // The front end's rewrites; the text is lexed again only after one changes it. `code`
+        // is the text the tokens are slices of.
+        let mut rewrites = Rewrites::new(text.len(), dialect);
+        let (mut code, mut tokens) = (text, tokens);
+        loop {
+            let Some(edits) = tokens.as_deref().and_then(|ts| rewrites.next(code, ts)) else {
+                break;
             };
             drop(tokens);
             src.apply(edits);
             if let Some(message) = rewrites.too_big(src.text()) {
                 return Err(whole(message));
             }
-            tokens = syntax::lex_checked(src.text());
-        };
-        let code = src.text();
+            code = src.text();
+            tokens = syntax::lex_checked(code);
+        }
         // Errors are found in the rewritten text and reported in the text as written.
         let original = |span: Span| {
             let r = src.original(span.start..span.end);

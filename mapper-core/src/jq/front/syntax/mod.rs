@@ -38,11 +38,6 @@ pub fn parse<'s>(tokens: &[Tk<'s>]) -> Option<Term<&'s str>> {
     Parser::new(tokens).parse(|p| p.term()).ok()
 }
 
-/// The parse tree of `code` as one term (`None` when it does not lex or parse; see [`lex`]).
-pub fn parse_code(code: &str) -> Option<Term<&str>> {
-    parse(&lex(code)?)
-}
-
 /// The byte range of `part` (a token's text, or any slice of `code`) in `code`.
 pub fn span(code: &str, part: &str) -> Range<usize> {
     jaq_core::load::span(code, part)

@@ -1,214 +1,13 @@
-//! Which parts of a request body a mapping can read, so request JSON is parsed into just those.
-//!
-//! Most expressions in real mappings are plain field paths (`.body.stack.id`): a mapping made
-//! only of those reads a handful of the body's fields, yet building the whole body as jq values
-//! (an allocation per string, a hash table per object) was most of the cost of mapping a
-//! request. [`Demand`] records the paths a mapping's fast-path expressions read; [`parse_request`]
-//! then skips (but still checks the syntax of) every other part of the body.
-//!
-//! The skipped parts can never change a result: a field path only reads along its own path, and
-//! the interpreter, run when the fast path declines, runs the same path. Wherever a demanded
-//! node is not an object, the node is kept whole, so errors quote the same value. As soon as one
-//! expression is not a field path, the whole body is demanded.
+//! The request reader that skips what a mapper does not read: request JSON parsed into a jq
+//! value building only the parts of the body and headers a [`RequestDemand`] names. Syntax
+//! errors anywhere, skipped parts included, are those of a full parse.
 
-use crate::fast_path::{FastPath, Step};
-use crate::jq::front::syntax;
-use jaq_core::load::lex::StrPart;
-use jaq_core::load::parse::{BinaryOp, Term};
+use super::demand::{Demand, RequestDemand};
 use jaq_json::{Map, Num, Val};
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use std::borrow::Cow;
 use std::fmt;
-
-/// The part of a value that must be built.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub enum Demand {
-    /// The whole value.
-    #[default]
-    All,
-    /// If the value is an object, only these keys (each with its own demand); any other value
-    /// is kept whole.
-    Keys(Vec<(Vec<u8>, Demand)>),
-}
-
-impl Demand {
-    /// Nothing yet (a body no expression reads).
-    pub fn none() -> Self {
-        Self::Keys(Vec::new())
-    }
-
-    /// True when the whole value is demanded.
-    pub fn is_all(&self) -> bool {
-        matches!(self, Self::All)
-    }
-
-    /// Demand the whole value at `steps` (an array index keeps the array whole).
-    pub fn add_path(&mut self, steps: &[Step]) {
-        let Self::Keys(keys) = self else { return };
-        let Some((step, rest)) = steps.split_first() else {
-            *self = Self::All;
-            return;
-        };
-        let key: &[u8] = match step {
-            Step::Key(Val::TStr(k) | Val::BStr(k)) => k,
-            _ => {
-                *self = Self::All;
-                return;
-            }
-        };
-        match keys.iter_mut().find(|(k, _)| k.as_slice() == key) {
-            Some((_, sub)) => sub.add_path(rest),
-            None => {
-                let mut sub = Self::none();
-                sub.add_path(rest);
-                keys.push((key.to_vec(), sub));
-            }
-        }
-    }
-}
-
-/// What a mapper reads of a request: parts of the body, and some headers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RequestDemand {
-    /// The body's demanded parts.
-    pub body: Demand,
-    /// The names of the headers read (matched without regard to case, as the lowercase aliases
-    /// are made from them), or `None` for all of them.
-    pub headers: Option<Vec<Vec<u8>>>,
-}
-
-impl Default for RequestDemand {
-    fn default() -> Self {
-        Self::none()
-    }
-}
-
-impl RequestDemand {
-    /// Nothing read yet.
-    pub fn none() -> Self {
-        Self {
-            body: Demand::none(),
-            headers: Some(Vec::new()),
-        }
-    }
-
-    /// Demand what an expression over `{body, headers, queryParams, item}` can read: the
-    /// value at its path for a field path, nothing for a literal, everything for anything else.
-    pub fn add_expression(&mut self, fast: Option<&FastPath>) {
-        let steps = match fast {
-            Some(FastPath::Const(_)) => return,
-            Some(FastPath::Path { steps, .. }) => steps,
-            None => return self.all(),
-        };
-        let Some((first, rest)) = steps.split_first() else {
-            return self.all(); // `.`
-        };
-        match (key_bytes(first), rest.first().and_then(key_bytes)) {
-            (Some(b"body"), _) => self.body.add_path(rest),
-            (Some(b"headers"), Some(name)) => {
-                if let Some(names) = &mut self.headers {
-                    if !names.iter().any(|n| n.as_slice() == name) {
-                        names.push(name.to_vec());
-                    }
-                }
-            }
-            (Some(b"headers"), None) => self.headers = None,
-            // `.queryParams…` is always built; `.item…` reads no part of the request, and any
-            // other key of the request is null.
-            _ => {}
-        }
-    }
-
-    /// Demand what the expression `source` can read, in Port's dialect (as the mapper compiles
-    /// it: the text after Port's quote rewrite), from jaq's parse tree. Beyond field paths and
-    /// literals, an expression `PATH | REST` reads only the value at `PATH`: in jq the right
-    /// side of a pipe sees nothing but the left side's output (`|` binds loosest; `|=`, an
-    /// update, reads everything). And an expression made only of field paths, literals,
-    /// comparisons, arithmetic, `and`/`or`, `//`, `,` and `if`, as filters usually are
-    /// (`.body.event_type == "run_state_changed_event"`), reads only its paths: each of those
-    /// runs on the same input.
-    pub fn add_source(&mut self, source: &str, fast: Option<&FastPath>) {
-        if fast.is_some() {
-            return self.add_expression(fast);
-        }
-        let code = crate::jq::rewrite_single_quotes(source).code;
-        match syntax::parse_code(&code).as_ref().and_then(reads) {
-            Some(paths) => {
-                for steps in paths {
-                    self.add_expression(Some(&FastPath::Path { steps, tostring: false }));
-                }
-            }
-            None => self.all(),
-        }
-    }
-
-    fn all(&mut self) {
-        self.body = Demand::All;
-        self.headers = None;
-    }
-
-    /// True when everything is demanded.
-    pub fn is_all(&self) -> bool {
-        self.body.is_all() && self.headers.is_none()
-    }
-}
-
-/// The field paths `term` reads (see [`RequestDemand::add_source`]); `None` when it may read
-/// anything.
-fn reads(term: &Term<&str>) -> Option<Vec<Vec<Step>>> {
-    if let Term::BinOp(path, BinaryOp::Pipe(None), _) = term {
-        if let Some(steps) = FastPath::path_of(path) {
-            return Some(vec![steps]);
-        }
-    }
-    let mut paths = Vec::new();
-    root_paths(term, &mut paths)?;
-    Some(paths)
-}
-
-/// Add the field paths of a term built only of field paths, literals (strings, numbers,
-/// `true`, `false`, `null`), string interpolations of such terms, negation, the operators
-/// `== != < <= > >= + - * / % // , and or` and `if … then … elif … else … end`: every part of
-/// such a term runs on the request itself. `None` for anything else.
-fn root_paths(term: &Term<&str>, paths: &mut Vec<Vec<Step>>) -> Option<()> {
-    use BinaryOp::{Alt, And, Cmp, Comma, Math, Or};
-    match term {
-        Term::Num(_) => {}
-        Term::Call("true" | "false" | "null", args) if args.is_empty() => {}
-        Term::Str(None, parts) => {
-            for p in parts {
-                if let StrPart::Term(t) = p {
-                    root_paths(t, paths)?;
-                }
-            }
-        }
-        Term::Neg(t) => root_paths(t, paths)?,
-        Term::BinOp(l, Alt | And | Or | Comma | Math(_) | Cmp(_), r) => {
-            root_paths(l, paths)?;
-            root_paths(r, paths)?;
-        }
-        Term::IfThenElse(branches, otherwise) => {
-            for (cond, then) in branches {
-                root_paths(cond, paths)?;
-                root_paths(then, paths)?;
-            }
-            if let Some(t) = otherwise {
-                root_paths(t, paths)?;
-            }
-        }
-        _ => paths.push(FastPath::path_of(term)?),
-    }
-    Some(())
-}
-
-/// A path step's key as bytes (`None` for an index).
-fn key_bytes(step: &Step) -> Option<&[u8]> {
-    match step {
-        Step::Key(Val::TStr(k) | Val::BStr(k)) => Some(k),
-        _ => None,
-    }
-}
 
 /// Parse request JSON, building only what `demand` demands of the body and the headers (the
 /// query parameters and any other member are built whole). Syntax errors anywhere, skipped
@@ -464,11 +263,13 @@ impl<'de> Visitor<'de> for Skip {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::expression::Expression;
+    use crate::jq::Dialect;
 
     fn demand(exprs: &[&str]) -> RequestDemand {
         let mut d = RequestDemand::none();
         for e in exprs {
-            d.add_source(e, FastPath::detect(e).as_ref());
+            d.add(Expression::new(e, Dialect::Port).reads());
         }
         d
     }
@@ -609,7 +410,7 @@ mod agreement {
     /// Whether a full parse and a demand-driven parse accept or refuse `text` alike.
     fn same_verdict(text: &str) {
         let mut d = RequestDemand::none();
-        d.add_expression(FastPath::detect(".body.a").as_ref());
+        d.add(crate::expression::Expression::new(".body.a", crate::jq::Dialect::Port).reads());
         let full = serde_json::from_str::<Val>(text).map_err(|e| e.to_string());
         let pruned = parse_request(&mut serde_json::Deserializer::from_str(text), &d).map_err(|e| e.to_string());
         assert_eq!(full.is_ok(), pruned.is_ok(), "{text}: {full:?} / {pruned:?}");

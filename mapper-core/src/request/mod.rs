@@ -1,12 +1,16 @@
-//! The request jq sees: `{body, headers, queryParams}`, checked and normalised once.
+//! The request jq sees: `{body, headers, queryParams}`, checked and normalised once; what a
+//! mapper reads of it ([`demand`]), and the reader that builds only that ([`reader`]).
 
-use crate::demand::RequestDemand;
+pub(crate) mod demand;
+pub(crate) mod reader;
+
 use crate::diagnostic::{Code, Diagnostic, Document, Location, Severity};
 use crate::error::Error;
 use crate::location::SourceIndex;
 use crate::path::JsonPath;
 use crate::value::key_string;
 use crate::value::TypeName;
+use demand::RequestDemand;
 use jaq_json::{Map, Val};
 
 const REQUEST_KEYS: &[&str] = &["body", "headers", "queryParams"];
@@ -25,7 +29,7 @@ impl Request {
     }
 
     /// Parse request JSON building only the parts of the body and headers `demand` names (what one mapper
-    /// reads; see [`crate::demand`]). The request is only fit for that mapper.
+    /// reads; see [`demand`]). The request is only fit for that mapper.
     pub(crate) fn from_json_demand(bytes: &[u8], demand: &RequestDemand) -> Result<Self, Error> {
         let val = parse_with(bytes, Shape::Request(demand)).map_err(|e| syntax_error("request", bytes, &e))?;
         Self::from_val(val).map_err(|e| located(e, bytes))
@@ -138,15 +142,15 @@ enum Shape<'a> {
     /// A request, with only the demanded parts of its body and headers.
     Request(&'a RequestDemand),
     /// A body, only its demanded parts.
-    Body(&'a crate::demand::Demand),
+    Body(&'a demand::Demand),
 }
 
 impl Shape<'_> {
     fn parse<'de, D: serde::Deserializer<'de>>(self, d: D) -> Result<Val, D::Error> {
         match self {
             Self::Whole => serde::Deserialize::deserialize(d),
-            Self::Request(demand) => crate::demand::parse_request(d, demand),
-            Self::Body(body) => crate::demand::parse_value(d, body),
+            Self::Request(demand) => reader::parse_request(d, demand),
+            Self::Body(body) => reader::parse_value(d, body),
         }
     }
 }
