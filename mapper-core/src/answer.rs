@@ -23,9 +23,18 @@ pub enum Stored {
 
 impl Stored {
     /// The value Port stores, `None` when the key is left out.
-    pub fn value(&self) -> Option<Val> {
+    pub fn value(&self) -> Option<&Val> {
         match self {
-            Self::Value(v) => Some(v.clone()),
+            Self::Value(v) => Some(v),
+            Self::Null => Some(&Val::Null),
+            Self::Absent => None,
+        }
+    }
+
+    /// [`Stored::value`], taken.
+    pub fn into_value(self) -> Option<Val> {
+        match self {
+            Self::Value(v) => Some(v),
             Self::Null => Some(Val::Null),
             Self::Absent => None,
         }
@@ -85,7 +94,7 @@ impl Expression {
 
 impl Run {
     /// Port's answer for this run of `expr`, its diagnostics placed at `place`.
-    pub fn answer(&self, expr: &Expression, place: &JsonPath) -> PortAnswer {
+    pub fn answer(self, expr: &Expression, place: &JsonPath) -> PortAnswer {
         let mut diagnostics = Vec::new();
         let mut say = |code, severity, message: String| {
             diagnostics.push(Diagnostic::new(code, severity, place, message).with_expression(expr.source(), None));
@@ -104,16 +113,16 @@ impl Run {
                 "reads `env`/`$ENV`, which Port replaces with {}".into(),
             );
         }
-        let stored = match &self.evaluation {
+        let stored = match self.evaluation {
             Evaluation::Value { value, dropped_outputs } => {
-                if *dropped_outputs {
+                if dropped_outputs {
                     say(
                         Code::ExtraOutputs,
                         Severity::Warning,
                         "produced more than one output; Port keeps only the first".into(),
                     );
                 }
-                Stored::Value(value.clone())
+                Stored::Value(value)
             }
             Evaluation::NoOutput => {
                 say(
@@ -124,7 +133,7 @@ impl Run {
                 Stored::Absent
             }
             Evaluation::Error(msg) => {
-                match crate::jq::differs_hint(expr.source(), msg) {
+                match crate::jq::differs_hint(expr.source(), &msg) {
                     // Where Port's engine errs and current jq would not: say so, with what works in both.
                     Some(hint) => say(
                         Code::PortDiffers,
@@ -141,7 +150,7 @@ impl Run {
             }
             Evaluation::LimitExceeded(hit) => {
                 // Port would hang or crash here: always an error.
-                say(limit_code(hit.kind), Severity::Error, hit.message.clone());
+                say(limit_code(hit.kind), Severity::Error, hit.message);
                 Stored::Null
             }
         };

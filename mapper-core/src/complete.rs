@@ -190,9 +190,7 @@ fn complete_jq(before: &str, request: &Value) -> Vec<Completion> {
         Vec::new()
     } else {
         match FastPath::detect(base) {
-            Some(FastPath::Path {
-                steps, tostring: false, ..
-            }) => steps,
+            Some(FastPath::Path { steps, tostring: false }) => steps,
             _ => return Vec::new(),
         }
     };

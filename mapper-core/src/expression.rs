@@ -17,12 +17,25 @@ use jaq_json::Val;
 use std::cell::OnceCell;
 
 /// What an expression reads of its input.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Reads {
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Reads<'a> {
+    /// Only the value at this path (a field path).
+    Path(&'a [Step]),
     /// Only the values at these paths (none at all for a literal).
-    Paths(Vec<Vec<Step>>),
+    Paths(&'a [Vec<Step>]),
     /// Anything: the analysis can't tell (`keys`, `..`, `$__loc__`, an update).
     Anything,
+}
+
+impl<'a> Reads<'a> {
+    /// Each path read; `None` when the expression may read anything.
+    pub fn paths(self) -> Option<Vec<&'a [Step]>> {
+        match self {
+            Self::Path(p) => Some(vec![p]),
+            Self::Paths(ps) => Some(ps.iter().map(Vec::as_slice).collect()),
+            Self::Anything => None,
+        }
+    }
 }
 
 /// A jq expression and its analysis.
@@ -33,7 +46,8 @@ pub struct Expression {
     quotes: Vec<usize>,
     /// The expression evaluated without the interpreter, when it is a field path or literal.
     fast: Option<FastPath>,
-    reads: Reads,
+    /// Beyond the fast path: the paths the expression reads, `None` when it may read anything.
+    reads: Option<Vec<Vec<Step>>>,
     /// The compiled program, or why it does not compile.
     program: OnceCell<Result<Program, Vec<CompileError>>>,
 }
@@ -79,14 +93,9 @@ impl Expression {
             .and_then(FastPath::of_tokens);
         let program = OnceCell::new();
         let reads = match &fast {
-            Some(fast) => fast.reads(),
+            Some(_) => None,
             None => {
-                let reads = tokens
-                    .as_deref()
-                    .and_then(syntax::parse)
-                    .as_ref()
-                    .and_then(reads)
-                    .map_or(Reads::Anything, Reads::Paths);
+                let reads = tokens.as_deref().and_then(syntax::parse).as_ref().and_then(reads);
                 let _ = program.set(Program::compile_lexed(source, dialect, quotes.clone(), text, tokens));
                 reads
             }
@@ -122,8 +131,13 @@ impl Expression {
     }
 
     /// What the expression reads of its input.
-    pub fn reads(&self) -> &Reads {
-        &self.reads
+    pub fn reads(&self) -> Reads<'_> {
+        match (&self.fast, &self.reads) {
+            (Some(FastPath::Const(_)), _) => Reads::Paths(&[]),
+            (Some(FastPath::Path { steps, .. }), _) => Reads::Path(steps),
+            (None, Some(paths)) => Reads::Paths(paths),
+            (None, None) => Reads::Anything,
+        }
     }
 
     /// The compiled program (compiled now if it was deferred), or why it does not compile.
@@ -149,17 +163,17 @@ impl Expression {
     }
 
     /// Run with Port's first-output rule on `input`: the fast path when it answers, else the
-    /// interpreter. An expression that does not compile yields its first compile error.
+    /// interpreter ([`Expression::interpret`]).
     pub fn evaluate(&self, input: &Val, run: &RunContext) -> Run {
-        if let Some(value) = self.fast.as_ref().and_then(|f| f.eval(input)) {
-            return Run {
-                evaluation: Evaluation::Value {
-                    value,
-                    dropped_outputs: false,
-                },
-                env_used: false,
-            };
+        match self.fast.as_ref().and_then(|f| f.eval(input)) {
+            Some(value) => Run::value(value),
+            None => self.interpret(input, run),
         }
+    }
+
+    /// Run the interpreter with Port's first-output rule on `input`. An expression that does
+    /// not compile yields its first compile error.
+    pub fn interpret(&self, input: &Val, run: &RunContext) -> Run {
         match self.program() {
             Ok(program) => {
                 let (evaluation, env_used) = program.first(input.clone(), run);
@@ -176,12 +190,15 @@ impl Expression {
     }
 }
 
-impl FastPath {
-    /// What a fast-path expression reads: its path, or nothing for a literal.
-    fn reads(&self) -> Reads {
-        match self {
-            Self::Const(_) => Reads::Paths(Vec::new()),
-            Self::Path { steps, .. } => Reads::Paths(vec![steps.clone()]),
+impl Run {
+    /// A run that yielded `value` alone (the fast path's answer).
+    pub fn value(value: Val) -> Self {
+        Self {
+            evaluation: Evaluation::Value {
+                value,
+                dropped_outputs: false,
+            },
+            env_used: false,
         }
     }
 }

@@ -25,35 +25,31 @@ pub enum FastPath {
         steps: Vec<Step>,
         /// True for `path | tostring` (answered directly only when the value is a string).
         tostring: bool,
-        /// The steps' keys as jq strings, made once (`Val::Null` at an index step).
-        keys: Keys,
     },
 }
 
-/// The keys of a field path's steps as jq values, made when the path is recognised so that
-/// looking them up costs no allocation per request.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Keys(Vec<Val>);
+/// An object key looked up in a jq object as the bytes of a jq string, without making a
+/// [`Val`] for it: hashed exactly as jaq-json hashes a string value (tag 5, then the bytes),
+/// and equal to the string values (text or byte strings) holding those bytes.
+struct StrKey<'a>(&'a [u8]);
 
-impl Keys {
-    fn of(steps: &[Step]) -> Self {
-        Self(
-            steps
-                .iter()
-                .map(|s| match s {
-                    Step::Key(k) => Val::utf8_str(k.clone()),
-                    Step::Index(_) => Val::Null,
-                })
-                .collect(),
-        )
+impl core::hash::Hash for StrKey<'_> {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        state.write_u8(5);
+        self.0.hash(state);
+    }
+}
+
+impl indexmap::Equivalent<Val> for StrKey<'_> {
+    fn equivalent(&self, key: &Val) -> bool {
+        matches!(key, Val::TStr(b) | Val::BStr(b) if b.as_ref() == self.0)
     }
 }
 
 impl FastPath {
     /// The field path `steps` (with `| tostring` when `tostring`).
     pub fn path(steps: Vec<Step>, tostring: bool) -> Self {
-        let keys = Keys::of(&steps);
-        Self::Path { steps, tostring, keys }
+        Self::Path { steps, tostring }
     }
 
     /// Recognise a fast-path expression in jq source (Port's dialect or standard: the
@@ -112,14 +108,12 @@ impl FastPath {
     pub fn eval(&self, input: &Val) -> Option<Val> {
         match self {
             Self::Const(v) => Some(v.clone()),
-            Self::Path {
-                steps, tostring, keys, ..
-            } => {
+            Self::Path { steps, tostring } => {
                 let mut cur = input;
-                for (step, key) in steps.iter().zip(&keys.0) {
+                for step in steps {
                     cur = match (cur, step) {
                         (Val::Null, _) => return Self::finish(&Val::Null, *tostring),
-                        (Val::Obj(o), Step::Key(_)) => match o.get(key) {
+                        (Val::Obj(o), Step::Key(k)) => match o.get(&StrKey(k.as_bytes())) {
                             Some(v) => v,
                             None => return Self::finish(&Val::Null, *tostring),
                         },
@@ -411,6 +405,21 @@ mod tests {
             answered > 150 && declined > 100,
             "answered {answered}, declined {declined}"
         );
+    }
+
+    #[test]
+    fn keys_are_found_as_jaq_json_hashes_and_compares_string_values() {
+        // The lookup makes no value for the key: it must hash and compare as jaq-json's own
+        // string values do, for text and byte strings alike.
+        let mut o = jaq_json::Map::default();
+        o.insert(Val::utf8_str("a b"), Val::from(1isize));
+        o.insert(Val::byte_str(b"bytes".to_vec()), Val::from(2isize));
+        o.insert(Val::utf8_str(""), Val::from(3isize));
+        let input = Val::obj(o);
+        for (key, want) in [("a b", Some(1isize)), ("bytes", Some(2)), ("", Some(3)), ("nope", None)] {
+            let got = FastPath::path(vec![Step::Key(key.into())], false).eval(&input);
+            assert_eq!(got, Some(want.map_or(Val::Null, Val::from)), "{key}");
+        }
     }
 
     #[test]

@@ -47,7 +47,7 @@ pub fn evaluate(filter: &str, input: JsValue, options: JsValue) -> Result<JsValu
     let result = if options.port {
         let answer = mapper_core::answer::port_answer(filter, &input, &ctx);
         Evaluated {
-            outputs: answer.stored.value().iter().map(from_val).collect(),
+            outputs: answer.stored.value().into_iter().map(from_val).collect(),
             diagnostics: answer.diagnostics,
         }
     } else {

@@ -23,7 +23,7 @@ fn port_answer(expr: &str) -> Value {
         .stored
         .value()
     {
-        Some(value) => from_val(&value),
+        Some(value) => from_val(value),
         None => Value::String("<absent>".into()),
     }
 }

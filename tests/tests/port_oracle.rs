@@ -67,7 +67,7 @@ fn same(a: &Value, b: &Value) -> bool {
 fn port_answer(expr: &str, input: &jaq_json::Val) -> Value {
     let ctx = RunContext::start(std::sync::Arc::new(mapper_core::SystemClock), Limits::default());
     match mapper_core::answer::port_answer(expr, input, &ctx).stored.value() {
-        Some(value) => from_val(&value),
+        Some(value) => from_val(value),
         None => Value::String(ABSENT.into()),
     }
 }

@@ -8,6 +8,7 @@ use crate::jq::Dialect;
 use crate::path::JsonPath;
 use crate::request::demand::RequestDemand;
 use serde_json::Value;
+use std::cell::OnceCell;
 
 /// A jq expression of the configuration, analysed once, and its place.
 pub(super) struct Expr {
@@ -15,18 +16,23 @@ pub(super) struct Expr {
     pub(super) expr: Expression,
     /// Its place in the configuration.
     pub(super) path: JsonPath,
-    /// The place as text (`mappings[0].entity.properties.link`), for traces and
-    /// [`super::interrupted_field`].
-    pub(super) field: String,
+    /// The place as text (`mappings[0].entity.properties.link`), made when first needed.
+    field: OnceCell<String>,
 }
 
 impl Expr {
     fn new(expr: Expression, path: &JsonPath) -> Self {
         Self {
             expr,
-            field: path.to_string(),
+            field: OnceCell::new(),
             path: path.clone(),
         }
+    }
+
+    /// The place as text (`mappings[0].entity.properties.link`), for traces and
+    /// [`super::interrupted_field`].
+    pub(super) fn field(&self) -> &str {
+        self.field.get_or_init(|| self.path.to_string())
     }
 
     /// The expression as written.

@@ -43,18 +43,16 @@ impl Expr {
     /// Evaluate with Port's first-output rule (the fast path when it answers, else the
     /// interpreter), naming the field while the interpreter runs.
     pub(super) fn evaluate(&self, input: &Val, run: &RunContext) -> Run {
-        let interpreted = self.expr.fast().and_then(|f| f.eval(input)).is_none();
-        if interpreted {
-            INTERPRETING.with(|f| {
-                let mut f = f.borrow_mut();
-                f.clear();
-                f.push_str(&self.field);
-            });
+        if let Some(value) = self.expr.fast().and_then(|f| f.eval(input)) {
+            return Run::value(value);
         }
-        let out = self.expr.evaluate(input, run);
-        if interpreted {
-            INTERPRETING.with(|f| f.borrow_mut().clear());
-        }
+        INTERPRETING.with(|f| {
+            let mut f = f.borrow_mut();
+            f.clear();
+            f.push_str(self.field());
+        });
+        let out = self.expr.interpret(input, run);
+        INTERPRETING.with(|f| f.borrow_mut().clear());
         out
     }
 }
@@ -389,7 +387,7 @@ impl EntityEval {
             traces.push(FieldTrace {
                 mapping: self.mapping,
                 item: self.item,
-                field: e.field.clone(),
+                field: e.field().to_owned(),
                 expression: e.source().to_owned(),
                 outcome: outcome(),
             });
@@ -456,7 +454,7 @@ impl EntityEval {
                 self.push(e.diagnostic(Code::MissingKeyPath, Severity::Hint, msg));
             }
         }
-        answer.stored.value()
+        answer.stored.into_value()
     }
 
     fn field(&mut self, f: &Field, input: &Val, run: &RunContext) -> Option<Value> {

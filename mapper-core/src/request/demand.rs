@@ -91,8 +91,9 @@ impl RequestDemand {
     /// Demand what an expression over `{body, headers, queryParams, item}` reads (its
     /// analysis, [`Reads`]): the value at each path it reads, everything when it may read
     /// anything.
-    pub fn add(&mut self, reads: &Reads) {
+    pub fn add(&mut self, reads: Reads<'_>) {
         match reads {
+            Reads::Path(path) => self.add_path(path),
             Reads::Paths(paths) => paths.iter().for_each(|p| self.add_path(p)),
             Reads::Anything => self.all(),
         }

@@ -39,6 +39,10 @@ pub(crate) fn edits(quotes: &[usize]) -> Edits {
 /// (a `'` is no jq token, so jaq's lexer can't see it): this is the one textual rewrite, a
 /// faithful implementation of Port's regular expression.
 pub(crate) fn single_quotes(code: &str) -> Vec<usize> {
+    // Most expressions have no quote at all.
+    if !code.contains('\'') {
+        return Vec::new();
+    }
     let chars: Vec<(usize, char)> = code.char_indices().collect();
     let mut rewritten = Vec::new();
     let mut i = 0;
