@@ -15,6 +15,8 @@ TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 ## make test: every test of the repository.
 test:
 	$(TOOLS) wasm-pack chromium npm
+	@# vendor/ is crates.io's jaq-core and jaq-json plus the patches in vendor/patches/, byte for byte.
+	scripts/verify-vendor.sh
 	$(CARGO) test --workspace --all-features
 	@# The match rate of Port mode against Port's engine (tests/tests/port_oracle.rs, recorded corpus).
 	@sed -n '1,/is not Port.s binding/p' target/port-oracle-report.txt
