@@ -22,6 +22,9 @@ pub struct Completion {
     /// What a builtin does, in one line.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub info: Option<String>,
+    /// How much of the text before the cursor the label replaces, in UTF-16 units (what editors
+    /// count): the word being typed.
+    pub replace: usize,
 }
 
 /// Where the cursor is.
@@ -33,6 +36,65 @@ pub enum Place {
     PropertyKey,
     /// At a key of an entity's `relations`.
     RelationKey,
+}
+
+impl Place {
+    /// Where the cursor is in a configuration's text, from the path of the JSON string it is in
+    /// (`key`: the string is an object key): in a jq expression (an entity's fields and the
+    /// leaves of their search queries, `filter`, `itemsToParse`,
+    /// `security.requestIdentifierPath`), at a key of an entity's `properties` or `relations`,
+    /// or nowhere completion helps (`None`). A bare mappings array (`[0, "entity", …]`) and a
+    /// single mapping (`["entity", …]`) are read as the engine reads those shapes.
+    pub fn in_config(path: &[Step], key: bool) -> Option<Self> {
+        let is = |s: &Step, k: &str| matches!(s, Step::Key(x) if x == k);
+        if let [a, b] = path {
+            if is(a, "security") && is(b, "requestIdentifierPath") {
+                return (!key).then_some(Self::Jq);
+            }
+        }
+        // The path inside one mapping.
+        let in_mapping = match path {
+            [m, Step::Index(_), rest @ ..] if is(m, "mappings") => rest,
+            [Step::Index(_), rest @ ..] => rest,
+            rest => rest,
+        };
+        match in_mapping {
+            [f] if !key && (is(f, "filter") || is(f, "itemsToParse")) => Some(Self::Jq),
+            [e, group, _] if key && is(e, "entity") && is(group, "properties") => Some(Self::PropertyKey),
+            [e, group, _] if key && is(e, "entity") && is(group, "relations") => Some(Self::RelationKey),
+            [e, field, ..] if !key && is(e, "entity") => {
+                let jq = ["identifier", "title", "icon", "team", "properties", "relations"]
+                    .iter()
+                    .any(|k| is(field, k));
+                // `properties` and `relations` are objects of expressions: one level deeper.
+                let deep_enough = !(is(field, "properties") || is(field, "relations")) || in_mapping.len() >= 3;
+                (jq && deep_enough).then_some(Self::Jq)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The completions where a user is typing in a configuration's text: the place is read from
+/// the path of the string the cursor is in ([`Place::in_config`]). Unless asked for
+/// (`explicit`: a key press such as Ctrl+Space), a jq expression offers completions only where
+/// something is being named: a word begun, or right after `.` or `| `.
+pub fn complete_in_config(
+    path: &[Step],
+    key: bool,
+    before: &str,
+    explicit: bool,
+    request: &Value,
+    blueprint: Option<&Blueprint>,
+) -> Vec<Completion> {
+    let Some(place) = Place::in_config(path, key) else {
+        return Vec::new();
+    };
+    let word = &before[before.trim_end_matches(is_word).len()..];
+    if !explicit && place == Place::Jq && word.is_empty() && !before.ends_with('.') && !before.ends_with("| ") {
+        return Vec::new();
+    }
+    complete(place, before, request, blueprint)
 }
 
 /// The builtins offered: name, arity, what it does. Every one is checked to compile with
@@ -126,7 +188,13 @@ pub const BUILTINS: &[(&str, usize, &str)] = &[
 /// last word, else the builtins starting with the word being typed. For keys of `properties`
 /// and `relations`, the blueprint's names starting with `before`.
 pub fn complete(place: Place, before: &str, request: &Value, blueprint: Option<&Blueprint>) -> Vec<Completion> {
-    match place {
+    let utf16 = |s: &str| s.encode_utf16().count();
+    // A key of `properties`/`relations` is replaced whole; a jq word from its start.
+    let replace = match place {
+        Place::Jq => utf16(&before[before.trim_end_matches(is_word).len()..]),
+        Place::PropertyKey | Place::RelationKey => utf16(before),
+    };
+    let mut out = match place {
         Place::PropertyKey => blueprint
             .into_iter()
             .flat_map(Blueprint::property_kinds)
@@ -140,6 +208,7 @@ pub fn complete(place: Place, before: &str, request: &Value, blueprint: Option<&
                     (None, _) => "any".to_owned(),
                 },
                 info: None,
+                replace: 0,
             })
             .collect(),
         Place::RelationKey => blueprint
@@ -151,10 +220,15 @@ pub fn complete(place: Place, before: &str, request: &Value, blueprint: Option<&
                 kind: "relation",
                 detail: if many { "identifiers (many)" } else { "identifier" }.to_owned(),
                 info: None,
+                replace: 0,
             })
             .collect(),
         Place::Jq => complete_jq(before, request),
+    };
+    for c in &mut out {
+        c.replace = replace;
     }
+    out
 }
 
 fn is_word(c: char) -> bool {
@@ -180,6 +254,7 @@ fn complete_jq(before: &str, request: &Value) -> Vec<Completion> {
                 kind: "function",
                 detail: format!("{n}/{arity}"),
                 info: Some((*info).to_owned()),
+                replace: 0,
             })
             .collect();
     }
@@ -223,6 +298,7 @@ fn complete_jq(before: &str, request: &Value) -> Vec<Completion> {
             kind: "key",
             detail: preview(v),
             info: None,
+            replace: 0,
         })
         .collect()
 }
@@ -313,6 +389,55 @@ mod tests {
         assert_eq!(c[0].detail, "string");
         assert_eq!(complete(Place::PropertyKey, "", &r, Some(&b)).len(), 8);
         assert!(complete(Place::RelationKey, "", &r, Some(&b)).is_empty());
+    }
+
+    #[test]
+    fn the_place_comes_from_the_path_in_the_configuration() {
+        let k = |s: &str| Step::Key(s.to_owned());
+        let i = Step::Index;
+        let at = |path: &[Step], key| Place::in_config(path, key);
+        let props = [k("mappings"), i(0), k("entity"), k("properties"), k("x")];
+        assert_eq!(at(&props, false), Some(Place::Jq));
+        assert_eq!(at(&props, true), Some(Place::PropertyKey));
+        assert_eq!(at(&[i(0), k("filter")], false), Some(Place::Jq));
+        assert_eq!(at(&[k("itemsToParse")], false), Some(Place::Jq)); // a single mapping
+        assert_eq!(at(&[i(0), k("blueprint")], false), None);
+        assert_eq!(
+            at(&[i(0), k("entity"), k("relations"), k("o")], true),
+            Some(Place::RelationKey)
+        );
+        assert_eq!(at(&[i(0), k("entity"), k("identifier")], true), None);
+        assert_eq!(at(&[k("entity"), k("title")], false), Some(Place::Jq));
+        assert_eq!(at(&[k("title")], false), None); // the webhook's own title
+        assert_eq!(at(&[k("security"), k("requestIdentifierPath")], false), Some(Place::Jq));
+        assert_eq!(at(&[k("security"), k("secret")], false), None);
+        // A search query's leaves are jq too; `properties` itself is an object, not jq.
+        let rule = [i(0), k("entity"), k("identifier"), k("rules"), i(0), k("value")];
+        assert_eq!(at(&rule, false), Some(Place::Jq));
+        assert_eq!(at(&[i(0), k("entity"), k("properties")], false), None);
+    }
+
+    #[test]
+    fn completions_open_by_themselves_only_where_something_is_named() {
+        let (r, b) = spacelift();
+        let path = [Step::Key("entity".into()), Step::Key("title".into())];
+        let at = |before: &str, explicit| complete_in_config(&path, false, before, explicit, &r, None);
+        assert!(at(".body.stack.name ", false).is_empty());
+        assert!(!at(".body.stack.name ", true).is_empty()); // Ctrl+Space: the builtins
+        let body_keys: Vec<&str> = r["body"].as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(labels(&at(".body.", false)), body_keys);
+        let c = at(".body.stack.na", false);
+        assert_eq!((labels(&c), c[0].replace), (vec!["name"], 2));
+        let c = at(".a | é + asc", false);
+        assert_eq!(c[0].replace, 3);
+        let key = [
+            Step::Index(0),
+            Step::Key("entity".into()),
+            Step::Key("properties".into()),
+            Step::Key("br".into()),
+        ];
+        let c = complete_in_config(&key, true, "br", false, &r, Some(&b));
+        assert_eq!((labels(&c), c[0].replace), (vec!["branch"], 2));
     }
 
     #[test]

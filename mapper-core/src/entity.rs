@@ -102,6 +102,15 @@ pub struct FieldTrace {
     pub expression: String,
     /// What it yielded, and so what Port does with the key.
     pub outcome: FieldOutcome,
+    /// Where the expression is in the configuration's text, when the mapper was compiled from
+    /// text: editors match a trace to the string under the pointer by it.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[cfg_attr(test, ts(optional))]
+    pub location: Option<crate::diagnostic::Location>,
+    /// The place as a structured path, for resolving `location` (not serialized).
+    #[serde(skip)]
+    #[cfg_attr(test, ts(skip))]
+    pub(crate) path: Option<crate::path::JsonPath>,
 }
 
 /// What one expression yielded. A `null` value is a value (Port stores `null`); no output

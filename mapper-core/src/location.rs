@@ -163,6 +163,20 @@ impl LazyConfigIndex {
         }
     }
 
+    /// Fill in the location of each field trace: its expression's string in the text.
+    pub fn locate_traces(&self, traces: &mut [crate::entity::FieldTrace]) {
+        if traces.is_empty() {
+            return;
+        }
+        if let Some(index) = self.index.get_or_init(|| SourceIndex::config(&self.text)) {
+            for t in traces {
+                if let Some(path) = &t.path {
+                    t.location = index.locate(path, None, false);
+                }
+            }
+        }
+    }
+
     /// Fill in the location of each diagnostic that has a path and none yet.
     pub fn resolve(&self, diagnostics: &mut [Diagnostic]) {
         if diagnostics.iter().any(|d| d.location.is_none() && d.path.is_some()) {

@@ -217,7 +217,7 @@ export function createApi(createGlue, module) {
     }
   }
 
-  /** Run jq on `input`: `{outputs, error?}`; `{port: true}` answers exactly as Port does. */
+  /** Run jq on `input`: `{outputs, diagnostics}`; `{port: true}` answers exactly as Port does. */
   function evaluate(filter, input, options) {
     return call((g) => g.evaluate(filter, input, options));
   }
@@ -257,6 +257,17 @@ export function createApi(createGlue, module) {
   }
 
   /**
+   * Read request text as the engine reads it (`{bodyOnly: true}`: a body-only payload):
+   * `{request, diagnostics}`, the request `{body, headers, queryParams}` jq sees, or `null` with
+   * the problems, each with its code and location in the text.
+   */
+  function readRequest(requestJson, options) {
+    const bytes = jsonBytes(requestJson);
+    if (bytes === null) throw notJsonText('readRequest', requestJson);
+    return call((g) => g.readRequest(bytes, Boolean(options && options.bodyOnly)));
+  }
+
+  /**
    * Propose a mapping for `blueprint` (an object) from a sample `request` ({body, headers,
    * queryParams}): `{mapping, matches: [{field, path}], unmatched: [field]}`.
    */
@@ -266,7 +277,9 @@ export function createApi(createGlue, module) {
 
   /**
    * Completions at the cursor of a mapping, from the engine: `context` is `{place: 'jq' |
-   * 'property' | 'relation', before, request, blueprint?}`; `[{label, kind, detail, info?}]`.
+   * 'property' | 'relation', before, request, blueprint?}`, or `{path, key, explicit, before,
+   * ...}` (the engine reads the place from the path of the string in the configuration);
+   * `[{label, kind, detail, info?, replace}]`.
    */
   function complete(context) {
     return call((g) => g.complete(context));
@@ -276,5 +289,5 @@ export function createApi(createGlue, module) {
     return call((g) => g.__panicForTests(message));
   }
 
-  return { Mapper, MapperError, evaluate, verifySignature, signPayload, validateEntity, checkRequest, backtest, scaffold, complete, __panicForTests };
+  return { Mapper, MapperError, evaluate, verifySignature, signPayload, validateEntity, checkRequest, readRequest, backtest, scaffold, complete, __panicForTests };
 }

@@ -148,6 +148,13 @@ export declare function validateEntity(entity: Entity | CreateEntity, blueprint:
 export declare function checkRequest(requestJson: string | Uint8Array | ArrayBuffer, options?: { bodyOnly?: boolean }): Diagnostic[];
 
 /**
+ * Read request text (or its UTF-8 bytes) as the engine reads it: the request `{body, headers,
+ * queryParams}` jq sees (`{ bodyOnly: true }`: a body-only payload, wrapped; lowercase header
+ * aliases added), or `null` with every problem, each with its code and location in the text.
+ */
+export declare function readRequest(requestJson: string | Uint8Array | ArrayBuffer, options?: { bodyOnly?: boolean }): { request: WebhookRequest | null; diagnostics: Diagnostic[] };
+
+/**
  * Map each request (JSON text or an object) with `live` and with `candidate`: how many are
  * unchanged, changed, newly failing or newly fixed, and for each one that is not unchanged the
  * field-level difference of its entities (added, removed, changed values).
@@ -180,6 +187,8 @@ export interface Completion {
   detail: string;
   /** What a builtin does. */
   info?: string;
+  /** How many UTF-16 units before the cursor the label replaces (the word being typed). */
+  replace: number;
 }
 
 /**
@@ -189,6 +198,16 @@ export interface Completion {
  */
 export declare function complete(context: {
   place: 'jq' | 'property' | 'relation';
+  before: string;
+  request?: unknown;
+  blueprint?: Blueprint;
+} | {
+  /** The path of the configuration string the cursor is in: the engine reads the place from it. */
+  path: (string | number)[];
+  /** The string is an object key (of `properties` or `relations`). */
+  key?: boolean;
+  /** Asked for (Ctrl+Space) rather than while typing: completions open even between words. */
+  explicit?: boolean;
   before: string;
   request?: unknown;
   blueprint?: Blueprint;

@@ -141,7 +141,12 @@ expression: string,
 /**
  * What it yielded, and so what Port does with the key.
  */
-outcome: FieldOutcome, };
+outcome: FieldOutcome, 
+/**
+ * Where the expression is in the configuration's text, when the mapper was compiled from
+ * text: editors match a trace to the string under the pointer by it.
+ */
+location?: Location, };
 
 export type FieldOutcome = { "kind": "value", 
 /**

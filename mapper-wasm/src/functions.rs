@@ -165,6 +165,34 @@ pub fn check_request(text: &[u8], body_only: bool) -> JsValue {
     }
 }
 
+#[derive(Serialize)]
+struct ReadRequest {
+    request: Option<serde_json::Value>,
+    diagnostics: Vec<mapper_core::Diagnostic>,
+}
+
+/// Read request text as the engine reads it: `{request, diagnostics}`, the request
+/// `{body, headers, queryParams}` as jq sees it (a body-only payload wrapped, lowercase header
+/// aliases added), or `null` with the problems, each located in `text`.
+#[wasm_bindgen(js_name = "readRequest")]
+pub fn read_request(text: &[u8], body_only: bool) -> JsValue {
+    let read = if body_only {
+        mapper_core::Request::from_body_json(text)
+    } else {
+        mapper_core::Request::from_json(text)
+    };
+    to_js(&match read {
+        Ok(r) => ReadRequest {
+            request: Some(from_val(r.val())),
+            diagnostics: Vec::new(),
+        },
+        Err(e) => ReadRequest {
+            request: None,
+            diagnostics: e.diagnostics().to_vec(),
+        },
+    })
+}
+
 /// Map each request (JSON text) with `live` and with `candidate`: how many are unchanged,
 /// changed, newly failing or newly fixed, and for each changed one the field-level difference
 /// of its entities (a `Backtest`).
@@ -189,8 +217,19 @@ pub fn scaffold(blueprint: JsValue, request: JsValue) -> Result<JsValue, JsValue
 #[serde(deny_unknown_fields)]
 struct CompleteContext {
     /// `jq` (inside an expression), `property` or `relation` (at a key of the entity's
-    /// `properties` or `relations`).
-    place: String,
+    /// `properties` or `relations`); or, instead, `path`.
+    #[serde(default)]
+    place: Option<String>,
+    /// The path of the configuration string the cursor is in (keys and indexes, as the editor
+    /// reads them from the text): the engine decides the place ([`mapper_core::complete::Place::in_config`]).
+    #[serde(default)]
+    path: Option<Vec<serde_json::Value>>,
+    /// With `path`: the string is an object key.
+    #[serde(default)]
+    key: bool,
+    /// With `path`: asked for (Ctrl+Space), rather than while typing.
+    #[serde(default)]
+    explicit: bool,
     /// The text before the cursor: the jq expression so far, or the key so far.
     #[serde(default)]
     before: String,
@@ -200,24 +239,44 @@ struct CompleteContext {
     blueprint: Option<serde_json::Value>,
 }
 
-/// Completions at the cursor of a mapping: `[{label, kind, detail, info?}]`; the keys of the
-/// request after a path prefix, the engine's builtins, a blueprint's property and relation names.
+/// Completions at the cursor of a mapping: `[{label, kind, detail, info?, replace}]`; the keys
+/// of the request after a path prefix, the engine's builtins, a blueprint's property and
+/// relation names.
 #[wasm_bindgen]
 pub fn complete(context: JsValue) -> Result<JsValue, JsValue> {
-    use mapper_core::complete::{complete, Place};
+    use mapper_core::complete::{complete, complete_in_config, Place};
+    use mapper_core::path::Step;
     let cx: CompleteContext = from_js(context, "context")?;
-    let place = match cx.place.as_str() {
-        "jq" => Place::Jq,
-        "property" => Place::PropertyKey,
-        "relation" => Place::RelationKey,
+    // A blueprint that doesn't read offers no names (its problems are the blueprint pane's).
+    let blueprint = cx.blueprint.as_ref().and_then(|b| Blueprint::from_value(b).ok());
+    if let Some(path) = &cx.path {
+        let steps: Option<Vec<Step>> = path
+            .iter()
+            .map(|s| match s {
+                serde_json::Value::String(k) => Some(Step::Key(k.clone())),
+                serde_json::Value::Number(n) => n.as_u64().map(|i| Step::Index(i as usize)),
+                _ => None,
+            })
+            .collect();
+        let Some(steps) = steps else {
+            return Err(crate::convert::argument_error(
+                "context.path",
+                "expected keys (strings) and indexes (numbers)",
+            ));
+        };
+        let out = complete_in_config(&steps, cx.key, &cx.before, cx.explicit, &cx.request, blueprint.as_ref());
+        return Ok(to_js(&out));
+    }
+    let place = match cx.place.as_deref() {
+        Some("jq") => Place::Jq,
+        Some("property") => Place::PropertyKey,
+        Some("relation") => Place::RelationKey,
         other => {
             return Err(crate::convert::argument_error(
                 "context.place",
-                format!("expected \"jq\", \"property\" or \"relation\", got {other:?}"),
+                format!("expected \"jq\", \"property\" or \"relation\" (or a `path`), got {other:?}"),
             ))
         }
     };
-    // A blueprint that doesn't read offers no names (its problems are the blueprint pane's).
-    let blueprint = cx.blueprint.as_ref().and_then(|b| Blueprint::from_value(b).ok());
     Ok(to_js(&complete(place, &cx.before, &cx.request, blueprint.as_ref())))
 }

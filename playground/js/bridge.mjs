@@ -54,24 +54,6 @@ export function pathAt(state, pos) {
   return steps;
 }
 
-/**
- * The name the engine gives a field of the configuration (`mappings[0].entity.properties.link`,
- * as in its traces and diagnostics) from the path of its JSON value in the configuration text:
- * a bare mappings array or a single mapping is read as the `mappings` of a configuration.
- */
-export function fieldName(steps, config) {
-  let s = steps;
-  if (Array.isArray(config)) s = ['mappings', ...steps];
-  else if (config && typeof config === 'object' && 'blueprint' in config && !('mappings' in config)) s = ['mappings', 0, ...steps];
-  let out = '';
-  for (const step of s) {
-    if (typeof step === 'number') out += `[${step}]`;
-    else if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(step)) out += (out ? '.' : '') + step;
-    else out += `[${JSON.stringify(step)}]`;
-  }
-  return out;
-}
-
 /** The fields of the latest evaluation (the engine's per-field trace), for hovers. */
 let lastFields = [];
 
@@ -84,21 +66,17 @@ function describeTrace(t) {
   return `${item}no output: the key is left out`;
 }
 
-/** Hovering a jq string of the configuration shows its value on the current request. */
+/**
+ * Hovering a jq string of the configuration shows its value on the current request: the traces
+ * whose `location` (the engine's, in this text) starts where the string does.
+ */
 const traceHover = hoverTooltip((view, pos, side) => {
   const tree = ensureSyntaxTree(view.state, view.state.doc.length, 200) ?? syntaxTree(view.state);
   const node = tree.resolveInner(pos, side);
   if (node.name !== 'String') return null;
-  const steps = pathAt(view.state, pos);
-  if (!steps) return null;
-  let config = null;
-  try {
-    config = JSON.parse(view.state.doc.toString());
-  } catch {
-    return null;
-  }
-  const field = fieldName(steps, config);
-  const traces = lastFields.filter((t) => t.field === field);
+  const line = view.state.doc.lineAt(node.from);
+  const column = node.from - line.from + 1;
+  const traces = lastFields.filter((t) => t.location && t.location.line === line.number && t.location.column === column);
   if (traces.length === 0) return null;
   return {
     pos: node.from,
@@ -114,29 +92,20 @@ const traceHover = hoverTooltip((view, pos, side) => {
   };
 }, { hoverTime: 300 });
 
-/** Where the cursor is for completion, from the path of the string it is in; null: nowhere. */
-export function completionPlace(steps, isKey) {
-  if (isKey) {
-    const parent = steps[steps.length - 2];
-    return parent === 'properties' ? 'property' : parent === 'relations' ? 'relation' : null;
-  }
-  // A jq expression: the entity's fields, `filter`, `itemsToParse`, `requestIdentifierPath`.
-  const jq = steps.includes('entity') || ['filter', 'itemsToParse', 'requestIdentifierPath'].includes(steps[steps.length - 1]);
-  return jq ? 'jq' : null;
-}
-
 const COMPLETION_TYPES = { key: 'property', function: 'function', property: 'variable', relation: 'variable' };
 
-/** Completions in the mapping editor's strings, from the engine (`complete` of the package). */
+/**
+ * Completions in the mapping editor's strings, from the engine (`complete` of the package): the
+ * editor gives the path of the string the cursor is in and the text before it; the engine decides
+ * where that is, whether to offer anything, and what the offer replaces.
+ */
 async function mappingCompletions(context) {
   const { state, pos } = context;
   const tree = ensureSyntaxTree(state, state.doc.length, 200) ?? syntaxTree(state);
   const node = tree.resolveInner(pos, -1);
   if ((node.name !== 'String' && node.name !== 'PropertyName') || pos <= node.from || pos >= node.to || !evaluator) return null;
-  const steps = pathAt(state, node.from);
-  if (!steps) return null;
-  const place = completionPlace(steps, node.name === 'PropertyName');
-  if (!place) return null;
+  const path = pathAt(state, node.from);
+  if (!path) return null;
   const raw = state.sliceDoc(node.from + 1, pos);
   let before = raw;
   try {
@@ -144,17 +113,15 @@ async function mappingCompletions(context) {
   } catch {
     // an escape cut by the cursor: the raw text is close enough
   }
-  const word = /[A-Za-z0-9_@]*$/.exec(raw)[0];
-  if (!context.explicit && place === 'jq' && word === '' && !raw.endsWith('.') && !raw.endsWith('| ')) return null;
   const latest = evaluator.latest() || {};
   const answer = await evaluator.ask('complete', {
-    context: { place, before: place === 'jq' ? before : before.slice(0, before.length), },
+    context: { path, key: node.name === 'PropertyName', explicit: context.explicit, before },
     request: latest.request ?? '', bodyOnly: Boolean(latest.bodyOnly), blueprint: latest.blueprint ?? '',
   });
   const list = answer.list || [];
   if (list.length === 0) return null;
   return {
-    from: pos - word.length,
+    from: pos - list[0].replace,
     options: list.map((c) => ({
       label: c.label, apply: JSON.stringify(c.label).slice(1, -1), type: COMPLETION_TYPES[c.kind] || 'text', detail: c.detail, info: c.info,
     })),
@@ -214,32 +181,6 @@ function insertAtCursor(id, text) {
   e.view.focus();
 }
 
-/**
- * The configuration text with `mapping` in it: it replaces the mapping of the same blueprint,
- * or is added to the mappings; a configuration that can't be read is replaced.
- */
-export function withMapping(configText, mapping) {
-  let config = null;
-  try {
-    config = JSON.parse(configText);
-  } catch {
-    // replaced below
-  }
-  const put = (list) => {
-    const i = list.findIndex((m) => m && typeof m === 'object' && m.blueprint === mapping.blueprint);
-    if (i >= 0) list[i] = mapping;
-    else list.push(mapping);
-    return list;
-  };
-  let out;
-  if (Array.isArray(config)) out = put(config);
-  else if (config && typeof config === 'object' && Array.isArray(config.mappings)) out = { ...config, mappings: put(config.mappings) };
-  else if (config && typeof config === 'object' && 'blueprint' in config) out = config.blueprint === mapping.blueprint ? mapping : [config, mapping];
-  else if (config && typeof config === 'object' && !('entity' in config)) out = { ...config, mappings: [mapping] };
-  else out = { mappings: [mapping] };
-  return JSON.stringify(out, null, 2);
-}
-
 /** Replace an editor's whole text as an edit (reported, undoable with Ctrl+Z). */
 function replaceText(id, text) {
   const e = views.get(id);
@@ -248,19 +189,13 @@ function replaceText(id, text) {
 }
 
 /**
- * Propose a mapping from the blueprint and the request (`inputJson`: {blueprint, request,
- * bodyOnly}) with the engine, and put it in the mapping editor `id` (undoable). Resolves to a
- * message for the page: what was filled and what nothing matched, or why nothing was proposed.
+ * Ask the evaluation worker something besides an evaluation (`scaffold`, `complete`), with the
+ * JSON of the question: a Promise of the JSON of its answer.
  */
-async function scaffoldInto(id, inputJson) {
-  const e = views.get(id);
-  if (!e || !evaluator) return 'The editor is not ready.';
-  const answer = await evaluator.ask('scaffold', JSON.parse(inputJson));
-  if (answer.error) return answer.error;
-  replaceText(id, withMapping(e.view.state.doc.toString(), answer.mapping));
-  const filled = answer.matches.length;
-  const missing = answer.unmatched.length ? ` Nothing in the request matches ${answer.unmatched.join(', ')}.` : '';
-  return `Mapping proposed for ${answer.mapping.blueprint}: ${filled} field${filled === 1 ? '' : 's'} filled (Ctrl+Z undoes).${missing}`;
+async function ask(kind, inputJson) {
+  if (!evaluator) return JSON.stringify({ error: 'The engine is not ready.' });
+  const { askId, ...answer } = await evaluator.ask(kind, JSON.parse(inputJson));
+  return JSON.stringify(answer);
 }
 
 /**
@@ -306,7 +241,8 @@ function reveal(id, diagnostic) {
  * limit counts from when a ready worker receives the input (loading the engine doesn't count).
  */
 class Evaluator {
-  constructor(workerUrl, onResult, onStatus, limitMs = 2000) {
+  /** `limitMs` (the watchdog) and `patienceMs` come from the Yew app, which sets every threshold. */
+  constructor(workerUrl, onResult, onStatus, { limitMs, patienceMs }) {
     this.workerUrl = workerUrl;
     this.onResult = onResult;
     this.onStatus = onStatus;
@@ -318,7 +254,7 @@ class Evaluator {
     this.seq = 0;
     this.scaffolds = new Map();
     this.patience = null;
-    this.patienceMs = 100;
+    this.patienceMs = patienceMs;
   }
 
   /**
@@ -447,18 +383,9 @@ function settled() {
   return lastShown !== null && lastShown.request === request && lastShown.config === config;
 }
 
-/**
- * The watchdog's limit: 2 s, or `?watchdog=MS` in the page's address (from 100 ms to 60 s), for
- * a longer-running mapping or to see the watchdog stop one that the engine's own 500 ms
- * deadline would otherwise answer first.
- */
-function watchdogMs() {
-  const asked = Number(new URLSearchParams(location.search).get('watchdog'));
-  return Number.isFinite(asked) && asked >= 100 && asked <= 60000 ? asked : 2000;
-}
-
-function startEvaluator(workerUrl, onResult, onStatus) {
-  evaluator = new Evaluator(workerUrl, onResult, onStatus, watchdogMs());
+/** Start the evaluation worker; `schedule` is `{limitMs, patienceMs}`. */
+function startEvaluator(workerUrl, onResult, onStatus, schedule) {
+  evaluator = new Evaluator(workerUrl, onResult, onStatus, schedule);
 }
 
 function evaluate(inputJson) {
@@ -550,4 +477,4 @@ function download(name, filesJson) {
   setTimeout(() => URL.revokeObjectURL(a.href), 10000);
 }
 
-globalThis.HookmapBridge = { settled, createEditor, setText, insertAtCursor, showDiagnostics, reveal, startEvaluator, evaluate, scaffoldInto, encodeState, decodeState, copy, download };
+globalThis.HookmapBridge = { settled, createEditor, setText, insertAtCursor, replaceText, showDiagnostics, reveal, startEvaluator, evaluate, ask, encodeState, decodeState, copy, download };

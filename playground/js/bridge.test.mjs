@@ -1,10 +1,12 @@
-// Units of the playground's browser side that run in Node: diagnostic ranges and the zip export.
+// Units of the playground's browser side that run in Node: diagnostic ranges, the zip export and
+// the path of a place in a JSON text. (What the engine decides from those paths, and the
+// configuration edits, are tested in Rust: mapper-core's complete.rs, playground/src/scaffold.rs.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Text, EditorState } from '@codemirror/state';
 import { json } from '@codemirror/lang-json';
 import { unzipSync, strFromU8 } from 'fflate';
-import { rangeOf, zipFiles, pathAt, withMapping, fieldName, completionPlace } from './bridge.mjs';
+import { rangeOf, zipFiles, pathAt } from './bridge.mjs';
 
 test('a location becomes the editor range it names (UTF-16 columns, end exclusive)', () => {
   const doc = Text.of(['{', '  "é😀": ".body.x"', '}']);
@@ -39,29 +41,4 @@ test('the path at a place comes from the JSON syntax tree: keys, values, array i
   assert.deepEqual(at('"x-signature-256"', 4), ['headers', 'x-signature-256']);
   assert.deepEqual(at('"a\\"b"'), ['headers', 'a"b']); // the key read as JSON, escapes and all
   assert.deepEqual(at('{', 0), []);
-});
-
-test('a scaffolded mapping replaces the one of its blueprint, or is added', () => {
-  const m = { blueprint: 'b', entity: { identifier: '.body.id' } };
-  const other = { blueprint: 'other', entity: { identifier: '.x' } };
-  assert.deepEqual(JSON.parse(withMapping('{"identifier": "w", "mappings": [{"blueprint": "b"}]}', m)), { identifier: 'w', mappings: [m] });
-  assert.deepEqual(JSON.parse(withMapping(JSON.stringify([other]), m)), [other, m]);
-  assert.deepEqual(JSON.parse(withMapping('not json', m)), { mappings: [m] });
-  assert.deepEqual(JSON.parse(withMapping('{"blueprint": "b"}', m)), m);
-});
-
-test('a value of the configuration text is named as the engine names its field', () => {
-  const steps = ['mappings', 0, 'entity', 'properties', 'x-y'];
-  assert.equal(fieldName(steps, { mappings: [] }), 'mappings[0].entity.properties["x-y"]');
-  assert.equal(fieldName([1, 'entity', 'identifier'], []), 'mappings[1].entity.identifier');
-  assert.equal(fieldName(['entity', 'title'], { blueprint: 'b' }), 'mappings[0].entity.title');
-});
-
-test('completion knows a jq string from a key of properties or relations', () => {
-  assert.equal(completionPlace(['mappings', 0, 'entity', 'properties', 'x'], false), 'jq');
-  assert.equal(completionPlace([0, 'filter'], false), 'jq');
-  assert.equal(completionPlace([0, 'blueprint'], false), null);
-  assert.equal(completionPlace([0, 'entity', 'properties', 'br'], true), 'property');
-  assert.equal(completionPlace([0, 'entity', 'relations', 'o'], true), 'relation');
-  assert.equal(completionPlace([0, 'entity', 'identifier'], true), null);
 });

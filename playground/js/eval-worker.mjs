@@ -1,7 +1,7 @@
 // The playground's evaluation worker: the same engine as the npm package `hookmap` (its browser
 // build), run off the main thread. Input: the three editors' texts and the options; output:
 // the result, the per-field view, the diagnostics sorted by editor, and the signature check.
-import { Mapper, MapperError, checkRequest, verifySignature, signPayload, scaffold, complete } from 'hookmap';
+import { Mapper, MapperError, readRequest, verifySignature, signPayload, scaffold, complete } from 'hookmap';
 
 /** The engine's diagnostics of a failure (a MapperError's), or one `internal` diagnostic. */
 function errorsOf(e) {
@@ -26,13 +26,11 @@ function run(input) {
     list.push(...errorsOf(e));
   }
 
-  // The request, checked by the engine (each problem located in the request pane's text).
-  out.request = checkRequest(input.request, { bodyOnly: input.bodyOnly });
-  let request = null;
-  if (out.request.length === 0) {
-    const parsed = JSON.parse(input.request);
-    request = input.bodyOnly ? { body: parsed, headers: {}, queryParams: {} } : parsed;
-  }
+  // The request as the engine reads it (a body-only payload wrapped), or its problems, each
+  // located in the request pane's text.
+  const read = readRequest(input.request, { bodyOnly: input.bodyOnly });
+  out.request = read.diagnostics;
+  const request = read.request;
 
   if (mapper && request) {
     try {
@@ -62,21 +60,15 @@ function run(input) {
 }
 
 /**
- * A mapping proposed from the blueprint pane and the request pane (the engine's `scaffold`):
- * `{mapping, matches, unmatched}`, or `{error}` naming what is missing or invalid.
+ * A mapping proposed for `blueprint` (an object: the Yew app checked the pane) from the request
+ * pane (the engine's `scaffold`): `{mapping, matches, unmatched}`, `{badRequest: true}` when the
+ * request does not read, or `{error}` with the engine's message. The page's words are the app's.
  */
 function propose({ blueprint, request, bodyOnly }) {
-  if (blueprint.trim() === '') return { error: 'Paste a blueprint first: the mapping is proposed from its properties.' };
-  let b;
+  const read = readRequest(request, { bodyOnly });
+  if (read.request === null) return { badRequest: true };
   try {
-    b = JSON.parse(blueprint);
-  } catch {
-    return { error: 'The blueprint is not valid JSON.' };
-  }
-  if (checkRequest(request, { bodyOnly }).length > 0) return { error: 'The request is not valid: fix it first (see its diagnostics).' };
-  const parsed = JSON.parse(request);
-  try {
-    return scaffold(b, bodyOnly ? { body: parsed, headers: {}, queryParams: {} } : parsed);
+    return scaffold(blueprint, read.request);
   } catch (e) {
     return { error: String(e && e.message || e) };
   }
@@ -84,13 +76,6 @@ function propose({ blueprint, request, bodyOnly }) {
 
 /** The engine's completions at the mapping editor's cursor, on the latest inputs. */
 function completions({ context, request, bodyOnly, blueprint }) {
-  let value = {};
-  try {
-    const parsed = JSON.parse(request);
-    value = bodyOnly ? { body: parsed, headers: {}, queryParams: {} } : parsed;
-  } catch {
-    // no request to complete from: builtins and blueprint names only
-  }
   let b;
   try {
     b = blueprint && blueprint.trim() !== '' ? JSON.parse(blueprint) : undefined;
@@ -99,6 +84,8 @@ function completions({ context, request, bodyOnly, blueprint }) {
   }
   if (Array.isArray(b)) b = b[0];
   try {
+    // No request that reads: builtins and blueprint names only.
+    const value = readRequest(request, { bodyOnly }).request ?? {};
     return { list: complete({ ...context, request: value, blueprint: b }) };
   } catch {
     return { list: [] };

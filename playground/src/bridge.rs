@@ -20,10 +20,13 @@ extern "C" {
     /// Insert text at an editor's cursor, as an undoable edit.
     #[wasm_bindgen(js_namespace = HookmapBridge, js_name = insertAtCursor)]
     pub fn insert_at_cursor(id: u32, text: &str);
-    /// Propose a mapping from `{blueprint, request, bodyOnly}` (JSON) with the engine and put it
-    /// in the editor `id` (undoable): a Promise of a message for the page.
-    #[wasm_bindgen(js_namespace = HookmapBridge, js_name = scaffoldInto)]
-    pub fn scaffold_into(id: u32, input_json: &str) -> js_sys::Promise;
+    /// Ask the evaluation worker (`scaffold`, `complete`) with the JSON of the question: a
+    /// Promise of the JSON of its answer.
+    #[wasm_bindgen(js_namespace = HookmapBridge)]
+    pub fn ask(kind: &str, input_json: &str) -> js_sys::Promise;
+    /// Replace an editor's whole text as an edit (reported, undoable with Ctrl+Z).
+    #[wasm_bindgen(js_namespace = HookmapBridge, js_name = replaceText)]
+    pub fn replace_text(id: u32, text: &str);
     /// Replace an editor's text without reporting an edit.
     #[wasm_bindgen(js_namespace = HookmapBridge, js_name = setText)]
     pub fn set_text(id: u32, text: &str);
@@ -33,9 +36,15 @@ extern "C" {
     /// Select a diagnostic's place (its `location`) in an editor and focus it.
     #[wasm_bindgen(js_namespace = HookmapBridge)]
     pub fn reveal(id: u32, diagnostic: &JsValue);
-    /// Start the evaluation worker; results and status changes come back through the callbacks.
+    /// Start the evaluation worker with `schedule` (`{limitMs, patienceMs}`, see
+    /// [`crate::schedule`]); results and status changes come back through the callbacks.
     #[wasm_bindgen(js_namespace = HookmapBridge, js_name = startEvaluator)]
-    pub fn start_evaluator(worker_url: &str, on_result: &js_sys::Function, on_status: &js_sys::Function);
+    pub fn start_evaluator(
+        worker_url: &str,
+        on_result: &js_sys::Function,
+        on_status: &js_sys::Function,
+        schedule: &JsValue,
+    );
     /// Evaluate (JSON of the inputs); cancels a running evaluation.
     #[wasm_bindgen(js_namespace = HookmapBridge)]
     pub fn evaluate(input_json: &str);

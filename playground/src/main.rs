@@ -10,6 +10,8 @@ mod exports;
 mod model;
 mod output;
 mod persist;
+mod scaffold;
+mod schedule;
 
 use editor::{Editor, EditorIds};
 use examples::EXAMPLES;
@@ -20,11 +22,6 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
-
-/// Debounce between a keystroke and the evaluation, when evaluations are slow.
-const DEBOUNCE_MS: u32 = 150;
-/// Evaluations answering within this (worker round trip included) run at every keystroke.
-const FAST_MS: f64 = 50.0;
 
 /// What the evaluation worker receives.
 #[derive(Serialize)]
@@ -62,10 +59,12 @@ fn app() -> Html {
                     _ => Status::Stopped(message),
                 }))
             });
+            let schedule = schedule::schedule(schedule::watchdog_param().as_deref());
             bridge::start_evaluator(
                 "assets/eval-worker.js",
                 result.as_ref().unchecked_ref(),
                 status.as_ref().unchecked_ref(),
+                &bridge::to_js(&schedule),
             );
             result.forget();
             status.forget();
@@ -90,13 +89,13 @@ fn app() -> Html {
             })
             .unwrap_or_default();
             let saved = inputs.clone();
-            if last_ms.is_some_and(|ms| ms <= FAST_MS) {
+            if last_ms.is_some_and(|ms| ms <= schedule::FAST_MS) {
                 *debounce.borrow_mut() = None;
                 bridge::evaluate(&input);
                 // The share link follows at once too (saves in flight are coalesced).
                 persist::save(&saved);
             } else {
-                *debounce.borrow_mut() = Some(gloo_timers::callback::Timeout::new(DEBOUNCE_MS, move || {
+                *debounce.borrow_mut() = Some(gloo_timers::callback::Timeout::new(schedule::DEBOUNCE_MS, move || {
                     bridge::evaluate(&input);
                     persist::save(&saved);
                 }));
@@ -212,19 +211,31 @@ fn app() -> Html {
         let (inputs, ids, notify) = (state.inputs.clone(), ids.clone(), notify.clone());
         Callback::from(move |_| {
             let Some(id) = ids.get(Pane::Mapping) else { return };
+            let blueprint = match scaffold::precheck(&inputs.blueprint) {
+                Ok(b) => b,
+                Err(message) => return notify.emit(message),
+            };
             let input = serde_json::json!({
-                "blueprint": inputs.blueprint,
+                "blueprint": blueprint,
                 "request": inputs.request,
                 "bodyOnly": inputs.body_only,
             })
             .to_string();
-            let notify = notify.clone();
+            let (notify, config) = (notify.clone(), inputs.config.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                let message = wasm_bindgen_futures::JsFuture::from(bridge::scaffold_into(id, &input))
+                let answer = wasm_bindgen_futures::JsFuture::from(bridge::ask("scaffold", &input))
                     .await
                     .ok()
                     .and_then(|v| v.as_string())
-                    .unwrap_or_else(|| "Could not propose a mapping.".into());
+                    .and_then(|json| serde_json::from_str::<scaffold::Answer>(&json).ok());
+                let Some(answer) = answer else {
+                    return notify.emit("Could not propose a mapping.".into());
+                };
+                let (text, message) = scaffold::apply(&config, &answer);
+                if let Some(text) = text {
+                    // One undoable edit of the mapping editor; its change event updates the state.
+                    bridge::replace_text(id, &text);
+                }
                 notify.emit(message);
             });
         })

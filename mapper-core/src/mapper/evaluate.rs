@@ -390,6 +390,8 @@ impl EntityEval {
                 field: e.field().to_owned(),
                 expression: e.source().to_owned(),
                 outcome: outcome(),
+                location: None,
+                path: Some(e.path.clone()),
             });
         }
     }

@@ -214,7 +214,11 @@ impl Mapper {
     pub fn map_traced(&self, request: &Request) -> (MapResult, Vec<FieldTrace>) {
         let mut collected = self.evaluate(request.val(), true);
         self.locate(&mut collected.result.diagnostics);
-        (collected.result, collected.traces.unwrap_or_default())
+        let mut traces = collected.traces.unwrap_or_default();
+        if let Some(index) = &self.source {
+            index.locate_traces(&mut traces);
+        }
+        (collected.result, traces)
     }
 
     /// Evaluate `security.requestIdentifierPath` on a request: the delivery's identity for
