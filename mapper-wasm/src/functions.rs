@@ -154,12 +154,7 @@ pub fn validate_entity(entity: JsValue, blueprint: JsValue) -> Result<JsValue, J
 /// `bodyOnly`, `text` is a body-only payload (any JSON value).
 #[wasm_bindgen(js_name = "checkRequest")]
 pub fn check_request(text: &[u8], body_only: bool) -> JsValue {
-    let checked = if body_only {
-        mapper_core::Request::from_body_json(text)
-    } else {
-        mapper_core::Request::from_json(text)
-    };
-    match checked {
+    match mapper_core::Request::read(text, body_only) {
         Ok(_) => to_js(&Vec::<()>::new()),
         Err(e) => to_js(e.diagnostics()),
     }
@@ -176,12 +171,7 @@ struct ReadRequest {
 /// aliases added), or `null` with the problems, each located in `text`.
 #[wasm_bindgen(js_name = "readRequest")]
 pub fn read_request(text: &[u8], body_only: bool) -> JsValue {
-    let read = if body_only {
-        mapper_core::Request::from_body_json(text)
-    } else {
-        mapper_core::Request::from_json(text)
-    };
-    to_js(&match read {
+    to_js(&match mapper_core::Request::read(text, body_only) {
         Ok(r) => ReadRequest {
             request: Some(from_val(r.val())),
             diagnostics: Vec::new(),

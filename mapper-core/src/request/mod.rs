@@ -41,6 +41,16 @@ impl Request {
         Ok(Self::from_parts(body, Map::default(), Map::default()))
     }
 
+    /// Read request JSON, or with `body_only` a body-only payload (as `{body, headers: {},
+    /// queryParams: {}}`): what every front end offers as its "body only" option.
+    pub fn read(bytes: &[u8], body_only: bool) -> Result<Self, Error> {
+        if body_only {
+            Self::from_body_json(bytes)
+        } else {
+            Self::from_json(bytes)
+        }
+    }
+
     /// A request whose body is the given JSON (no headers, no query parameters).
     pub fn from_body_json(bytes: &[u8]) -> Result<Self, Error> {
         let body = parse_json(bytes).map_err(|e| syntax_error("body", bytes, &e))?;
