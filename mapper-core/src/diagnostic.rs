@@ -106,7 +106,7 @@ codes! {
     }
     // jq, when compiling.
     JqCompile = "jq-compile" {
-        meaning: "A jq expression does not compile (syntax error, unknown function or variable). For `security.requestIdentifierPath` it is a warning: Port evaluates it to null and never deduplicates.",
+        meaning: "A jq expression does not compile in Port's engine (syntax error, unknown function or variable, grammar jq 1.7 lacks). A warning: Port stores `null` for it and maps the rest (a `filter` that does not compile skips the mapping; for `security.requestIdentifierPath` deliveries are never deduplicated); `strict` makes it an error.",
         fix: "Correct the expression at the span shown."
     }
     QuoteRewrite = "quote-rewrite" {
@@ -119,7 +119,7 @@ codes! {
         fix: "Guard the expression (`?`, `// default`, `if ... then ... else ... end`) or correct the path."
     }
     PortDiffers = "port-differs" {
-        meaning: "The expression raised a jq error where Port's engine (libjq at jq commit 588ff187) and current jq answer differently (`ltrimstr` on a non-string, `from_entries` with `k`/`v` keys); Port stores `null` for the key. Filters Port's engine lacks (`leaf_paths`, `toarray`, `@base32`) are `jq-compile` errors whose message names the replacement.",
+        meaning: "The expression raised a jq error where Port's engine (libjq at jq commit 588ff187) and current jq answer differently (`ltrimstr` on a non-string, `from_entries` with `k`/`v` keys); Port stores `null` for the key. Filters Port's engine lacks (`leaf_paths`, `toarray`, `@base32`) are `jq-compile` warnings whose message names the replacement.",
         fix: "Write what works in both, as the message suggests."
     }
     NoOutput = "no-output" {

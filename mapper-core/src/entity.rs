@@ -131,6 +131,11 @@ pub enum FieldOutcome {
         /// jq's message.
         message: String,
     },
+    /// The expression does not compile in Port's engine: Port stores `null`.
+    NotCompiled {
+        /// Why it does not compile (the first compile error).
+        message: String,
+    },
     /// A resource limit ended it: the entity is dropped.
     Limit {
         /// Which limit, and what happened.

@@ -315,16 +315,77 @@ fn unknown_keys_and_wrong_types_name_their_path() {
 
 #[test]
 fn every_compile_error_is_reported_at_once_with_its_span() {
-    let d = config_errors(
-        json!([{"blueprint": "svc", "filter": ".a ==", "entity": {"identifier": ".id", "properties": {"link": ".body | nosuchfn", "ok": ".x"}}}]),
+    let config = json!([{"blueprint": "svc", "filter": ".a ==", "entity": {"identifier": ".id", "properties": {"link": ".body | nosuchfn", "ok": ".x"}}}]);
+    // Port's engine maps a configuration whose expressions do not compile (null there): a
+    // warning each; strict makes them errors that refuse the configuration.
+    let m = Mapper::new(&config, MapperOptions::default()).expect("the configuration compiles");
+    let warnings: Vec<_> = m.warnings().iter().filter(|d| d.code == Code::JqCompile).collect();
+    let strict = match Mapper::new(
+        &config,
+        MapperOptions {
+            strict: true,
+            ..MapperOptions::default()
+        },
+    ) {
+        Err(Error::Config(d)) => d,
+        other => panic!("strict refuses it, got {other:?}"),
+    };
+    for d in [warnings, strict.iter().collect()] {
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert_eq!(d[0].field, "mappings[0].filter");
+        assert_eq!(d[0].span.map(|s| (s.start, s.end)), Some((5, 5)));
+        assert_eq!(d[1].field, "mappings[0].entity.properties.link");
+        assert_eq!(d[1].message, "nosuchfn/0 is not defined");
+        assert_eq!(d[1].span.map(|s| (s.start, s.end)), Some((8, 16)));
+        assert_eq!(d[1].expression.as_deref(), Some(".body | nosuchfn"));
+    }
+    assert!(strict.iter().all(|d| d.severity == Severity::Error));
+}
+
+/// A field whose expression does not compile in Port's engine is `null`, the rest of the
+/// entity as usual; a `filter` or `itemsToParse` that does not compile skips the mapping (null
+/// is not true, and null items are none), as Port's engine decides.
+#[test]
+fn a_field_that_does_not_compile_stores_null_and_the_rest_maps() {
+    let m = mapper(one(json!({
+        "broken": "'Run ' + .body.id",
+        "missing": "[.body | leaf_paths]",
+        "grammar": "{x: .body.n + 1}",
+        "ok": ".body.id",
+    })));
+    let r = map(&m, json!({"id": "r1", "n": 1}));
+    assert_eq!(
+        Value::Object(props(&r).clone()),
+        json!({"broken": null, "missing": null, "grammar": null, "ok": "r1"})
     );
-    assert_eq!(d.len(), 2, "{d:?}");
-    assert_eq!(d[0].field, "mappings[0].filter");
-    assert_eq!(d[0].span.map(|s| (s.start, s.end)), Some((5, 5)));
-    assert_eq!(d[1].field, "mappings[0].entity.properties.link");
-    assert_eq!(d[1].message, "nosuchfn/0 is not defined");
-    assert_eq!(d[1].span.map(|s| (s.start, s.end)), Some((8, 16)));
-    assert_eq!(d[1].expression.as_deref(), Some(".body | nosuchfn"));
+    let compile: Vec<_> = m.warnings().iter().filter(|d| d.code == Code::JqCompile).map(|d| d.field.as_str()).collect();
+    assert_eq!(
+        compile,
+        [
+            "mappings[0].entity.properties.broken",
+            "mappings[0].entity.properties.missing",
+            "mappings[0].entity.properties.grammar"
+        ]
+    );
+    // No run diagnostics for them: compiling said why.
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+
+    for (key, expr) in [("filter", ".body.kind == 'x' and"), ("itemsToParse", ".body.items | leaf_paths")] {
+        let config = json!([
+            {"blueprint": "skipped", key: expr, "entity": {"identifier": "'a'"}},
+            {"blueprint": "kept", "entity": {"identifier": "'b'"}}
+        ]);
+        let m = Mapper::new(&config, MapperOptions::default()).unwrap();
+        let r = m.map_value(&json!({"body": {"kind": "x", "items": [1]}})).unwrap();
+        let blueprints: Vec<_> = r.entities.iter().map(|e| e.blueprint()).collect();
+        assert_eq!(blueprints, ["kept"], "{key}");
+    }
+
+    // An identifier that does not compile is null: that entity can't be stored.
+    let m = mapper(json!([{"blueprint": "b", "entity": {"identifier": ".body.id +", "properties": {}}}]));
+    let r = map(&m, json!({"id": "x"}));
+    assert!(r.entities.is_empty());
+    assert_eq!(r.diagnostics[0].code, Code::IdentifierMissing);
 }
 
 #[test]
@@ -456,8 +517,8 @@ fn silent_port_behaviours_have_codes_and_locations() {
 #[test]
 fn compile_errors_point_into_the_json_text_through_escapes() {
     let config = r#"[{"blueprint": "b", "entity": {"identifier": "\"\u00e9\" + nosuchfn"}}]"#;
-    let e = Mapper::from_json(config, MapperOptions::default()).unwrap_err();
-    let d = &e.diagnostics()[0];
+    let m = Mapper::from_json(config, MapperOptions::default()).unwrap();
+    let d = &m.warnings()[0];
     assert_eq!(d.code, Code::JqCompile);
     let l = d.location.expect("a location");
     let start = config.find("nosuchfn").unwrap() + 1;

@@ -6,13 +6,17 @@ use mapper_core::jq::{Dialect, Limits, Program};
 use mapper_core::{Mapper, MapperOptions, Severity};
 use serde_json::json;
 
-/// Compile `code` as a mapping's identifier and return the compile errors' messages.
+/// Compile `code` as a mapping's identifier and return the `jq-compile` messages (warnings:
+/// Port stores null for an expression that does not compile), after mapping a request with it.
 fn compile_errors(code: &str) -> Vec<String> {
     let config = json!([{"blueprint": "b", "entity": {"identifier": code}}]);
-    match Mapper::new(&config, MapperOptions::default()) {
-        Ok(_) => Vec::new(),
-        Err(e) => e.diagnostics().iter().map(|d| d.message.clone()).collect(),
-    }
+    let m = Mapper::new(&config, MapperOptions::default()).expect("a configuration maps");
+    m.map_value(&json!({"body": {}})).expect("a request maps");
+    m.warnings()
+        .iter()
+        .filter(|d| d.code == mapper_core::Code::JqCompile)
+        .map(|d| d.message.clone())
+        .collect()
 }
 
 /// Deeply nested programs overflowed the stack in jaq's parser (SIGABRT, found by the

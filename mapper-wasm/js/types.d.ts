@@ -156,6 +156,10 @@ value: JsonValue, } | { "kind": "no-output" } | { "kind": "error",
 /**
  * jq's message.
  */
+message: string, } | { "kind": "not-compiled", 
+/**
+ * Why it does not compile (the first compile error).
+ */
 message: string, } | { "kind": "limit", 
 /**
  * Which limit, and what happened.

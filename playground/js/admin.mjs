@@ -137,14 +137,15 @@ async function backtest(id, candidateText, limit) {
   return JSON.stringify({ ...answer.result, candidateErrors: answer.candidateErrors ?? null, live: version, deliveryIds: usable.map((d) => d.id), fetchMs, backtestMs: answer.ms });
 }
 
-async function publish(id, configText, note) {
+/** Publish the editor's text; `force` publishes one whose expressions do not all compile. */
+async function publish(id, configText, note, force) {
   let config;
   try {
     config = JSON.parse(configText);
   } catch (e) {
     throw new Error(`the mapping is not JSON (${e.message})`);
   }
-  const body = await api(`/api/webhooks/${enc(id)}`, { method: 'PUT', body: JSON.stringify({ config, note: note || null }) });
+  const body = await api(`/api/webhooks/${enc(id)}`, { method: 'PUT', body: JSON.stringify({ config, note: note || null, ...(force ? { force: true } : {}) }) });
   return JSON.stringify(body);
 }
 

@@ -36,7 +36,7 @@ extern "C" {
     #[wasm_bindgen(js_namespace = HookmapAdmin)]
     fn backtest(id: &str, candidate: &str, limit: u32) -> js_sys::Promise;
     #[wasm_bindgen(js_namespace = HookmapAdmin)]
-    fn publish(id: &str, config: &str, note: &str) -> js_sys::Promise;
+    fn publish(id: &str, config: &str, note: &str, force: bool) -> js_sys::Promise;
     #[wasm_bindgen(js_namespace = HookmapAdmin)]
     fn rollback(id: &str, version: f64) -> js_sys::Promise;
 }
@@ -87,6 +87,9 @@ struct Panel {
     error: Option<String>,
     /// The diagnostics of a refused publish.
     refused: Vec<Value>,
+    /// The refusal can be overridden: expressions that do not compile in Port's engine (Port
+    /// stores null there), published anyway on request.
+    forceable: bool,
 }
 
 /// Properties: the mapping editor's text, and how to load texts into the editors.
@@ -367,24 +370,31 @@ pub fn connect_panel(props: &ConnectProps) -> Html {
             update(&|p| p.note = v.clone())
         })
     };
-    let confirm_publish = {
+    let publish_with = |force: bool| {
         let (update, select, notify) = (update.clone(), select.clone(), props.notify.clone());
         let (id, config, note) = (id.clone(), props.config.clone(), panel.note.clone());
         Callback::from(move |_| {
             let (update, select, notify) = (update.clone(), select.clone(), notify.clone());
             let (id, config, note) = (id.clone(), config.clone(), note.clone());
             spawn_local(async move {
-                match call_json(publish(&id, &config, &note)).await {
+                match call_json(publish(&id, &config, &note, force)).await {
                     Ok(answer) if answer.get("diagnostics").is_some() => update(&|p| {
                         p.confirming = false;
                         p.refused = answer["diagnostics"].as_array().cloned().unwrap_or_default();
-                        p.error = Some("The worker refused this configuration: nothing was published.".into());
+                        p.forceable = answer["error"] == "does_not_compile";
+                        p.error = Some(if p.forceable {
+                            "Some expressions do not compile in Port's engine: Port stores null in those fields, and so would the worker. Nothing was published; fix them, or publish anyway.".into()
+                        } else {
+                            "The worker refused this configuration: nothing was published.".into()
+                        });
                     }),
                     Ok(answer) => {
                         update(&|p| {
                             p.confirming = false;
                             p.note.clear();
                             p.refused.clear();
+                            p.forceable = false;
+                            p.error = None;
                         });
                         notify.emit(format!("Published version {} of {id}.", num(&answer, "version")));
                         select(id.clone(), false);
@@ -397,6 +407,8 @@ pub fn connect_panel(props: &ConnectProps) -> Html {
             });
         })
     };
+    let confirm_publish = publish_with(false);
+    let force_publish = publish_with(true);
     let load_version = |version: f64| {
         let (update, on_load, id) = (update.clone(), props.on_load.clone(), id.clone());
         Callback::from(move |_| {
@@ -514,6 +526,9 @@ pub fn connect_panel(props: &ConnectProps) -> Html {
                 <ul class="violations" data-testid="publish-diagnostics">{ for panel.refused.iter().map(|d| html! {
                     <li><code>{ text(d, "code") }</code>{ " " }<code>{ text(d, "field") }</code>{ ": " }{ text(d, "message") }</li>
                 }) }</ul>
+                if panel.forceable {
+                    <button type="button" onclick={force_publish} data-testid="publish-anyway">{ "Publish anyway" }</button>
+                }
             }
             <h3>{ "Deliveries " }
                 <button type="button" onclick={refresh} data-testid="deliveries-refresh" title="Fetch the latest deliveries and versions">{ "Refresh" }</button>

@@ -70,6 +70,7 @@ pub fn fields(props: &FieldsProps) -> Html {
                     FieldOutcome::Value { value } => html! { <code data-testid="field-value">{ compact(value) }</code> },
                     FieldOutcome::NoOutput => html! { <span class="muted" data-testid="field-value">{ "no output: the key is left out" }</span> },
                     FieldOutcome::Error { message } => html! { <span class="error" data-testid="field-value">{ format!("error: {message} (Port stores null)") }</span> },
+                    FieldOutcome::NotCompiled { message } => html! { <span class="error" data-testid="field-value">{ format!("does not compile in Port's engine: {message} (Port stores null)") }</span> },
                     FieldOutcome::Limit { message } => html! { <span class="error" data-testid="field-value">{ message.clone() }</span> },
                 };
                 let short = f.field.splitn(2, '.').nth(1).unwrap_or(&f.field).to_owned();

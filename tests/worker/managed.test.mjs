@@ -117,6 +117,7 @@ test('PUT with a configuration the engine refuses: 422 with coded, located diagn
   const body = await asText.json();
   assert.equal(asText.status, 422);
   assert.equal(body.ok, false);
+  assert.equal(body.error, 'does_not_compile');
   const [d] = body.diagnostics;
   assert.equal(d.code, 'jq-compile');
   assert.equal(d.field, 'mappings[0].entity.identifier');
@@ -279,5 +280,38 @@ test('without a usable WEBHOOKS binding the admin API still works: a webhook cre
     assert.equal((await bare.authed('/api/webhooks/bad%20id', ADMIN_TOKEN, { method: 'PUT', body: JSON.stringify({ config }) })).status, 404);
   } finally {
     await bare.mf.dispose();
+  }
+});
+
+test("a configuration whose expression does not compile in Port's engine keeps ingesting (null there); publishing one needs force", async () => {
+  // Port maps such a configuration and stores null in that field: `'Run ' + ...` does not compile
+  // there (the space before the closing quote stops Port's quote rewrite).
+  const lenient = structuredClone({ ...config, security });
+  lenient.mappings[0].entity.title = "'Run ' + .body.stack.name";
+  const own = await start(dist, { WEBHOOKS: JSON.stringify({ lenient }), WEBHOOK_SECRET: SECRET });
+  try {
+    const text = JSON.stringify({ ...seed.body, stack: { ...seed.body.stack, id: 'lenient-stack', name: 'lenient-stack' } });
+    const sent = await own.fetch('/webhooks/lenient', { method: 'POST', body: text, headers: { 'content-type': 'application/json', 'x-request-id': 'lenient-1', 'x-signature-256': sign(text, SECRET) } });
+    assert.equal(sent.status, 202);
+    const row = await own.settled((await sent.json()).deliveryId);
+    assert.equal(row.state, 'applied');
+    const stored = (await (await own.authed('/entities/space_lift_stack/lenient-stack')).json()).entity;
+    assert.equal(stored.title, null);
+    assert.equal(stored.properties.state, seed.body.state, 'the rest of the entity as usual');
+
+    // Publishing one: refused, saying which field and why, with nothing stored; `force` publishes.
+    const putTo = (body) => own.authed('/api/webhooks/lenient', ADMIN_TOKEN, { method: 'PUT', body: JSON.stringify(body) });
+    const refused = await putTo({ config: lenient, note: 'again' });
+    const body = await refused.json();
+    assert.equal(refused.status, 422);
+    assert.equal(body.error, 'does_not_compile');
+    assert.match(body.message, /mappings\[0\]\.entity\.title/);
+    assert.match(body.message, /"force": true/);
+    assert.deepEqual(body.diagnostics.map((d) => [d.code, d.field]), [['jq-compile', 'mappings[0].entity.title']]);
+    assert.equal((await (await own.authed('/api/webhooks/lenient', ADMIN_TOKEN)).json()).version, 1);
+    const forced = await putTo({ config: lenient, note: 'anyway', force: true });
+    assert.deepEqual(await forced.json(), { ok: true, id: 'lenient', version: 2 });
+  } finally {
+    await own.mf.dispose();
   }
 });

@@ -2,7 +2,8 @@
 // (auth.mjs; the router checks it before any /api/ route):
 //   GET  /api/webhooks                      the webhooks: id, title, enabled, live version
 //   GET  /api/webhooks/{id}                 the live configuration and every version
-//   PUT  /api/webhooks/{id}                 {config, orderBy?, note?}: a new version (validated by the engine)
+//   PUT  /api/webhooks/{id}                 {config, orderBy?, note?, force?}: a new version (validated by the
+//                                           engine; one with expressions that do not compile needs force)
 //   GET  /api/webhooks/{id}/versions/{n}    one version's configuration
 //   POST /api/webhooks/{id}/rollback        {version, note?}: a new version equal to that one
 //   GET  /api/deliveries?webhook=&limit=&include=request   the newest deliveries
@@ -132,7 +133,7 @@ export async function manage(request, env, rest) {
       if (badNote) return badNote;
       const given = value.config;
       if (given === undefined || given === null || (typeof given !== 'object' && typeof given !== 'string')) {
-        return fail(400, 'missing_config', 'the body must be {"config": <Port webhook configuration (object, or its JSON text)>, "note"?: "...", "orderBy"?: "<jq>" | null}');
+        return fail(400, 'missing_config', 'the body must be {"config": <Port webhook configuration (object, or its JSON text)>, "note"?: "...", "orderBy"?: "<jq>" | null, "force"?: true}');
       }
       let config = given;
       if (typeof given === 'string') {
@@ -145,12 +146,26 @@ export async function manage(request, env, rest) {
       if (config && typeof config === 'object' && !Array.isArray(config) && config.security && typeof config.security === 'object' && 'secret' in config.security) {
         return fail(422, 'secret_in_configuration', `a configuration stored here holds no signing secret: remove security.secret and set it with \`wrangler secret put WEBHOOK_SECRET_${id.toUpperCase().replace(/[^A-Z0-9]/g, '_')}\``);
       }
+      let uncompiled = [];
       try {
         // Text keeps its locations (line, column) in the diagnostics.
-        new Mapper(given).free?.();
+        const mapper = new Mapper(given);
+        uncompiled = mapper.warnings.filter((d) => d.code === 'jq-compile');
+        mapper.free?.();
       } catch (e) {
         if (!(e instanceof MapperError)) throw e;
         return json(422, { ok: false, error: 'invalid_configuration', message: `the engine refused this configuration: ${e.message}`, diagnostics: e.diagnostics });
+      }
+      // Port maps a configuration whose expressions do not compile (null in those fields), and
+      // so does the consumer; publishing one is refused unless asked for (`"force": true`).
+      if (uncompiled.length > 0 && value.force !== true) {
+        const fields = [...new Set(uncompiled.map((d) => d.field))].join(', ');
+        return json(422, {
+          ok: false,
+          error: 'does_not_compile',
+          message: `${uncompiled.length} expression${uncompiled.length === 1 ? ' does' : 's do'} not compile in Port's engine (${fields}): Port stores null there. Fix ${uncompiled.length === 1 ? 'it' : 'them'}, or publish anyway with "force": true`,
+          diagnostics: uncompiled,
+        });
       }
       await importSafely(env, id);
       let orderBy;

@@ -134,30 +134,15 @@ impl Compiler {
         }
     }
 
-    /// Compile one expression; `None` (with its errors recorded) when it does not compile.
-    fn expr(&mut self, source: &str, path: &JsonPath) -> Option<Expr> {
+    /// Compile one expression. One that does not compile in Port's engine is kept: Port
+    /// stores `null` for it and maps the rest (a `jq-compile` warning; strict makes it an error).
+    fn expr(&mut self, source: &str, path: &JsonPath) -> Expr {
         let expr = Expression::new(source, Dialect::Port);
-        let mut compiled = true;
         for d in expr.compile_diagnostics(path) {
-            // hookmap refuses a configuration whose expression does not compile.
-            let d = match d.code {
-                Code::JqCompile => {
-                    compiled = false;
-                    Diagnostic {
-                        severity: crate::Severity::Error,
-                        ..d
-                    }
-                }
-                _ => d,
-            };
             let d = self.attributed(d);
-            if d.is_error() {
-                self.errors.push(d);
-            } else {
-                self.warnings.push(d);
-            }
+            self.warnings.push(d);
         }
-        compiled.then(|| Expr::new(expr, path))
+        Expr::new(expr, path)
     }
 
     fn attributed(&self, mut d: Diagnostic) -> Diagnostic {
@@ -167,14 +152,14 @@ impl Compiler {
 
     fn field(&mut self, spec: &FieldSpec, path: &JsonPath) -> Option<Field> {
         match spec {
-            FieldSpec::Jq(s) => self.expr(s, path).map(Field::Jq),
+            FieldSpec::Jq(s) => Some(Field::Jq(self.expr(s, path))),
             FieldSpec::Query(v) => self.query(v, path).map(Field::Query),
         }
     }
 
     fn query(&mut self, v: &Value, path: &JsonPath) -> Option<QueryNode> {
         match v {
-            Value::String(s) => self.expr(s, path).map(QueryNode::Leaf),
+            Value::String(s) => Some(QueryNode::Leaf(self.expr(s, path))),
             Value::Array(items) => {
                 let nodes: Vec<_> = items
                     .iter()
@@ -205,11 +190,11 @@ impl Compiler {
     pub(super) fn mapping(&mut self, i: usize, m: &MappingConfig) -> Option<CompiledMapping> {
         self.mapping = Some(i);
         let path = JsonPath::root("").key("mappings").index(i);
-        let filter = m.filter.as_deref().and_then(|f| self.expr(f, &path.key("filter")));
+        let filter = m.filter.as_deref().map(|f| self.expr(f, &path.key("filter")));
         let items = m
             .items_to_parse
             .as_deref()
-            .and_then(|f| self.expr(f, &path.key("itemsToParse")));
+            .map(|f| self.expr(f, &path.key("itemsToParse")));
         let ep = path.key("entity");
         let EntityConfig {
             identifier,

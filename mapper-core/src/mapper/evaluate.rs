@@ -426,6 +426,9 @@ impl EntityEval {
         self.record(e, || match &ran.evaluation {
             Evaluation::Value { value, .. } => FieldOutcome::Value { value: from_val(value) },
             Evaluation::NoOutput => FieldOutcome::NoOutput,
+            Evaluation::Error(message) if !e.expr.compile_errors().is_empty() => FieldOutcome::NotCompiled {
+                message: message.clone(),
+            },
             Evaluation::Error(message) => FieldOutcome::Error {
                 message: message.clone(),
             },
