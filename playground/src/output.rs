@@ -27,12 +27,13 @@ pub fn diagnostics(props: &DiagnosticsProps) -> Html {
                 let on_reveal = props.on_reveal.clone();
                 let item = d.item.map(|i| format!(" (item {i})")).unwrap_or_default();
                 let sev = severity_class(d.severity);
-                let (d_field, d_message) = (d.field.clone(), d.message.clone());
+                let (d_field, d_message, code) = (d.field.clone(), d.message.clone(), d.code);
                 let onclick = Callback::from(move |_| on_reveal.emit((pane, d.clone())));
                 html! {
                     <li class={classes!("diag", sev)}>
                         <button type="button" {onclick} title="Show in the editor">
                             <span class="sev">{ sev }</span>
+                            <code class="code" title={code.meaning()}>{ code.as_str() }</code>
                             <code class="field">{ format!("{}{item}", d_field) }</code>
                             <span class="msg">{ d_message }</span>
                         </button>
