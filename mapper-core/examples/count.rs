@@ -7,7 +7,12 @@ use mapper_core::{Mapper, MapperOptions};
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (root, mode, n, example) = match &args[..] {
-        [_, root, mode, n] => (std::path::Path::new(root), mode.as_str(), n.parse::<usize>(), "spacelift"),
+        [_, root, mode, n] => (
+            std::path::Path::new(root),
+            mode.as_str(),
+            n.parse::<usize>(),
+            "spacelift",
+        ),
         [_, root, mode, n, example] => (
             std::path::Path::new(root),
             mode.as_str(),

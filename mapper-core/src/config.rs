@@ -338,8 +338,28 @@ const SECURITY_KEYS: &[&str] = &[
     "requestIdentifierPath",
 ];
 
+/// The longest value Port's API accepts for a webhook's `identifier`, `title`, `description`
+/// (port-docs `static/apispec.yaml`, the webhook schema's `maxLength`, in characters).
+const API_MAX_LENGTHS: &[(&str, usize)] = &[("identifier", 30), ("title", 30), ("description", 200)];
+
+/// Keys of Ocean integrations' mappings that Port's webhook API refuses on a create mapping
+/// (and ignores on a delete mapping, whose schema allows other keys).
+const OCEAN_MAPPING_KEYS: &[&str] = &["itemsToParseName", "itemsToParseTopLevelTransform"];
+
 fn read_webhook(r: &mut Reader, o: &Map<String, Value>, path: &JsonPath) -> WebhookConfig {
     r.unknown_keys(o, path, WEBHOOK_KEYS, PORT_READ_ONLY_KEYS);
+    for (key, max) in API_MAX_LENGTHS {
+        if let Some(Value::String(s)) = o.get(*key) {
+            let n = s.chars().count();
+            if n > *max {
+                r.err(
+                    Code::TooLong,
+                    &path.key(key),
+                    format!("`{key}` is {n} characters long; Port's API takes at most {max}"),
+                );
+            }
+        }
+    }
     let enabled = match o.get("enabled") {
         None | Some(Value::Null) => true,
         Some(Value::Bool(b)) => *b,
@@ -426,7 +446,7 @@ fn read_mappings(r: &mut Reader, items: &[Value], path: &JsonPath) -> Vec<Mappin
 
 fn read_mapping(r: &mut Reader, v: &Value, path: &JsonPath) -> Option<MappingConfig> {
     let o = r.object(v, path, "a mapping")?;
-    r.unknown_keys(o, path, MAPPING_KEYS, &[]);
+    r.unknown_keys(o, path, MAPPING_KEYS, OCEAN_MAPPING_KEYS);
     let blueprint = match o.get("blueprint") {
         None => {
             r.err(
@@ -444,6 +464,25 @@ fn read_mapping(r: &mut Reader, v: &Value, path: &JsonPath) -> Option<MappingCon
         }
     }
     let operation = read_operation(r, o.get("operation"), &path.key("operation"));
+    let is_delete = matches!(operation, Some(Operation::Delete { .. }));
+    for key in OCEAN_MAPPING_KEYS.iter().filter(|k| o.contains_key(**k)) {
+        let message = format!(
+            "`{key}` is a key of Ocean integrations' mappings (Kubernetes, the GitHub app, ...), not of webhooks: in a webhook mapping each item of `itemsToParse` is `.item`"
+        );
+        if is_delete {
+            r.warnings.push(Diagnostic::warning(
+                Code::IgnoredKey,
+                &path.key(key),
+                format!("{message}; Port's API ignores it on a delete mapping"),
+            ));
+        } else {
+            r.err(
+                Code::OceanKey,
+                &path.key(key),
+                format!("{message}; Port's API refuses it"),
+            );
+        }
+    }
     let filter = r.jq(o, "filter", path);
     let items_to_parse = r.jq(o, "itemsToParse", path);
     let entity = match o.get("entity") {
@@ -455,12 +494,7 @@ fn read_mapping(r: &mut Reader, v: &Value, path: &JsonPath) -> Option<MappingCon
             );
             None
         }
-        Some(e) => read_entity(
-            r,
-            e,
-            &path.key("entity"),
-            matches!(operation, Some(Operation::Delete { .. })),
-        ),
+        Some(e) => read_entity(r, e, &path.key("entity"), is_delete),
     };
     Some(MappingConfig {
         blueprint: blueprint?,
@@ -540,14 +574,22 @@ fn read_entity(r: &mut Reader, v: &Value, path: &JsonPath, is_delete: bool) -> O
     let o = r.object(v, path, "`entity`")?;
     r.unknown_keys(o, path, ENTITY_KEYS, &[]);
     if is_delete {
+        // Port's API schema for a delete mapping: `entity: {identifier: string}`, nothing else.
         for k in ["title", "icon", "team", "properties", "relations"] {
-            if o.get(k).is_some_and(|v| !is_empty_template(v)) {
-                r.warnings.push(Diagnostic::warning(
-                    Code::IgnoredKey,
+            if o.contains_key(k) {
+                r.err(
+                    Code::DeleteEntity,
                     &path.key(k),
-                    format!("a delete mapping uses only `entity.identifier`; `{k}` is ignored"),
-                ));
+                    format!("a delete mapping's entity holds only `identifier`: Port's API refuses `{k}` here"),
+                );
             }
+        }
+        if o.get("identifier").is_some_and(Value::is_object) {
+            r.err(
+                Code::DeleteEntity,
+                &path.key("identifier"),
+                "a delete mapping's identifier is a jq expression (a string): Port's API refuses a search query here",
+            );
         }
     }
     let identifier = match o.get("identifier") {
@@ -570,15 +612,6 @@ fn read_entity(r: &mut Reader, v: &Value, path: &JsonPath, is_delete: bool) -> O
         properties,
         relations,
     })
-}
-
-fn is_empty_template(v: &Value) -> bool {
-    match v {
-        Value::Null => true,
-        Value::Object(o) => o.is_empty(),
-        Value::String(s) => s.is_empty(),
-        _ => false,
-    }
 }
 
 fn read_field_map(r: &mut Reader, v: Option<&Value>, path: &JsonPath, queries: bool) -> Vec<(String, FieldSpec)> {

@@ -97,8 +97,21 @@ codes! {
         fix: "Write `\"create\"`."
     }
     IgnoredKey = "ignored-key" {
-        meaning: "A key Port ignores here (a delete mapping uses only `entity.identifier`).",
+        meaning: "A key Port's API accepts and ignores here (an Ocean integration's key on a delete mapping).",
         fix: "Remove the key."
+    }
+    // Port's API limits on a configuration.
+    TooLong = "too-long" {
+        meaning: "A webhook's `identifier` or `title` is longer than 30 characters, or its `description` longer than 200: Port's API refuses the configuration.",
+        fix: "Shorten it to the limit the message names."
+    }
+    OceanKey = "ocean-key" {
+        meaning: "`itemsToParseName` or `itemsToParseTopLevelTransform` in a webhook mapping: they are keys of Ocean integrations' mappings (Kubernetes, the GitHub app, ...); Port's webhook API refuses them on a create mapping.",
+        fix: "Remove the key: in a webhook mapping each item of `itemsToParse` is `.item`, and the payload stays whole."
+    }
+    DeleteEntity = "delete-entity" {
+        meaning: "A delete mapping's `entity` holds more than an `identifier` expression (other keys, or a search query as the identifier): Port's API accepts only `entity.identifier`, a jq string, there.",
+        fix: "Keep only `entity.identifier`, as a jq expression."
     }
     WebhookDisabled = "webhook-disabled" {
         meaning: "The webhook is disabled (`\"enabled\": false`): Port drops every event.",

@@ -358,7 +358,12 @@ fn a_field_that_does_not_compile_stores_null_and_the_rest_maps() {
         Value::Object(props(&r).clone()),
         json!({"broken": null, "missing": null, "grammar": null, "ok": "r1"})
     );
-    let compile: Vec<_> = m.warnings().iter().filter(|d| d.code == Code::JqCompile).map(|d| d.field.as_str()).collect();
+    let compile: Vec<_> = m
+        .warnings()
+        .iter()
+        .filter(|d| d.code == Code::JqCompile)
+        .map(|d| d.field.as_str())
+        .collect();
     assert_eq!(
         compile,
         [
@@ -370,7 +375,10 @@ fn a_field_that_does_not_compile_stores_null_and_the_rest_maps() {
     // No run diagnostics for them: compiling said why.
     assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
 
-    for (key, expr) in [("filter", ".body.kind == 'x' and"), ("itemsToParse", ".body.items | leaf_paths")] {
+    for (key, expr) in [
+        ("filter", ".body.kind == 'x' and"),
+        ("itemsToParse", ".body.items | leaf_paths"),
+    ] {
         let config = json!([
             {"blueprint": "skipped", key: expr, "entity": {"identifier": "'a'"}},
             {"blueprint": "kept", "entity": {"identifier": "'b'"}}
@@ -578,4 +586,67 @@ fn where_ports_engine_differs_from_jq_the_warning_says_so() {
         Code::PortDiffers
     );
     assert_eq!(only(&r, "mappings[0].entity.properties.plain").code, Code::JqError);
+}
+
+/// Port's API limits on a webhook (port-docs `static/apispec.yaml`): identifier and title at
+/// most 30 characters, description at most 200; Ocean's mapping keys refused on a create
+/// mapping; a delete mapping's entity holding an identifier expression and nothing else. Each
+/// a coded diagnostic located at the key in the text.
+#[test]
+fn ports_api_limits_on_a_configuration() {
+    let at_limit = json!({
+        "identifier": "a".repeat(30), "title": "é".repeat(30), "description": "😀".repeat(200),
+        "mappings": [{"blueprint": "b", "entity": {"identifier": ".id"}}]
+    });
+    assert!(
+        Mapper::new(&at_limit, MapperOptions::default()).is_ok(),
+        "at the limits, in characters"
+    );
+    let text = serde_json::to_string_pretty(&json!({
+        "identifier": "a".repeat(31), "title": "é".repeat(31), "description": "😀".repeat(201),
+        "mappings": [
+            {"blueprint": "b", "itemsToParse": ".body.xs", "itemsToParseName": "x", "entity": {"identifier": ".item.id"}},
+            {"blueprint": "b", "itemsToParseTopLevelTransform": false, "entity": {"identifier": ".id"}},
+            {"blueprint": "b", "operation": "delete", "entity": {"identifier": ".id", "title": ".t", "properties": {}}},
+            {"blueprint": "b", "operation": {"type": "delete"}, "entity": {"identifier": {"combinator": "'and'", "rules": []}}}
+        ]
+    }))
+    .unwrap();
+    let errors = match Mapper::from_json(&text, MapperOptions::default()) {
+        Err(Error::Config(d)) => d,
+        other => panic!("refused, got {other:?}"),
+    };
+    let got: Vec<_> = errors.iter().map(|d| (d.code, d.field.as_str())).collect();
+    assert_eq!(
+        got,
+        [
+            (Code::TooLong, "identifier"),
+            (Code::TooLong, "title"),
+            (Code::TooLong, "description"),
+            (Code::OceanKey, "mappings[0].itemsToParseName"),
+            (Code::OceanKey, "mappings[1].itemsToParseTopLevelTransform"),
+            (Code::DeleteEntity, "mappings[2].entity.title"),
+            (Code::DeleteEntity, "mappings[2].entity.properties"),
+            (Code::DeleteEntity, "mappings[3].entity.identifier"),
+        ]
+    );
+    assert!(errors[1].message.contains("31 characters") && errors[1].message.contains("at most 30"));
+    assert!(errors[3].message.contains("Ocean"));
+    // Located at the key in the text.
+    for d in &errors {
+        let l = d.location.unwrap_or_else(|| panic!("{} has a location", d.field));
+        let line = text.lines().nth(l.line - 1).unwrap();
+        let key = d.field.rsplit('.').next().unwrap();
+        assert!(
+            line.contains(&format!("\"{key}\"")),
+            "{} at line {}: {line}",
+            d.field,
+            l.line
+        );
+    }
+    // On a delete mapping, whose schema takes other keys, an Ocean key is ignored: a warning.
+    let m = mapper(
+        json!([{"blueprint": "b", "operation": "delete", "itemsToParseName": "x", "entity": {"identifier": ".id"}}]),
+    );
+    assert_eq!(m.warnings()[0].code, Code::IgnoredKey);
 }
