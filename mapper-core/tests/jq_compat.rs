@@ -356,3 +356,72 @@ fn decoded_bytes_as_jq_reads_them() {
     assert_eq!(run(Dialect::Port, "@urid", r#""%C3%A9""#), [r#""é""#]);
     assert_eq!(run(Dialect::Standard, "@urid", r#""Knäckebröd""#), [r#""Knäckebröd""#]);
 }
+
+/// Issue 24's held-out differences, each answered as Port's engine (port-exec) answers, and as
+/// jq 1.8 where it differs (its src/builtin.c, jv_parse.c and lexer.l).
+#[test]
+fn held_out_differences_answered_as_ports_engine() {
+    // `?//` is one token in jq 1.7 and 1.8: outside a destructuring it does not compile.
+    for dialect in [Dialect::Port, Dialect::Standard] {
+        for code in [r#".a ?// "d""#, r#".a?//"d""#, r#"[. as [$a] ?// $a | $a, (.b ?// 1)]"#] {
+            let errs = Program::compile(code, dialect).map(|_| ()).unwrap_err();
+            assert!(errs[0].message.contains("?//"), "{code}: {errs:?}");
+        }
+        assert!(Program::compile(r#".a? // "d""#, dialect).is_ok());
+        assert!(Program::compile(". as [$a] ?// $a | $a", dialect).is_ok());
+    }
+    // A group that did not take part in a zero-width match: "" in Port's engine, null in jq 1.8.
+    assert_eq!(
+        run(Dialect::Port, r#"capture("(?<a>x)?")"#, r#""foo""#),
+        [r#"{"a":""}"#]
+    );
+    assert_eq!(
+        run(Dialect::Standard, r#"capture("(?<a>x)?")"#, r#""foo""#),
+        [r#"{"a":null}"#]
+    );
+    // `fromjson` reads exactly one value.
+    let both = |code: &str, input: &str| {
+        let port = run(Dialect::Port, code, input);
+        assert_eq!(port, run(Dialect::Standard, code, input), "{code}");
+        port
+    };
+    assert_eq!(
+        both("try fromjson catch .", r#""1 2""#),
+        [r#""Unexpected extra JSON values (while parsing '1 2')""#]
+    );
+    assert_eq!(
+        both("try fromjson catch .", r#"" ""#),
+        [r#""Expected JSON value (while parsing ' ')""#]
+    );
+    assert_eq!(both("fromjson", r#""[1] ""#), ["[1]"]);
+    // `index`/`rindex` on an object index it (`indices` is `.[$i]`), then fail on the value.
+    assert_eq!(both(r#"indices("a")"#, r#"{"a":1}"#), ["1"]);
+    assert_eq!(
+        run(Dialect::Port, r#"try index("a") catch ."#, r#"{"a":1}"#),
+        [r#""Cannot index number with number""#]
+    );
+    assert_eq!(
+        run(Dialect::Standard, r#"try index("a") catch ."#, r#"{"a":1}"#),
+        [r#""Cannot index number with number (0)""#]
+    );
+    assert_eq!(
+        run(Dialect::Port, r#"try rindex("a") catch ."#, r#"{"a":1}"#),
+        [r#""Cannot index number with object""#]
+    );
+    assert_eq!(both(r#"[index(", "), rindex(", ")]"#, r#""a,b, cd, efg""#), ["[3,7]"]);
+    // `scalb` is C's, on numbers only (jaq's `x * pow(2; e)` repeated strings).
+    assert_eq!(run(Dialect::Port, "[scalb(.; 2)?]", r#""x""#), ["[]"]);
+    assert_eq!(
+        run(Dialect::Port, "try scalb(.; 2) catch .", r#""x""#),
+        [r#""string (\"x\") number required""#]
+    );
+    assert_eq!(run(Dialect::Port, "scalb(1.5; 2.5)", "null"), ["null"]);
+    // Math functions name a non-number argument as jq does; a C builtin's arguments run with
+    // the last one outermost.
+    assert_eq!(
+        run(Dialect::Port, "try floor catch .", r#""abcdefghijklmnop""#),
+        [r#""string (\"abcdefghij...) number required""#]
+    );
+    assert_eq!(both("[pow(1,2; 3,4)]", "null"), ["[1,8,1,16]"]);
+    assert_eq!(both("[fma(1,2; 3,4; 5,6)]", "null"), ["[8,11,9,13,9,12,10,14]"]);
+}

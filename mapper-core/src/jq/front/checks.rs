@@ -1,6 +1,6 @@
 //! Compile-time checks jq makes and jaq does not: a constant number, boolean or `null` used
-//! as an object key (in a construction or a destructuring pattern), and module metadata that
-//! is not an object.
+//! as an object key (in a construction or a destructuring pattern), module metadata that is
+//! not an object, and `?//` outside a destructuring.
 
 use super::syntax;
 use jaq_core::load::lex::StrPart;
@@ -10,6 +10,19 @@ use jaq_core::path::Part;
 /// The first violation in a program (its tokens): jq's message and the offending text (a
 /// slice of the program).
 pub fn check<'s>(tokens: &[syntax::Tk<'s>]) -> Option<(String, &'s str)> {
+    // jq lexes `?//` as one token, the destructuring alternative; jaq reads `?` then `//`. Those
+    // in destructurings were rewritten before this check, so any left is a syntax error in jq
+    // (jq 1.7 and 1.8 alike): `.a ?// "d"` does not compile there.
+    let mut stray = None;
+    syntax::visit_all(tokens, |seq, i| {
+        if stray.is_none() && syntax::is_alternative(seq, i) {
+            stray = Some(seq[i].0);
+        }
+    });
+    if let Some(at) = stray {
+        let message = "unexpected `?//`: jq reads it as one operator, the destructuring alternative (`. as [$x] ?// $x | ...`); for `?` then `//`, put a space between them";
+        return Some((message.to_owned(), at));
+    }
     if let Some(module) = tokens.first().filter(|t| syntax::is_word(t, "module")) {
         let meta_is_object = tokens.get(1).and_then(|t| syntax::block(t, '{')).is_some();
         return (!meta_is_object).then(|| ("Module metadata must be an object".to_owned(), module.0));

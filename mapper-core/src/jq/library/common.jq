@@ -16,6 +16,7 @@ def _jaq_flatten($d): flatten($d) // [];
 def _jaq_bsearch($t): bsearch($t);
 def _jaq_getpath($p): getpath($p);
 def _jaq_fromjson: fromjson;
+def _jaq_indices($i): indices($i);
 def _jaq_gmtime0: gmtime;
 def _jaq_localtime: localtime;
 
@@ -37,6 +38,39 @@ def JOIN($idx; idx_expr): [.[] | [., $idx[idx_expr]]];
 def JOIN($idx; stream; idx_expr): stream | [., $idx[idx_expr]];
 def JOIN($idx; stream; idx_expr; join_expr): stream | [., $idx[idx_expr]] | join_expr;
 def ascii: [.] | implode;
+# jq's C builtins take their arguments' outputs last argument outermost (`[pow(1,2; 3,4)]` is
+# [1,8,1,16]); jaq's natives take the first outermost.
+def _jaq_atan2($a; $b): atan2($a; $b);
+def _jaq_copysign($a; $b): copysign($a; $b);
+def _jaq_drem($a; $b): drem($a; $b);
+def _jaq_fdim($a; $b): fdim($a; $b);
+def _jaq_fmax($a; $b): fmax($a; $b);
+def _jaq_fmin($a; $b): fmin($a; $b);
+def _jaq_fmod($a; $b): fmod($a; $b);
+def _jaq_hypot($a; $b): hypot($a; $b);
+def _jaq_nextafter($a; $b): nextafter($a; $b);
+def _jaq_nexttoward($a; $b): nexttoward($a; $b);
+def _jaq_pow($a; $b): pow($a; $b);
+def _jaq_remainder($a; $b): remainder($a; $b);
+def _jaq_jn($a; $b): jn($a; $b);
+def _jaq_yn($a; $b): yn($a; $b);
+def _jaq_fma($a; $b; $c): fma($a; $b; $c);
+def atan2(a; b): b as $b | a as $a | _jaq_atan2($a; $b);
+def copysign(a; b): b as $b | a as $a | _jaq_copysign($a; $b);
+def drem(a; b): b as $b | a as $a | _jaq_drem($a; $b);
+def fdim(a; b): b as $b | a as $a | _jaq_fdim($a; $b);
+def fmax(a; b): b as $b | a as $a | _jaq_fmax($a; $b);
+def fmin(a; b): b as $b | a as $a | _jaq_fmin($a; $b);
+def fmod(a; b): b as $b | a as $a | _jaq_fmod($a; $b);
+def hypot(a; b): b as $b | a as $a | _jaq_hypot($a; $b);
+def nextafter(a; b): b as $b | a as $a | _jaq_nextafter($a; $b);
+def nexttoward(a; b): b as $b | a as $a | _jaq_nexttoward($a; $b);
+def pow(a; b): b as $b | a as $a | _jaq_pow($a; $b);
+def remainder(a; b): b as $b | a as $a | _jaq_remainder($a; $b);
+def jn(a; b): b as $b | a as $a | _jaq_jn($a; $b);
+def yn(a; b): b as $b | a as $a | _jaq_yn($a; $b);
+def fma(a; b; c): c as $c | b as $b | a as $a | _jaq_fma($a; $b; $c);
+def scalb(x; e): e as $e | x as $x | _scalb($x; $e);
 def nan: _nan;
 def infinite: _infinite;
 # jaq's own definitions of these call its `nan` and `infinite` (`0 / 0`, `1 / 0`), which
@@ -58,7 +92,7 @@ def finites: select(isfinite);
 def normals: select(isnormal);
 def fromjson: if . == "nan" or . == "NaN" or . == "-nan" or . == "-NaN" then nan
   elif type != "string" then error("\(_typeval) only strings can be parsed")
-  else _json_nesting_ok | _json_words_ok | _jaq_fromjson end;
+  else _json_nesting_ok | _json_one_value | _json_words_ok | _jaq_fromjson end;
 def have_literal_numbers: true;
 def have_decnum: true;
 def input_filename: null;
@@ -155,7 +189,15 @@ def tonumber: if type == "number" then .
   elif type == "string" then . as $s | try _tonumber catch error("\($s | _typeval) cannot be parsed as a number")
   else error("\(_typeval) cannot be parsed as a number") end;
 def _strindices($i): if type != "string" then error("\(_typeval) cannot be searched, as it is not a string")
-  elif ($i | type) != "string" then error("\($i | _typeval) is not a string") else indices($i) end;
+  elif ($i | type) != "string" then error("\($i | _typeval) is not a string") else _jaq_indices($i) end;
+# jq's own definitions (jaq's `index` and `indices` refuse objects, where jq indexes them:
+# `{"a":1} | indices("a")` is 1, and `index("a")` fails on it).
+def indices($i): if type == "array" and ($i | type) == "array" then .[$i]
+  elif type == "array" then .[[$i]]
+  elif type == "string" and ($i | type) == "string" then _strindices($i)
+  else .[$i] end;
+def index($i): indices($i) | .[0];
+def rindex($i): indices($i) | .[-1:][0];
 def bsearch($t): if type == "array" then _jaq_bsearch($t) else error("\(_typeval) cannot be searched from") end;
 def implode: if type != "array" then error("implode input must be an array")
   else map(if type != "number" then error("Unicode codepoint must be numeric")

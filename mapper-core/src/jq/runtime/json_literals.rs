@@ -64,6 +64,40 @@ pub fn first_invalid(text: &[u8]) -> Option<String> {
     check(&text[start..], text.len(), line, line_start, true)
 }
 
+/// Where the top-level value starting at or after `from` ends in `text`, as jq's reader splits
+/// values: a string, an array or object (to its matching bracket), or a bare word (to the next
+/// space or structural character). `None` when no value starts there or it is unfinished.
+pub fn value_end(text: &[u8], from: usize) -> Option<usize> {
+    let start = from + text.get(from..)?.iter().position(|b| !b.is_ascii_whitespace())?;
+    let mut depth = 0usize;
+    let mut i = start;
+    while i < text.len() {
+        match text[i] {
+            b'"' => {
+                i += 1;
+                while i < text.len() && text[i] != b'"' {
+                    i += if text[i] == b'\\' { 2 } else { 1 };
+                }
+                if i >= text.len() {
+                    return None;
+                }
+            }
+            b'[' | b'{' => depth += 1,
+            b']' | b'}' => depth = depth.checked_sub(1)?,
+            b' ' | b'\t' | b'\r' | b'\n' | b':' | b',' if depth == 0 => return Some(i),
+            _ => {}
+        }
+        i += 1;
+        if depth == 0 && matches!(text[i - 1], b'"' | b']' | b'}') {
+            return Some(i);
+        }
+        if depth == 0 && matches!(text.get(i), Some(b'[' | b'{' | b'"')) {
+            return Some(i);
+        }
+    }
+    (depth == 0).then_some(text.len())
+}
+
 #[cfg(test)]
 mod tests {
     use super::first_invalid;

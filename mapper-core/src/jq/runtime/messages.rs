@@ -88,6 +88,14 @@ pub fn translate(msg: &str, dialect: Dialect) -> Option<String> {
     }
     if let Some(rest) = msg.strip_prefix("cannot use ") {
         let (v, rest) = value_prefix(rest)?;
+        // A math function's argument that is no number (jaq's `ValT::as_f64`).
+        if rest == " as number" {
+            return Some(format!("{} number required", describe(&v, dialect)));
+        }
+        // A slice of what is no array or string: jq indexes it with the slice's object.
+        if rest == " as rangeable (array or string)" {
+            return Some(format!("Cannot index {} with object", v.0.type_name()));
+        }
         if rest == " as iterable (array or object)" {
             return Some(match (&v.0, dialect) {
                 // jq 1.8 leaves the value out for null; Port's engine (jq 588ff187) writes it.
@@ -208,6 +216,18 @@ mod tests {
             "( (at offset 0) is not a valid regex: end pattern with unmatched parenthesis"
         );
         assert_eq!(translate("my own error", Port), None);
+        // Port's engine: `"abcdefghijklmnop" | try floor catch .`.
+        assert_eq!(
+            translate(r#"cannot use "abcdefghijklmnop" as number"#, Port).unwrap(),
+            r#"string ("abcdefghij...) number required"#
+        );
+        // jq.test-style: `1 | .[1:2]`, as `rindex` does on an object's value.
+        for dialect in [Port, Standard] {
+            assert_eq!(
+                translate("cannot use 1 as rangeable (array or string)", dialect).unwrap(),
+                "Cannot index number with object"
+            );
+        }
         // Path expressions, as Port's engine words them (jq 1.8 alike): values in 30 bytes,
         // keys in 15, cut bytes becoming U+FFFD.
         let long = format!("[{}]", (0..100).map(|i| i.to_string()).collect::<Vec<_>>().join(","));

@@ -67,7 +67,8 @@ fn ours() -> Box<[Filter<RunPtr<Data>>]> {
             let flags = cv.0.pop_var();
             let re = cv.0.pop_var();
             let test = !matches!(test, Val::Null | Val::Bool(false));
-            bome(regex::match_impl(&cv.1, &re, &flags, test).map_err(err))
+            let dialect = cv.0.data().dialect;
+            bome(regex::match_impl(&cv.1, &re, &flags, test, dialect).map_err(err))
         }),
         ("_setpath", v(2), |mut cv| {
             let value = cv.0.pop_var();
@@ -132,6 +133,33 @@ fn ours() -> Box<[Filter<RunPtr<Data>>]> {
                 None => bome(Ok(cv.1)),
             }
         }),
+        ("_json_one_value", v(0), |cv| {
+            // jq's `jv_parse_sized`: exactly one value; jaq's reader yields every value it finds.
+            let problem = match &cv.1 {
+                Val::TStr(s) | Val::BStr(s) => {
+                    let mut values = jaq_json::read::parse_many(s);
+                    // jq meets a bare word it refuses (`NaN1`, which jaq's reader reads as two
+                    // values) before it finishes a second value.
+                    let first_end = json_literals::value_end(s, 0);
+                    let second_end = first_end.and_then(|end| json_literals::value_end(s, end));
+                    let refused_word = second_end
+                        .or(first_end)
+                        .is_some_and(|end| json_literals::first_invalid(&s[..end]).is_some());
+                    match (values.next(), values.next()) {
+                        (None, _) => Some("Expected JSON value"),
+                        (Some(Ok(_)), Some(Ok(_))) if !refused_word => Some("Unexpected extra JSON values"),
+                        // One value, or a syntax error `_json_words_ok` and jaq's reader report as jq does.
+                        _ => None,
+                    }
+                    .map(|what| format!("{what} (while parsing '{}')", String::from_utf8_lossy(s)))
+                }
+                _ => None,
+            };
+            match problem {
+                Some(e) => bome(Err(err(e))),
+                None => bome(Ok(cv.1)),
+            }
+        }),
         ("_encode_base32", v(0), |cv| bome(base32::encode(&cv.1).map_err(err))),
         ("_decode_base32", v(0), |cv| bome(base32::decode(&cv.1).map_err(err))),
         ("_decode_base64", v(0), |cv| {
@@ -164,6 +192,14 @@ fn ours() -> Box<[Filter<RunPtr<Data>>]> {
         }),
         ("_port_tojson", v(0), |cv| {
             box_once(Ok(Val::utf8_str(numbers::port_tojson(&cv.1))))
+        }),
+        // jaq defines `scalb(x; e)` as `x * pow(2; e)` (so `scalb("x"; 2)` is "xxxx"); jq calls
+        // C's `scalb`, on numbers only.
+        ("_scalb", v(2), |mut cv| {
+            let e = cv.0.pop_var();
+            let x = cv.0.pop_var();
+            let number = |v: &Val| v.as_f64().ok_or_else(|| Error::typ(v.clone(), "number"));
+            bome((|| Ok(Val::from(numbers::scalb(number(&x)?, number(&e)?))))())
         }),
         // jaq defines these as `0 / 0` and `1 / 0`, which jq's division refuses.
         ("_nan", v(0), |_| box_once(Ok(Val::from(f64::NAN)))),

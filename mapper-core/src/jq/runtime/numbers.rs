@@ -87,12 +87,47 @@ pub fn parse_literal(v: &Val) -> Option<Val> {
     })
 }
 
+/// C's `scalb(x, e)` as glibc computes it (`__ieee754_scalb`): `x * 2^e` for an integral `e`,
+/// NaN for a fractional one, the exponent clamped to ±65000.
+pub fn scalb(x: f64, e: f64) -> f64 {
+    if x.is_nan() || e.is_nan() {
+        return x * e;
+    }
+    if e.is_infinite() {
+        return if e > 0.0 { x * e } else { x / -e };
+    }
+    if e.round_ties_even() != e {
+        return f64::NAN;
+    }
+    let e = e.clamp(-65000.0, 65000.0) as i32;
+    // scalbn, in steps a double's exponent range can take (2^e alone may overflow).
+    let (mut x, mut e) = (x, e);
+    while e > 1000 {
+        x *= 2f64.powi(1000);
+        e -= 1000;
+    }
+    while e < -1000 {
+        x *= 2f64.powi(-1000);
+        e += 1000;
+    }
+    x * 2f64.powi(e)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn num(s: &str) -> Option<String> {
         parse(&Val::utf8_str(s.to_owned())).map(|v| crate::value::compact(&v))
+    }
+
+    #[test]
+    fn scalb_as_glibc() {
+        assert_eq!(scalb(2.0, 3.0), 16.0);
+        assert!(scalb(1.5, 2.5).is_nan());
+        assert_eq!(scalb(1.0, -1074.0), f64::from_bits(1)); // the smallest subnormal
+        assert_eq!(scalb(1.0, 1e6), f64::INFINITY);
+        assert_eq!(scalb(3.0, f64::NEG_INFINITY), 0.0);
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! codepoints, unnamed groups with `"name": null`, and groups that did not take part as
 //! `{"offset": -1, "length": 0, "string": null}`.
 
+use crate::jq::Dialect;
 use jaq_json::Val;
 use regex_lite::{Regex, RegexBuilder};
 use std::cell::RefCell;
@@ -120,7 +121,7 @@ fn int(n: usize) -> Val {
 
 /// `input | _match_impl(re; flags; test)`: `true`/`false` when `test`, else an array of
 /// jq match objects.
-pub fn match_impl(input: &Val, re: &Val, flags: &Val, test: bool) -> Result<Val, String> {
+pub fn match_impl(input: &Val, re: &Val, flags: &Val, test: bool, dialect: Dialect) -> Result<Val, String> {
     let Some(s) = as_str(input) else {
         return Err(format!("{} cannot be matched, as it is not a string", describe(input)));
     };
@@ -161,10 +162,25 @@ pub fn match_impl(input: &Val, re: &Val, flags: &Val, test: bool) -> Result<Val,
         if flags.ignore_empty && whole.is_empty() {
             continue;
         }
+        // jq's `f_match`: an empty capture is `{offset, string: "", length: 0}` (keys in that
+        // order), one that did not take part `{offset: -1, string: null, length: 0}`; in a
+        // zero-width match Port's engine (jq 588ff187) makes every capture an empty one at the
+        // match, jq 1.8 only those that took part.
+        let empty_match = whole.is_empty();
         let captures = (1..caps.len())
             .map(|i| {
                 let name = names[i].map_or(Val::Null, |n| Val::utf8_str(n.to_owned()));
+                let empty_at = |offset: usize| {
+                    obj(vec![
+                        ("offset", int(offset)),
+                        ("string", Val::utf8_str("")),
+                        ("length", int(0)),
+                        ("name", name.clone()),
+                    ])
+                };
                 match caps.get(i) {
+                    _ if empty_match && dialect == Dialect::Port => empty_at(char_at(whole.start())),
+                    Some(m) if m.is_empty() => empty_at(char_at(m.start())),
                     Some(m) => obj(vec![
                         ("offset", int(char_at(m.start()))),
                         ("length", int(m.as_str().chars().count())),
@@ -173,8 +189,8 @@ pub fn match_impl(input: &Val, re: &Val, flags: &Val, test: bool) -> Result<Val,
                     ]),
                     None => obj(vec![
                         ("offset", Val::from(-1isize)),
-                        ("length", int(0)),
                         ("string", Val::Null),
+                        ("length", int(0)),
                         ("name", name),
                     ]),
                 }
@@ -204,18 +220,44 @@ mod tests {
     #[test]
     fn flags_as_jq_reads_them() {
         // jq: `"foo bar FOO" | [match("foo"; "ig")] | length` is 2.
-        let m = match_impl(&s("foo bar FOO"), &s("foo"), &s("ig"), false).unwrap();
+        let m = match_impl(&s("foo bar FOO"), &s("foo"), &s("ig"), false, Dialect::Port).unwrap();
         assert!(matches!(m, Val::Arr(a) if a.len() == 2));
         assert_eq!(
-            match_impl(&s("a"), &s("a"), &s("q"), true).unwrap_err(),
+            match_impl(&s("a"), &s("a"), &s("q"), true, Dialect::Port).unwrap_err(),
             "q is not a valid modifier string"
         );
+    }
+
+    /// Capture objects as jq's `f_match` builds them, key order included; in a zero-width match
+    /// Port's engine (jq 588ff187) makes every capture an empty one at the match, jq 1.8 only
+    /// the captures that took part (both recorded: port-exec and jq 1.8's src/builtin.c).
+    #[test]
+    fn captures_of_empty_and_missing_groups_as_each_engine_builds_them() {
+        let text = |v: Val| crate::value::compact(&v);
+        let port = match_impl(&s("foo"), &s("(?<a>x)?"), &Val::Null, false, Dialect::Port).unwrap();
+        assert_eq!(
+            text(port),
+            r#"[{"offset":0,"length":0,"string":"","captures":[{"offset":0,"string":"","length":0,"name":"a"}]}]"#
+        );
+        let jq18 = match_impl(&s("foo"), &s("(?<a>x)?"), &Val::Null, false, Dialect::Standard).unwrap();
+        assert_eq!(
+            text(jq18),
+            r#"[{"offset":0,"length":0,"string":"","captures":[{"offset":-1,"string":null,"length":0,"name":"a"}]}]"#
+        );
+        // In a match that is not empty, both: a group that did not take part, an empty one.
+        for dialect in [Dialect::Port, Dialect::Standard] {
+            let m = match_impl(&s("ab"), &s("(x)?(y*)b"), &Val::Null, false, dialect).unwrap();
+            assert_eq!(
+                text(m),
+                r#"[{"offset":1,"length":1,"string":"b","captures":[{"offset":-1,"string":null,"length":0,"name":null},{"offset":1,"string":"","length":0,"name":null}]}]"#
+            );
+        }
     }
 
     #[test]
     fn non_strings_are_refused_as_jq_words_it() {
         assert_eq!(
-            match_impl(&Val::from(123isize), &s("a"), &Val::Null, true).unwrap_err(),
+            match_impl(&Val::from(123isize), &s("a"), &Val::Null, true, Dialect::Port).unwrap_err(),
             "number (123) cannot be matched, as it is not a string"
         );
     }
