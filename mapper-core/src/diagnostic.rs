@@ -197,6 +197,18 @@ codes! {
         meaning: "A title or icon yielded something other than a string; Port's API may refuse it.",
         fix: "Add `| tostring`."
     }
+    SearchQuery = "search-query" {
+        meaning: "A search query (an identifier, relation or team) against Port's rules: an operator Port does not allow there (`=` and `in` for an identifier; `=`, `in` and `contains` for a relation) is an error that drops the entity; another shape than Port's docs describe (a combinator other than `and`/`or`, a rule without `property`, `operator` or `value`, an `in` whose value is no array) a warning.",
+        fix: "Write the query with what Port allows; the message names the place inside the query."
+    }
+    SearchNoMatch = "search-no-match" {
+        meaning: "A catalog result: an identifier search query matched no entity, so nothing was written (Port creates no entity either).",
+        fix: "Check the query's rules against the catalog; add the entity the query is meant to find first."
+    }
+    SearchAmbiguous = "search-ambiguous" {
+        meaning: "A catalog result: an identifier search query matched more than one entity; Port refuses the request, and nothing was written.",
+        fix: "Narrow the query (add a `$blueprint` rule, or a rule on a unique property)."
+    }
     ReferenceType = "reference-type" {
         meaning: "A team or relation yielded something other than an identifier, an array of identifiers, `null` or a search query.",
         fix: "Yield identifiers."

@@ -30,6 +30,7 @@ mod mapper;
 pub mod path;
 mod request;
 pub mod scaffold;
+pub mod search;
 pub mod signature;
 pub mod value;
 

@@ -650,3 +650,39 @@ fn ports_api_limits_on_a_configuration() {
     );
     assert_eq!(m.warnings()[0].code, Code::IgnoredKey);
 }
+
+/// Search queries are checked against Port's rules once their jq leaves ran: an operator Port
+/// refuses there drops the entity (`search-query`, located inside the query in the text).
+#[test]
+fn search_queries_follow_ports_rules_where_they_stand() {
+    let text = r#"[{"blueprint": "b", "entity": {
+  "identifier": {"combinator": "'and'", "rules": [{"property": "'$identifier'", "operator": "'contains'", "value": ".body.id"}]},
+  "relations": {"owner": {"combinator": "'and'", "rules": [{"property": "'email'", "operator": "'contains'", "value": ".body.mail"}]}}
+}}]"#;
+    let m = Mapper::from_json(text, MapperOptions::default()).unwrap();
+    let r = m.map_value(&json!({"body": {"id": "x", "mail": "@acme"}})).unwrap();
+    assert!(r.entities.is_empty(), "the identifier's operator is refused");
+    let d: Vec<_> = r
+        .diagnostics
+        .iter()
+        .map(|d| (d.code, d.severity, d.field.as_str()))
+        .collect();
+    assert_eq!(
+        d,
+        [(
+            Code::SearchQuery,
+            Severity::Error,
+            "mappings[0].entity.identifier.rules[0].operator"
+        )]
+    );
+    let l = r.diagnostics[0].location.expect("located in the text");
+    assert_eq!(l.line, 2);
+    // `contains` is allowed in a relation; `=` and `in` in an identifier.
+    let ok = text.replacen("'contains'", "'='", 1);
+    let r = Mapper::from_json(&ok, MapperOptions::default())
+        .unwrap()
+        .map_value(&json!({"body": {"id": "x", "mail": "@acme"}}))
+        .unwrap();
+    assert_eq!(r.entities.len(), 1, "{:?}", r.diagnostics);
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+}

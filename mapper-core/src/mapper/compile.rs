@@ -46,10 +46,10 @@ impl Expr {
     }
 }
 
-/// A compiled entity field: a jq expression, or a search query with jq leaves.
+/// A compiled entity field: a jq expression, or a search query with jq leaves (and its place).
 pub(super) enum Field {
     Jq(Expr),
-    Query(QueryNode),
+    Query(QueryNode, JsonPath),
 }
 
 /// A search query template whose string leaves are compiled jq.
@@ -64,7 +64,7 @@ impl Field {
     fn demand(&self, d: &mut RequestDemand) {
         match self {
             Self::Jq(e) => d.add(e.expr.reads()),
-            Self::Query(q) => q.demand(d),
+            Self::Query(q, _) => q.demand(d),
         }
     }
 }
@@ -153,7 +153,7 @@ impl Compiler {
     fn field(&mut self, spec: &FieldSpec, path: &JsonPath) -> Option<Field> {
         match spec {
             FieldSpec::Jq(s) => Some(Field::Jq(self.expr(s, path))),
-            FieldSpec::Query(v) => self.query(v, path).map(Field::Query),
+            FieldSpec::Query(v) => self.query(v, path).map(|q| Field::Query(q, path.clone())),
         }
     }
 

@@ -22,6 +22,7 @@ use crate::expression::Run;
 use crate::fast_path::FastPath;
 use crate::jq::{Evaluation, RunContext};
 use crate::path::{jq_path, Step};
+use crate::search::QueryUse;
 use crate::value::{from_val, key_string, TypeName};
 use jaq_json::{Num, Val};
 use serde_json::Value;
@@ -188,7 +189,10 @@ impl Mapper {
             Operation::Create => {
                 let title = m.title.as_ref().and_then(|f| cx.string_like(f, input, run, "title"));
                 let icon = m.icon.as_ref().and_then(|f| cx.string_like(f, input, run, "icon"));
-                let team = m.team.as_ref().and_then(|f| cx.reference(f, input, run, "team"));
+                let team = m
+                    .team
+                    .as_ref()
+                    .and_then(|f| cx.reference(f, input, run, "team", QueryUse::Team));
                 let properties = m
                     .properties
                     .iter()
@@ -197,7 +201,10 @@ impl Mapper {
                 let relations = m
                     .relations
                     .iter()
-                    .filter_map(|(k, f)| cx.reference(f, input, run, "a relation").map(|v| (k.clone(), v)))
+                    .filter_map(|(k, f)| {
+                        cx.reference(f, input, run, "a relation", QueryUse::Relation)
+                            .map(|v| (k.clone(), v))
+                    })
                     .collect();
                 let entity = CreateEntity {
                     blueprint: m.blueprint.clone(),
@@ -221,7 +228,7 @@ impl Mapper {
 
     fn identifier(&self, f: &Field, input: &Val, run: &RunContext, cx: &mut EntityEval) -> Option<Value> {
         let expr = match f {
-            Field::Query(q) => return Some(cx.query(q, input, run)),
+            Field::Query(q, at) => return cx.checked_query(q, at, QueryUse::Identifier, input, run),
             Field::Jq(e) => e,
         };
         match cx.eval(expr, input, run) {
@@ -465,7 +472,40 @@ impl EntityEval {
     fn field(&mut self, f: &Field, input: &Val, run: &RunContext) -> Option<Value> {
         match f {
             Field::Jq(e) => self.eval(e, input, run).map(|v| from_val(&v)),
-            Field::Query(q) => Some(self.query(q, input, run)),
+            Field::Query(q, _) => Some(self.query(q, input, run)),
+        }
+    }
+
+    /// A search query written in the mapping, its leaves evaluated, checked against what Port
+    /// allows where it stands (`search-query` errors drop the entity).
+    fn checked_query(
+        &mut self,
+        q: &QueryNode,
+        at: &crate::path::JsonPath,
+        use_: QueryUse,
+        input: &Val,
+        run: &RunContext,
+    ) -> Option<Value> {
+        let value = self.query(q, input, run);
+        self.check_query(&value, at, use_);
+        Some(value)
+    }
+
+    /// An operator Port refuses there drops the entity; a query of another shape than Port's
+    /// docs describe is a warning (Port may refuse it; strict: an error).
+    fn check_query(&mut self, value: &Value, at: &crate::path::JsonPath, use_: QueryUse) {
+        for p in crate::search::problems(value, use_, at) {
+            let severity = if p.refused || self.strict {
+                Severity::Error
+            } else {
+                Severity::Warning
+            };
+            let message = if p.refused {
+                p.message
+            } else {
+                format!("{}; Port may refuse this query", p.message)
+            };
+            self.push(Diagnostic::new(Code::SearchQuery, severity, &p.at, message));
         }
     }
 
@@ -483,9 +523,15 @@ impl EntityEval {
         Some(v)
     }
 
-    /// A team or relation value: a name, an array of names, `null`, or a search query.
-    fn reference(&mut self, f: &Field, input: &Val, run: &RunContext, what: &str) -> Option<Value> {
+    /// A team or relation value: a name, an array of names, `null`, or a search query (written
+    /// as one, or yielded by a jq expression), checked against what Port allows there.
+    fn reference(&mut self, f: &Field, input: &Val, run: &RunContext, what: &str, use_: QueryUse) -> Option<Value> {
         let v = self.field(f, input, run)?;
+        match f {
+            Field::Query(_, at) => self.check_query(&v, at, use_),
+            Field::Jq(e) if v.get("combinator").is_some() => self.check_query(&v, &e.path, use_),
+            Field::Jq(_) => {}
+        }
         let ok = match &v {
             Value::Null | Value::String(_) => true,
             Value::Array(a) => a.iter().all(Value::is_string),
