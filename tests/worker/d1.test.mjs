@@ -24,6 +24,20 @@ const webhooks = {
   },
   remove: { mappings: [{ blueprint: 'space_lift_stack', operation: { type: 'delete', deleteDependents: true }, entity: { identifier: '.body.stack.id' } }], security },
 };
+// Search queries resolved in the built-in catalog with Port's rules (issue 24).
+const rule = (property, operator, value) => ({ property: `'${property}'`, operator: `'${operator}'`, value });
+webhooks.svcseed = { mappings: [{ blueprint: 'svc', entity: { identifier: '.body.id', properties: { repo: '.body.repo', tags: '.body.tags' } } }], security };
+webhooks.svcquery = {
+  mappings: [{
+    blueprint: 'svc',
+    entity: {
+      identifier: { combinator: "'and'", rules: [rule('$blueprint', '=', "'svc'"), rule('repo', '=', '.body.repo')] },
+      properties: { touched: 'true' },
+      relations: { peers: { combinator: "'and'", rules: [rule('$blueprint', '=', "'svc'"), rule('tags', 'contains', '.body.tag')] } },
+    },
+  }],
+  security,
+};
 // An invalid configuration: refused with every problem at its path, not a crash.
 webhooks.badconfig = { mappings: [{ blueprint: 5, entity: { identifier: '.a |' }, filtr: 'true' }], security };
 // Hostile mappings: each must end in a diagnostic naming the limit, not a crash or a hang.
@@ -352,4 +366,25 @@ test('with neither READ_TOKEN nor ADMIN_TOKEN configured, reads answer 403 sayin
   } finally {
     await open.mf.dispose();
   }
+});
+
+test('search queries resolve in the built-in catalog: an identifier matching exactly one entity, relations to the identifiers matched', async () => {
+  for (const body of [{ id: 'svc-a', repo: 'r1', tags: ['x'] }, { id: 'svc-b', repo: 'r2', tags: ['x', 'y'] }, { id: 'svc-c', repo: 'r2', tags: ['y'] }]) {
+    await deliverApplied('svcseed', body);
+  }
+  // One match: that entity is updated, its relation the identifiers the query matched.
+  const [, row] = await deliverApplied('svcquery', { repo: 'r1', tag: 'x' });
+  assert.deepEqual(row.entities.map((e) => [e.identifier, e.status]), [['svc-a', 'applied']]);
+  const { entity } = await (await getEntity('svc', 'svc-a')).json();
+  assert.equal(entity.properties.touched, true);
+  assert.equal(entity.properties.repo, 'r1', 'merged, the rest kept');
+  assert.deepEqual(entity.relations.peers, ['svc-a', 'svc-b']);
+  // Several matches, or none: that entity fails with a coded result and nothing is written.
+  const before = JSON.stringify(await (await worker.authed('/entities/svc')).json());
+  const [, ambiguous] = await deliverApplied('svcquery', { repo: 'r2', tag: 'y' }, undefined, ['failed']);
+  assert.equal(ambiguous.entities[0].code, 'search-ambiguous');
+  assert.match(ambiguous.entities[0].error, /svc-b, svc-c/);
+  const [, none] = await deliverApplied('svcquery', { repo: 'r9', tag: 'y' }, undefined, ['failed']);
+  assert.equal(none.entities[0].code, 'search-no-match');
+  assert.equal(JSON.stringify(await (await worker.authed('/entities/svc')).json()), before, 'nothing written');
 });

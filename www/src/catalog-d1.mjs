@@ -22,6 +22,107 @@ ON CONFLICT (blueprint, identifier) DO UPDATE SET
 const DELETE = 'DELETE FROM entities WHERE blueprint = ?1 AND identifier = ?2';
 
 const present = (entity, key) => Object.prototype.hasOwnProperty.call(entity, key);
+const isQuery = (v) => v !== null && typeof v === 'object' && !Array.isArray(v) && 'rules' in v;
+
+/** Port's limit on the entities a relation's search query resolves to. */
+export const MAX_RELATION_MATCHES = 100;
+
+/**
+ * A search query (as the engine checked it: `{combinator, rules}`, rules `{property, operator,
+ * value}` or nested queries) as a SQL condition on the entities table, with its parameters.
+ * `$identifier`, `$title` and `$blueprint` are the entity's own; any other property is read from
+ * its properties. Operators: `=`, `in`, `contains` (a substring of a string, an element of an
+ * array).
+ * @returns {{sql: string, params: unknown[]}}
+ */
+export function querySql(query) {
+  const params = [];
+  const bind = (v) => {
+    params.push(typeof v === 'boolean' ? Number(v) : v !== null && typeof v === 'object' ? JSON.stringify(v) : v);
+    return `?${params.length}`;
+  };
+  /** The property's value as SQL, and (for a property of `properties`) its JSON path's parameter. */
+  const column = (property) => {
+    if (property === '$identifier') return { col: 'identifier' };
+    if (property === '$blueprint') return { col: 'blueprint' };
+    if (property === '$title') return { col: "json_extract(title, '$')" };
+    const path = bind(`$.${JSON.stringify(String(property))}`);
+    return { col: `json_extract(properties, ${path})`, path };
+  };
+  const condition = (q) => {
+    const parts = q.rules.map((r) => {
+      if (isQuery(r)) return `(${condition(r)})`;
+      const { col, path } = column(r.property);
+      switch (r.operator) {
+        case '=':
+          return r.value === null ? `${col} IS NULL` : `${col} = ${bind(r.value)}`;
+        case 'in':
+          return `${col} IN (SELECT value FROM json_each(${bind(Array.isArray(r.value) ? r.value : [r.value])}))`;
+        case 'contains': {
+          const needle = bind(r.value);
+          const substring = `instr(${col}, ${needle}) > 0`;
+          if (!path) return substring;
+          // An array property contains the value as an element; a string, as a substring.
+          return `(CASE json_type(properties, ${path}) WHEN 'array' THEN EXISTS (SELECT 1 FROM json_each(properties, ${path}) WHERE value = ${needle}) ELSE ${substring} END)`;
+        }
+        default:
+          throw new Error(`operator ${JSON.stringify(r.operator)} is not one Port allows`);
+      }
+    });
+    return parts.join(q.combinator === 'or' ? ' OR ' : ' AND ') || 'FALSE';
+  };
+  return { sql: condition(query), params };
+}
+
+/**
+ * Resolve the search queries of the operations against the catalog, with Port's rules: an
+ * identifier query must match exactly one entity (none: `search-no-match`; several:
+ * `search-ambiguous`; that entity fails, nothing written), a relation query becomes the
+ * identifiers it matches (at most 100, in identifier order). A team query needs Port. Failed
+ * operations are marked in their `result`; the others get their resolved entity.
+ * @param {D1Database} db
+ * @param {{entity: import('hookmap').Entity, result: object}[]} ops
+ */
+export async function resolveQueries(db, ops) {
+  const lookups = [];
+  for (const op of ops) {
+    const e = op.entity;
+    if (isQuery(e.identifier)) lookups.push({ op, kind: 'identifier', query: e.identifier, limit: 2 });
+    if (e.operation !== 'delete') {
+      if (isQuery(e.team)) {
+        Object.assign(op.result, { status: 'failed', transient: false, code: 'search-query', error: 'a team search query needs Port (teams are not entities of the built-in catalog)' });
+      }
+      for (const [name, value] of Object.entries(e.relations ?? {})) {
+        if (isQuery(value)) lookups.push({ op, kind: 'relation', name, query: value, limit: MAX_RELATION_MATCHES });
+      }
+    }
+  }
+  if (lookups.length === 0) return;
+  const statements = lookups.map(({ query, limit }) => {
+    const { sql, params } = querySql(query);
+    return db.prepare(`SELECT identifier FROM entities WHERE ${sql} ORDER BY identifier LIMIT ${limit}`).bind(...params);
+  });
+  const answers = await db.batch(statements);
+  lookups.forEach((l, i) => {
+    const found = answers[i].results.map((r) => r.identifier);
+    const { op } = l;
+    if (op.result.status === 'failed') return;
+    if (l.kind === 'identifier') {
+      if (found.length === 1) {
+        op.entity = { ...op.entity, identifier: found[0] };
+        op.result.identifier = found[0];
+      } else {
+        const code = found.length === 0 ? 'search-no-match' : 'search-ambiguous';
+        const error = found.length === 0
+          ? 'the identifier search query matched no entity: nothing was written (Port creates no entity either)'
+          : `the identifier search query matched several entities (${found.join(', ')}): Port refuses the request; nothing was written`;
+        Object.assign(op.result, { status: 'failed', transient: false, code, error });
+      }
+    } else {
+      op.entity = { ...op.entity, relations: { ...op.entity.relations, [l.name]: found } };
+    }
+  });
+}
 const jsonOrNull = (entity, key) => (present(entity, key) ? JSON.stringify(entity[key]) : null);
 
 /**
@@ -33,7 +134,7 @@ const jsonOrNull = (entity, key) => (present(entity, key) ? JSON.stringify(entit
  */
 export function entityStatement(db, e, now) {
   if (typeof e.identifier !== 'string') {
-    return { error: 'the built-in catalog needs a string identifier; a search-query identifier needs Port (set PORT_CLIENT_ID and PORT_CLIENT_SECRET)' };
+    return { error: `the identifier is not a string (${JSON.stringify(e.identifier)}): nothing was written` };
   }
   if (e.operation === 'delete') return { stmt: db.prepare(DELETE).bind(e.blueprint, e.identifier) };
   return {
@@ -60,7 +161,14 @@ export async function applyD1(db, ops, alongside) {
   const now = new Date().toISOString();
   const statements = [];
   const written = [];
+  try {
+    await resolveQueries(db, ops);
+  } catch (e) {
+    for (const op of ops) Object.assign(op.result, { status: 'failed', transient: true, error: `D1: ${e.message}` });
+    return { committed: false, error: e.message };
+  }
   for (const op of ops) {
+    if (op.result.status === 'failed') continue;
     const s = entityStatement(db, op.entity, now);
     if (s.error) {
       Object.assign(op.result, { status: 'failed', transient: false, error: s.error });
