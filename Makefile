@@ -20,6 +20,8 @@ test:
 	$(CARGO) test --workspace --all-features
 	@# The match rate of Port mode against Port's engine (tests/tests/port_oracle.rs, recorded corpus).
 	@sed -n '1,/is not Port.s binding/p' target/port-oracle-report.txt
+	@# The composed programs (tests/tests/port_composed.rs): the rate through jq --port and inside mappings.
+	@sed -n '1,3p' target/port-composed-report.txt
 	@# The benchmarks' code, run once each on a small input (figures come from `make bench`).
 	HOOKMAP_BENCH_EVENTS=2000 $(CARGO) test -p mapper-core -p hookmap-cli --benches --quiet
 	@# The Must-show check of the engine issue, through the CLI as a user runs it.

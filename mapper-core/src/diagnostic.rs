@@ -132,7 +132,7 @@ codes! {
         fix: "Guard the expression (`?`, `// default`, `if ... then ... else ... end`) or correct the path."
     }
     PortDiffers = "port-differs" {
-        meaning: "The expression raised a jq error where Port's engine (libjq at jq commit 588ff187) and current jq answer differently (`ltrimstr` on a non-string, `from_entries` with `k`/`v` keys); Port stores `null` for the key. Filters Port's engine lacks (`leaf_paths`, `toarray`, `@base32`) are `jq-compile` warnings whose message names the replacement.",
+        meaning: "The expression raised a jq error where Port's engine (libjq at jq commit 588ff187) and current jq answer differently (`ltrimstr` on a non-string, `from_entries` with `k`/`v` keys); Port stores `null` for the key. Filters Port's engine lacks (`leaf_paths`, `toarray`, `trimstr`) are `jq-compile` warnings whose message names the replacement.",
         fix: "Write what works in both, as the message suggests."
     }
     NoOutput = "no-output" {

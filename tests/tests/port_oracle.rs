@@ -14,11 +14,9 @@
 //! `HOOKMAP_UPDATE=1` rewrites the list's cases: fixed ones leave it, new ones join it under
 //! the reason `unexamined` (which the test refuses, so each must be given a real reason).
 
+use hookmap_tests::port::{self, same};
 use hookmap_tests::tests_dir;
-use mapper_core::diagnostic::Code;
-use mapper_core::jq::{Dialect, Limits, Program, RunContext};
-use mapper_core::value::from_val;
-use mapper_core::{Entity, Mapper, MapperOptions};
+use mapper_core::jq::{Dialect, Program};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -34,9 +32,6 @@ const STACK: usize = 256 << 20;
 /// request through JavaScript, as hookmap's mapping does.
 const HARNESS_REASONS: &[&str] = &["cli-harness", "input-through-javascript"];
 
-/// The mark of a probe without output (Port leaves the key out).
-const ABSENT: &str = "<absent>";
-
 #[derive(Debug, Clone, serde::Deserialize)]
 struct Probe {
     category: String,
@@ -50,79 +45,23 @@ fn key(p: &Probe) -> String {
     format!("{} | {}", p.input, p.expr)
 }
 
-/// Equality of stored answers: numbers as doubles, objects regardless of key order.
-fn same(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
-        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b)),
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
-        }
-        _ => a == b,
-    }
-}
-
-/// What Port mode stores for `expr` on `input`: the one Port answer (`mapper_core::answer`),
-/// as `hookmap jq --port` and the npm package compute it.
-fn port_answer(expr: &str, input: &jaq_json::Val) -> Value {
-    let ctx = RunContext::start(std::sync::Arc::new(mapper_core::SystemClock), Limits::default());
-    match mapper_core::answer::port_answer(expr, input, &ctx).stored.value() {
-        Some(value) => from_val(value),
-        None => Value::String(ABSENT.into()),
-    }
-}
-
 /// What a mapping stores for each probe on one input: one property per probe, reading the
-/// input as the request's body. `None` for a probe whose wrapped form does not compile: a
-/// mapping refuses a configuration with a compile error (hookmap's decision: Port would store
-/// `null`, which `hookmap jq --port` checks) and a top-level `def` cannot be wrapped.
+/// input as the request's body (`.body | ( EXPR )`). `None` where the wrapping itself changes
+/// whether the program compiles (a top-level `def` cannot be wrapped, nor `import`).
 fn mapping_answers(probes: &[&Probe], input_text: &str) -> Vec<Option<Value>> {
     let wrapped = |p: &Probe| format!(".body | ( {} )", p.expr);
+    let compiles = |code: &str| Program::compile(code, Dialect::Port).is_ok();
     let comparable: Vec<bool> = probes
         .iter()
-        .map(|p| Program::compile(&wrapped(p), Dialect::Port).is_ok())
+        .map(|p| compiles(&wrapped(p)) == compiles(&p.expr))
         .collect();
-    let mut properties = Map::new();
-    for (i, p) in probes.iter().enumerate() {
-        if comparable[i] {
-            properties.insert(format!("p{i}"), Value::String(wrapped(p)));
-        }
-    }
-    let config = json!([{ "blueprint": "probe", "entity": { "identifier": "'x'", "properties": properties } }]);
-    let mapper = Mapper::new(&config, MapperOptions::default()).expect("the probe mapping compiles");
+    let exprs: Vec<String> = probes.iter().map(|p| wrapped(p)).collect();
     let request = format!(r#"{{"body": {input_text}, "headers": {{}}, "queryParams": {{}}}}"#);
-    let result = mapper.map_json(request.as_bytes()).expect("the probe request is read");
-    let props = match result.entities.first() {
-        Some(Entity::Create(e)) => e.properties.clone(),
-        _ => Map::new(),
-    };
-    // A field that hits a limit drops the entity with an error naming the field; its answer is
-    // Port mode's for a limit, `null`, as `hookmap jq --port` prints it. (The entity's other
-    // fields are lost with it: a limit hit on a shared input shows as a difference in each.)
-    let limited: Vec<String> = result
-        .diagnostics
-        .iter()
-        .filter(|d| {
-            matches!(
-                d.code,
-                Code::LimitTime | Code::LimitRecursion | Code::LimitSize | Code::LimitDepth
-            )
-        })
-        .map(|d| d.field.clone())
-        .collect();
-    (0..probes.len())
-        .map(|i| {
-            comparable[i].then(|| {
-                let name = format!("p{i}");
-                if limited.iter().any(|f| f.rsplit('.').next() == Some(name.as_str())) {
-                    return Value::Null;
-                }
-                props
-                    .get(&name)
-                    .cloned()
-                    .unwrap_or_else(|| Value::String(ABSENT.into()))
-            })
-        })
+    let answers = port::mapping_answers(&exprs, &request);
+    answers
+        .into_iter()
+        .zip(comparable)
+        .map(|(a, ok)| ok.then_some(a))
         .collect()
 }
 
@@ -173,7 +112,7 @@ fn run() {
             .unwrap_or_else(|_| vec![Some(Value::String("<panic>".into())); group.len()]);
         for (p, mapped) in group.iter().zip(mapped) {
             // A panic (a bug: bad input must never panic) counts as a difference.
-            let got = std::panic::catch_unwind(|| port_answer(&p.expr, &input))
+            let got = std::panic::catch_unwind(|| port::jq_answer(&p.expr, &input))
                 .unwrap_or_else(|_| Value::String("<panic>".into()));
             let jq_ok = same(&got, &p.output);
             let map_ok = mapped.as_ref().is_none_or(|m| same(m, &p.output));

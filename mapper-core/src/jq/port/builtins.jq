@@ -117,3 +117,8 @@ def todate: if type == "number" then gmtime end | strftime("%Y-%m-%dT%H:%M:%SZ")
 def todateiso8601: todate;
 def fromdateiso8601: strptime("%Y-%m-%dT%H:%M:%SZ") | mktime;
 def fromdate: fromdateiso8601;
+# Formats that engine does not know are looked up when they run, as `format` does: an error
+# there (`if false then @base32 else 1 end` is 1), not a program that does not compile.
+def @base32: error("base32 is not a valid format");
+def @base32d: error("base32d is not a valid format");
+def @htmld: error("htmld is not a valid format");

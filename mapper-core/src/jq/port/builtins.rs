@@ -19,9 +19,6 @@ const UNDEFINED: &[(&str, usize, &str)] = &[
         r#"use `if . == "true" then true elif . == "false" then false else . end`"#,
     ),
     ("ascii", 0, "use [.] | implode"),
-    ("@base32", 0, "there is no replacement in Port's engine"),
-    ("@base32d", 0, "there is no replacement in Port's engine"),
-    ("@htmld", 0, "there is no replacement in Port's engine"),
     ("isarray", 0, r#"use type == "array""#),
     ("isobject", 0, r#"use type == "object""#),
     ("isstring", 0, r#"use type == "string""#),
@@ -197,7 +194,6 @@ mod tests {
     fn finds_calls_of_names_the_engine_lacks() {
         assert_eq!(name("[leaf_paths]").as_deref(), Some("leaf_paths/0"));
         assert_eq!(name(r#".a | trimstr("x")"#).as_deref(), Some("trimstr/1"));
-        assert_eq!(name("@base32").as_deref(), Some("@base32/0"));
         assert_eq!(name(r#""\(toarray)""#).as_deref(), Some("toarray/0"));
         let code = ".a | leaf_paths";
         let u = undefined_call(code, &crate::jq::front::syntax::lex(code).unwrap()).expect("found");

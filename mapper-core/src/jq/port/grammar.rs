@@ -39,17 +39,35 @@ fn refused_in<'s>(entries: &[Tk<'s>]) -> Option<&'s str> {
         };
         for segment in entry[colon + 1..].split(|t| syntax::is_sym(t, "|")) {
             let start = segment.iter().take_while(|t| syntax::is_sym(t, "-")).count();
-            let offending = segment[start..].iter().find(|t| match t.1 {
+            let term = &segment[start..];
+            let offending = term.iter().enumerate().find(|(k, t)| match t.1 {
+                Tok::Sym if t.0 == "?" => !optional_path_step(term, *k),
                 Tok::Sym => syntax::BINARY_OPERATORS.contains(&t.0),
                 Tok::Word => KEYWORDS.contains(&t.0),
                 _ => false,
             });
-            if let Some(t) = offending {
+            if let Some((_, t)) = offending {
                 return Some(t.0);
             }
         }
     }
     None
+}
+
+/// Whether the `?` at `term[k]` is part of a term in jq 1.7's grammar: only a path step takes
+/// one there (`.a?`, `."a"?`, `.[0]?`, `.[]?`, `x[1:2]?`); after any other term (`1?`, `f?`,
+/// `[1]?`) it is the expression-level `Exp '?'`, which an object value can't be.
+fn optional_path_step(term: &[Tk<'_>], k: usize) -> bool {
+    let Some(prev) = k.checked_sub(1).map(|p| &term[p]) else {
+        return false;
+    };
+    match &prev.1 {
+        Tok::Sym => prev.0.starts_with('.') && prev.0.len() > 1 && prev.0 != "..",
+        Tok::Str(_) => k >= 2 && syntax::is_sym(&term[k - 2], "."),
+        // An index, iteration or slice follows a term; at the start it builds an array.
+        Tok::Block(_) => prev.0.starts_with('[') && k >= 2,
+        _ => false,
+    }
 }
 
 /// The first `reduce`/`foreach` Port's engine refuses: its keyword, and what is wrong.
