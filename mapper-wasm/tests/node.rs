@@ -50,8 +50,13 @@ fn map_json_equals_map() {
 
 #[wasm_bindgen_test]
 fn invalid_config_throws_every_diagnostic_with_its_path_and_span() {
-    let config = js(r#"[{"blueprint": "b", "entity": {"identifier": ".a |", "properties": {"x": "nosuch"}}}]"#);
-    let thrown = JsMapper::new(config, JsValue::UNDEFINED)
+    let text = r#"[{"blueprint": "b", "entity": {"identifier": ".a |", "properties": {"x": "nosuch"}}}]"#;
+    // Port maps it (null where an expression does not compile): warnings; strict refuses it.
+    let lenient = JsMapper::new(js(text), JsValue::UNDEFINED).expect("Port maps it");
+    let warnings = json(&lenient.warnings());
+    assert_eq!(warnings[0]["code"], "jq-compile");
+    assert_eq!(warnings[1]["code"], "jq-compile");
+    let thrown = JsMapper::new(js(text), js(r#"{"strict": true}"#))
         .err()
         .expect("the config is refused");
     assert_eq!(get(&thrown, "hookmapError").as_string().as_deref(), Some("config"));
