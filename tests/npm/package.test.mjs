@@ -41,7 +41,7 @@ const config = JSON.parse(fs.readFileSync(${JSON.stringify(join(example, 'config
 const request = JSON.parse(fs.readFileSync(${JSON.stringify(join(example, 'request.json'))}, 'utf8'));
 const mapper = new Mapper(config);
 let error;
-try { new Mapper([{ blueprint: 'b', entity: { identifier: '.a |' } }]); } catch (e) { error = e; }
+try { new Mapper([{ blueprint: 'b', entity: { identifier: '.a |' } }], { strict: true }); } catch (e) { error = e; }
 console.log(JSON.stringify({
   entities: mapper.map(request).entities,
   viaJson: JSON.parse(mapper.mapJson(JSON.stringify(request))).entities,
