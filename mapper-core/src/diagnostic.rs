@@ -113,6 +113,14 @@ codes! {
         meaning: "A delete mapping's `entity` holds more than an `identifier` expression (other keys, or a search query as the identifier): Port's API accepts only `entity.identifier`, a jq string, there.",
         fix: "Keep only `entity.identifier`, as a jq expression."
     }
+    TerraformConfig = "terraform-config" {
+        meaning: "A Terraform `port_webhook` resource hookmap cannot read as a configuration: an HCL syntax error, a reference only Terraform can evaluate (a variable, another resource, a function other than `jsonencode`), an attribute the provider's schema lacks, or several resources and none chosen.",
+        fix: "Write the value literally, choose the resource with `FILE#port_webhook.NAME`, or give hookmap the evaluated configuration: `terraform show -json > plan.json`."
+    }
+    TerraformProvider = "terraform-provider" {
+        meaning: "A Terraform `port_webhook` resource where the provider sends something other than what the file seems to say, or than Port's API would do on its own: `enabled` not set (the provider sends `false`, a disabled webhook; Port's API defaults to `true`), no `title`, a JSON object that is not a search query (sent as a jq string), an attribute `terraform show -json` holds that hookmap ignores; or `security.secret` set by a variable, left out (mapping does not need it).",
+        fix: "Write the value in the resource (`enabled = true`, a `title`), or nothing if the provider's behaviour is what you mean."
+    }
     WebhookDisabled = "webhook-disabled" {
         meaning: "The webhook is disabled (`\"enabled\": false`): Port drops every event.",
         fix: "Set `\"enabled\": true` to map events."
@@ -301,6 +309,8 @@ pub enum Document {
     Request,
     /// A blueprint.
     Blueprint,
+    /// A test case's expected entities (`expected.json`).
+    Expected,
 }
 
 /// A range in a document the user typed: 1-based lines, 1-based columns counted in UTF-16

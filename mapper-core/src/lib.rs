@@ -25,7 +25,7 @@ pub mod expression;
 mod fast_path;
 mod identifier;
 pub mod jq;
-mod location;
+pub mod location;
 mod mapper;
 pub mod path;
 mod request;

@@ -46,21 +46,41 @@ impl SourceIndex {
         let mut path = Vec::new();
         scanner.ws();
         scanner.value(&mut path, None, &mut nodes)?;
-        let line_starts = std::iter::once(0)
-            .chain(
-                text.bytes()
-                    .enumerate()
-                    .filter(|(_, c)| *c == b'\n')
-                    .map(|(i, _)| i + 1),
-            )
-            .collect();
         Some(Self {
             document,
             text: text.to_owned(),
             nodes,
-            line_starts,
+            line_starts: line_starts(text),
             implied: Vec::new(),
         })
+    }
+
+    /// An index of a document that is not JSON (a Terraform file): `places` says where each
+    /// value is in `text`, by its path in the JSON the document stands for. Paths are
+    /// addressed like a configuration's (`mappings[i]...`). A span inside a string value is
+    /// carried through the string's escapes as for JSON (`\"`, `\n`, `\u00e9`).
+    pub fn from_places(
+        document: Document,
+        text: &str,
+        places: impl IntoIterator<Item = (Vec<Step>, Range<usize>)>,
+    ) -> Self {
+        let nodes = places
+            .into_iter()
+            .filter(|(_, r)| r.start <= r.end && r.end <= text.len())
+            .map(|(path, value)| (path, Node { key: None, value }))
+            .collect();
+        Self {
+            document,
+            text: text.to_owned(),
+            nodes,
+            line_starts: line_starts(text),
+            implied: Vec::new(),
+        }
+    }
+
+    /// The location of the value at `steps` exactly (no enclosing value), if indexed.
+    pub fn locate_exact(&self, steps: &[Step]) -> Option<Location> {
+        self.nodes.get(steps).map(|n| self.range_location(n.value.clone()))
     }
 
     /// Index a webhook configuration, which may be written as a webhook object, a bare array
@@ -102,7 +122,7 @@ impl SourceIndex {
                 range = start..end.max(start);
             }
         }
-        Some(self.location(range))
+        Some(self.range_location(range))
     }
 
     /// Fill in the location of each diagnostic that has a path and none yet.
@@ -116,7 +136,8 @@ impl SourceIndex {
         }
     }
 
-    fn location(&self, range: Range<usize>) -> Location {
+    /// The location of a byte range of the text.
+    pub fn range_location(&self, range: Range<usize>) -> Location {
         let (line, column) = self.line_column(range.start);
         let (end_line, end_column) = self.line_column(range.end);
         Location {
@@ -134,6 +155,18 @@ impl SourceIndex {
         let start = self.line_starts[line - 1];
         (line, utf16_len(&self.text, start, offset) + 1)
     }
+}
+
+/// Byte offset of the start of each line of `text`.
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, c)| *c == b'\n')
+                .map(|(i, _)| i + 1),
+        )
+        .collect()
 }
 
 /// UTF-16 length of `text[start..end]`, `end` moved back to a character boundary.
@@ -160,6 +193,14 @@ impl LazyConfigIndex {
         Self {
             text: text.into(),
             index: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// An index built already (a Terraform file's places, [`SourceIndex::from_places`]).
+    pub fn ready(index: SourceIndex) -> Self {
+        Self {
+            text: Box::from(""),
+            index: std::cell::OnceCell::from(Some(index)),
         }
     }
 

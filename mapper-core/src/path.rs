@@ -37,7 +37,7 @@ impl JsonPath {
     }
 
     /// The steps from the document's root (the root name is not one).
-    pub(crate) fn steps(&self) -> &[Step] {
+    pub fn steps(&self) -> &[Step] {
         &self.steps
     }
 

@@ -95,7 +95,7 @@ span?: Span,
  */
 location?: Location, };
 
-export type Code = "json-syntax" | "invalid-utf8" | "invalid-argument" | "unknown-key" | "missing-key" | "wrong-type" | "invalid-value" | "boolean-expression" | "upsert-operation" | "ignored-key" | "too-long" | "ocean-key" | "delete-entity" | "webhook-disabled" | "jq-compile" | "quote-rewrite" | "jq-error" | "port-differs" | "no-output" | "extra-outputs" | "missing-key-path" | "env-read" | "limit-time" | "limit-recursion" | "limit-size" | "limit-depth" | "filter-not-boolean" | "items-not-array" | "items-truncated" | "identifier-missing" | "identifier-invalid" | "identifier-type" | "string-expected" | "search-query" | "search-no-match" | "search-ambiguous" | "reference-type" | "blueprint-unknown-property" | "blueprint-required" | "blueprint-type" | "blueprint-format" | "blueprint-enum" | "blueprint-pattern" | "blueprint-bounds" | "blueprint-relation" | "signature-mismatch" | "signature-missing" | "security-incomplete" | "internal";
+export type Code = "json-syntax" | "invalid-utf8" | "invalid-argument" | "unknown-key" | "missing-key" | "wrong-type" | "invalid-value" | "boolean-expression" | "upsert-operation" | "ignored-key" | "too-long" | "ocean-key" | "delete-entity" | "terraform-config" | "terraform-provider" | "webhook-disabled" | "jq-compile" | "quote-rewrite" | "jq-error" | "port-differs" | "no-output" | "extra-outputs" | "missing-key-path" | "env-read" | "limit-time" | "limit-recursion" | "limit-size" | "limit-depth" | "filter-not-boolean" | "items-not-array" | "items-truncated" | "identifier-missing" | "identifier-invalid" | "identifier-type" | "string-expected" | "search-query" | "search-no-match" | "search-ambiguous" | "reference-type" | "blueprint-unknown-property" | "blueprint-required" | "blueprint-type" | "blueprint-format" | "blueprint-enum" | "blueprint-pattern" | "blueprint-bounds" | "blueprint-relation" | "signature-mismatch" | "signature-missing" | "security-incomplete" | "internal";
 
 export type Location = { 
 /**
@@ -119,7 +119,7 @@ endLine: number,
  */
 endColumn: number, };
 
-export type Document = "config" | "request" | "blueprint";
+export type Document = "config" | "request" | "blueprint" | "expected";
 
 export type FieldTrace = { 
 /**

@@ -203,10 +203,12 @@ pub enum Pane {
 impl Pane {
     /// The pane of the document a diagnostic's location is in, when it has one.
     pub fn of(d: &Diagnostic) -> Option<Pane> {
-        d.location.map(|l| match l.document {
-            Document::Request => Pane::Request,
-            Document::Config => Pane::Mapping,
-            Document::Blueprint => Pane::Blueprint,
+        d.location.and_then(|l| match l.document {
+            Document::Request => Some(Pane::Request),
+            Document::Config => Some(Pane::Mapping),
+            Document::Blueprint => Some(Pane::Blueprint),
+            // A test case's file: the playground has no pane for it.
+            Document::Expected => None,
         })
     }
 }

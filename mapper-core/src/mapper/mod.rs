@@ -10,7 +10,7 @@ use crate::diagnostic::{Diagnostic, Document, Severity};
 use crate::entity::{FieldTrace, MapResult};
 use crate::error::Error;
 use crate::jq::Limits;
-use crate::location::LazyConfigIndex;
+use crate::location::{LazyConfigIndex, SourceIndex};
 use crate::request::demand::RequestDemand;
 use crate::request::Request;
 use compile::{CompiledMapping, Compiler, Expr};
@@ -101,8 +101,19 @@ impl Mapper {
                 &e,
             )])
         })?;
-        let source = LazyConfigIndex::new(config);
-        match Self::compile(&value, options) {
+        Self::compile_located(&value, options, LazyConfigIndex::new(config))
+    }
+
+    /// Compile a configuration read from another document than JSON text (a Terraform file):
+    /// `index` says where its values are, and every diagnostic, now and when mapping, carries
+    /// its location there.
+    pub fn from_value_at(config: &Value, options: MapperOptions, index: SourceIndex) -> Result<Self, Error> {
+        Self::compile_located(config, options, LazyConfigIndex::ready(index))
+    }
+
+    /// Compile, giving every diagnostic its place in `source`.
+    fn compile_located(config: &Value, options: MapperOptions, source: LazyConfigIndex) -> Result<Self, Error> {
+        match Self::compile(config, options) {
             Ok(mut mapper) => {
                 source.resolve(&mut mapper.warnings);
                 mapper.source = Some(source);
@@ -170,6 +181,13 @@ impl Mapper {
     /// The configuration this mapper was compiled from.
     pub fn config(&self) -> &WebhookConfig {
         &self.config
+    }
+
+    /// The same mapper, with warnings found before compiling (by whatever read the
+    /// configuration, such as a Terraform provider's default) before its own.
+    pub fn with_warnings_first(mut self, warnings: Vec<Diagnostic>) -> Self {
+        self.warnings.splice(0..0, warnings);
+        self
     }
 
     /// Compile-time warnings (things Port accepts that are probably not what was meant).
