@@ -1,12 +1,12 @@
 //! `hookmap jq`: standard jq (`jq -c`), or exactly Port's answer with `--port`.
 
+use crate::host::Out;
 use crate::input::read;
 use jaq_json::Val;
 use mapper_core::answer::Stored;
 use mapper_core::expression::Expression;
 use mapper_core::jq::{Dialect, Limits, Output, Program, RunContext};
 use mapper_core::path::JsonPath;
-use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
 /// Arguments of `hookmap jq`.
@@ -49,55 +49,59 @@ fn parse_message(name: &str, bytes: &[u8], error: &str) -> String {
     format!("Cannot parse {name} at line {line}, column {column}: {what}")
 }
 
-fn env_object() -> Val {
+fn env_object(out: &mut Out) -> Val {
     Val::obj(
-        std::env::vars()
+        out.host()
+            .env_all()
+            .into_iter()
             .map(|(k, v)| (Val::utf8_str(k), Val::utf8_str(v)))
             .collect(),
     )
 }
 
-fn print(out: &mut impl Write, v: &Val, raw: bool) -> std::io::Result<()> {
+/// Print one output; false once standard output's reader went away.
+fn print(out: &mut Out, v: &Val, raw: bool) -> bool {
     match v {
-        Val::TStr(s) if raw => out.write_all(s)?,
+        Val::TStr(s) if raw => out.bytes(s),
         // Numbers exactly as jq 1.7 prints them (1e1000 -> 1.7976931348623157e+308, 1e-05).
-        _ => out.write_all(mapper_core::value::to_jq_text(v).as_bytes())?,
+        _ => out.print(&mapper_core::value::to_jq_text(v)),
     }
-    out.write_all(b"\n")
+    out.bytes(b"\n");
+    !out.closed()
 }
 
 /// Run `hookmap jq`. Exit codes as jq's: 0 ok, 2 unreadable input, 3 compile error, 5 a
 /// runtime error happened; `--port` always exits 0 once the input is read.
-pub fn run(args: JqArgs) -> u8 {
+pub fn run(args: JqArgs, out: &mut Out) -> u8 {
     let file = args.file.clone().unwrap_or_else(|| PathBuf::from("-"));
     let bytes = if args.null_input {
         b"null".to_vec()
     } else {
-        match read(&file) {
+        match read(out, &file) {
             Ok(b) => b,
             Err(e) => {
-                eprintln!("jq: error: {e}");
+                out.err(&format!("jq: error: {e}"));
                 return 2;
             }
         }
     };
     if args.port {
-        return run_port(&args, &file, &bytes);
+        return run_port(&args, out, &file, &bytes);
     }
     let program = match Program::compile(&args.filter, Dialect::Standard) {
         Ok(p) => p,
         Err(errs) => {
             for e in &errs {
-                eprintln!(
+                out.err(&format!(
                     "jq: error: {} at bytes {}..{} of the program",
                     e.message, e.span.start, e.span.end
-                );
+                ));
             }
-            eprintln!(
+            out.err(&format!(
                 "jq: {} compile error{}",
                 errs.len(),
                 if errs.len() == 1 { "" } else { "s" }
-            );
+            ));
             return 3;
         }
     };
@@ -108,8 +112,6 @@ pub fn run(args: JqArgs) -> u8 {
         jaq_json::read::parse_many(&bytes).map(|r| r.map_err(|e| parse_message(&name, &bytes, &e.to_string())));
     let stream = jaq_std::input::RcIter::new(values);
     let inputs: jaq_std::input::Inputs<'_, Val> = &stream;
-    let stdout = std::io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
     let mut failed = false;
     let mut halted = None;
     // Standard jq has no deadline unless `--time-limit` sets one.
@@ -117,11 +119,12 @@ pub fn run(args: JqArgs) -> u8 {
         time_limit_ms: args.time_limit_ms,
         ..Limits::default()
     };
-    let env = env_object();
+    let env = env_object(out);
+    let clock = out.host().clock();
     // Each input gets its own deadline, as each is its own run of the program.
     let context = || RunContext {
         env: env.clone(),
-        ..RunContext::start(std::sync::Arc::new(mapper_core::SystemClock), limits)
+        ..RunContext::start(clock.clone(), limits)
     };
     for (n, value) in inputs.enumerate() {
         let ctx = context();
@@ -133,11 +136,10 @@ pub fn run(args: JqArgs) -> u8 {
             }
         };
         program.run(value, &ctx, Some(inputs), |o| match o {
-            Output::Value(v) => print(&mut out, &v, args.raw).is_ok(),
+            Output::Value(v) => print(out, &v, args.raw),
             Output::Error(_) | Output::LimitExceeded(_) => {
                 let message = o.error_message().unwrap_or_default();
-                let _ = out.flush();
-                eprintln!("jq: error (at {name}:{}): {message}", n);
+                out.err(&format!("jq: error (at {name}:{}): {message}", n));
                 failed = true;
                 false // like jq, an uncaught error ends the program for this input
             }
@@ -146,13 +148,12 @@ pub fn run(args: JqArgs) -> u8 {
                 false
             }
         });
-        if halted.is_some() {
+        if halted.is_some() || out.closed() {
             break;
         }
     }
-    let _ = out.flush();
     if let Some(e) = parse_error {
-        eprintln!("jq: error: {e}");
+        out.err(&format!("jq: error: {e}"));
         return 2;
     }
     match halted {
@@ -165,11 +166,11 @@ pub fn run(args: JqArgs) -> u8 {
 /// `hookmap jq --port`: Port's answer for each input ([`mapper_core::answer`], as a mapping
 /// field gets it), compiled once. The answer is printed (nothing when Port leaves the key out),
 /// its diagnostics go to stderr as `hookmap map` prints them; exit 0 once the input is read.
-fn run_port(args: &JqArgs, file: &std::path::Path, bytes: &[u8]) -> u8 {
+fn run_port(args: &JqArgs, out: &mut Out, file: &std::path::Path, bytes: &[u8]) -> u8 {
     let place = JsonPath::root("program");
     let expr = Expression::new(&args.filter, Dialect::Port);
     for d in expr.compile_diagnostics(&place) {
-        eprintln!("{d}");
+        out.err(&d.to_string());
     }
     // As a mapping field: a mapping's default limits (500 ms per input, recursion, size)
     // unless `--time-limit` says otherwise.
@@ -178,35 +179,30 @@ fn run_port(args: &JqArgs, file: &std::path::Path, bytes: &[u8]) -> u8 {
         ..Limits::default()
     };
     let name = file.display().to_string();
-    let stdout = std::io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
     for value in jaq_json::read::parse_many(bytes) {
         let value = match value {
             Ok(v) => v,
             Err(e) => {
-                let _ = out.flush();
-                eprintln!("jq: error: {}", parse_message(&name, bytes, &e.to_string()));
+                out.err(&format!("jq: error: {}", parse_message(&name, bytes, &e.to_string())));
                 return 2;
             }
         };
         // Each input gets its own deadline, as each is its own run of the program.
-        let ctx = RunContext::start(std::sync::Arc::new(mapper_core::SystemClock), limits);
+        let ctx = RunContext::start(out.host().clock(), limits);
         let answer = expr.answer(&value, &ctx, &place);
-        let printed = match &answer.stored {
-            Stored::Value(v) => print(&mut out, v, args.raw),
-            Stored::Null => out.write_all(b"null\n"),
-            Stored::Absent => Ok(()),
-        };
-        if printed.is_err() {
+        match &answer.stored {
+            Stored::Value(v) => {
+                print(out, v, args.raw);
+            }
+            Stored::Null => out.print("null\n"),
+            Stored::Absent => {}
+        }
+        if out.closed() {
             return 0; // the reader went away (`| head`)
         }
-        if !answer.diagnostics.is_empty() {
-            let _ = out.flush();
-            for d in &answer.diagnostics {
-                eprintln!("{d}");
-            }
+        for d in &answer.diagnostics {
+            out.err(&d.to_string());
         }
     }
-    let _ = out.flush();
     0
 }

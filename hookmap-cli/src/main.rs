@@ -1,52 +1,14 @@
-//! `hookmap`: map webhook requests with Port mappings, run jq, verify signatures, and unit-test
-//! mappings, from the command line.
+//! `hookmap`: map webhook requests with Port mappings, run jq, verify signatures, unit-test
+//! mappings and keep them as code, from the command line. The commands live in the library
+//! ([`hookmap_cli::run`]); this is the native front end: the machine's files, streams and
+//! network ([`hookmap_cli::native::NativeHost`]).
 
-mod input;
-mod jq_cmd;
-mod map_cmd;
-mod scaffold_cmd;
-mod test_cmd;
-mod verify_cmd;
-
-use clap::{Parser, Subcommand};
-use std::path::PathBuf;
+use hookmap_cli::native::NativeHost;
 use std::process::ExitCode;
 
 /// mimalloc instead of the system allocator: mapping is dominated by small allocations.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-/// Exit code for bad input (unreadable file, invalid JSON, invalid configuration or request).
-pub const EXIT_BAD_INPUT: u8 = 3;
-
-#[derive(Parser)]
-#[command(
-    name = "hookmap",
-    version,
-    about = "Port webhook mappings, run locally: map requests, run jq, verify signatures, test mappings"
-)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Map a request with a webhook configuration and print {entities, diagnostics} as JSON.
-    Map(map_cmd::MapArgs),
-    /// Run a jq program like `jq -c` (or exactly as Port does with --port).
-    Jq(jq_cmd::JqArgs),
-    /// Propose a mapping for a blueprint from a sample request (a webhook configuration as JSON).
-    Scaffold(scaffold_cmd::ScaffoldArgs),
-    /// Verify a request body's signature against the configuration's `security`.
-    Verify(verify_cmd::VerifyArgs),
-    /// Run mapping test cases: folders holding config.json, request.json, expected.json.
-    Test {
-        /// Case folders, or folders of case folders.
-        #[arg(required = true)]
-        dirs: Vec<PathBuf>,
-    },
-}
 
 /// Stack of the thread the commands run on. Only the pages used are committed. Programs run
 /// on the engine's own stack region (`jq::eval_stack`), so this room is for what happens
@@ -55,14 +17,10 @@ enum Command {
 const STACK_BYTES: usize = 1 << 30;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let run = move || match cli.command {
-        Command::Map(args) => map_cmd::run(args),
-        Command::Jq(args) => jq_cmd::run(args),
-        Command::Verify(args) => verify_cmd::run(args),
-        Command::Scaffold(args) => scaffold_cmd::run(args),
-        Command::Test { dirs } => test_cmd::run(&dirs),
-    };
+    let args: Vec<String> = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let run = move || hookmap_cli::run(&args, &mut NativeHost::default());
     let code = std::thread::Builder::new()
         .name("hookmap".into())
         .stack_size(STACK_BYTES)
@@ -70,9 +28,9 @@ fn main() -> ExitCode {
         .map_or_else(
             |e| {
                 eprintln!("hookmap: cannot start: {e}");
-                EXIT_BAD_INPUT
+                hookmap_cli::EXIT_BAD_INPUT
             },
-            |t| t.join().unwrap_or(EXIT_BAD_INPUT),
+            |t| t.join().unwrap_or(hookmap_cli::EXIT_BAD_INPUT),
         );
     ExitCode::from(code)
 }

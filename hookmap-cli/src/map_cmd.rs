@@ -1,17 +1,21 @@
 //! `hookmap map`.
 
+use crate::host::Out;
 use crate::input::{read, read_text, report};
+use crate::source::{self, ConfigSpec};
 use crate::EXIT_BAD_INPUT;
 use mapper_core::{Blueprint, Error, MapResult, Mapper, MapperOptions};
-use std::io::{BufRead, BufWriter, Write};
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
 /// Arguments of `hookmap map`.
 #[derive(clap::Args)]
 pub struct MapArgs {
-    /// The webhook configuration (webhook object or mappings array).
-    #[arg(long, short)]
-    config: PathBuf,
+    /// The webhook configuration: Port's JSON (webhook object or mappings array), a Terraform
+    /// file (`main.tf`, `main.tf#port_webhook.NAME` when it holds several) or the JSON of
+    /// `terraform show -json`.
+    #[arg(long, short, value_name = "FILE[#port_webhook.NAME]")]
+    config: ConfigSpec,
     /// A blueprint to validate entities against (repeatable).
     #[arg(long, short)]
     blueprint: Vec<PathBuf>,
@@ -32,37 +36,44 @@ pub struct MapArgs {
     request: Option<PathBuf>,
 }
 
-/// Load a mapper from files, printing problems on stderr.
-pub fn load_mapper(config: &Path, blueprints: &[PathBuf], strict: bool, hints: bool) -> Result<Mapper, u8> {
+/// Load a mapper from files, printing problems on stderr (and the configuration's warnings).
+pub fn load_mapper(
+    out: &mut Out,
+    config: &ConfigSpec,
+    blueprints: &[PathBuf],
+    strict: bool,
+    hints: bool,
+) -> Result<Mapper, u8> {
     let mut options = MapperOptions {
         strict,
         hints,
+        clock: out.host().clock(),
         ..MapperOptions::default()
     };
     for path in blueprints {
-        let text = read_text(path).map_err(|e| {
-            eprintln!("hookmap: {e}");
+        let text = read_text(out, path).map_err(|e| {
+            out.err(&format!("hookmap: {e}"));
             EXIT_BAD_INPUT
         })?;
         match Blueprint::from_json(&text) {
             Ok(b) => options.blueprints.push(b),
             Err(diags) => {
-                report(path, &diags);
+                report(out, &path.display().to_string(), &diags);
                 return Err(EXIT_BAD_INPUT);
             }
         }
     }
-    let text = read_text(config).map_err(|e| {
-        eprintln!("hookmap: {e}");
+    let loaded = source::load(out, config).map_err(|e| {
+        e.report(out, &config.display());
         EXIT_BAD_INPUT
     })?;
-    match Mapper::from_json(&text, options) {
+    match loaded.mapper(options) {
         Ok(m) => {
-            report(config, m.warnings());
+            report(out, &config.display(), m.warnings());
             Ok(m)
         }
         Err(e) => {
-            report(config, e.diagnostics());
+            report(out, &config.display(), e.diagnostics());
             Err(EXIT_BAD_INPUT)
         }
     }
@@ -78,19 +89,19 @@ fn map_request(mapper: &Mapper, bytes: &[u8], body_only: bool) -> Result<MapResu
 }
 
 /// Run `hookmap map`.
-pub fn run(args: MapArgs) -> u8 {
-    let mapper = match load_mapper(&args.config, &args.blueprint, args.strict, args.hints) {
+pub fn run(args: MapArgs, out: &mut Out) -> u8 {
+    let mapper = match load_mapper(out, &args.config, &args.blueprint, args.strict, args.hints) {
         Ok(m) => m,
         Err(code) => return code,
     };
     let source = args.request.unwrap_or_else(|| PathBuf::from("-"));
     if args.ndjson {
-        return run_ndjson(&mapper, &source, args.body);
+        return run_ndjson(out, &mapper, &source, args.body);
     }
-    let bytes = match read(&source) {
+    let bytes = match read(out, &source) {
         Ok(b) => b,
         Err(e) => {
-            eprintln!("hookmap: {e}");
+            out.err(&format!("hookmap: {e}"));
             return EXIT_BAD_INPUT;
         }
     };
@@ -99,11 +110,11 @@ pub fn run(args: MapArgs) -> u8 {
             // The configuration's own warnings (a quote rewrite, `"filter": true`, ...) belong
             // to this result too, first, as they were found first.
             result.diagnostics.splice(0..0, mapper.warnings().iter().cloned());
-            println!("{}", serde_json::to_string_pretty(&result).expect("results serialise"));
+            out.line(&serde_json::to_string_pretty(&result).expect("results serialise"));
             0
         }
         Err(e) => {
-            report(&source, e.diagnostics());
+            report(out, &source.display().to_string(), e.diagnostics());
             EXIT_BAD_INPUT
         }
     }
@@ -111,26 +122,21 @@ pub fn run(args: MapArgs) -> u8 {
 
 /// One request per line in, one result per line out; a bad line yields a result holding only
 /// its error diagnostics, so output lines always match input lines.
-fn run_ndjson(mapper: &Mapper, source: &Path, body_only: bool) -> u8 {
-    let reader: Box<dyn BufRead> = if source.as_os_str() == "-" {
-        Box::new(std::io::stdin().lock())
-    } else {
-        match std::fs::File::open(source) {
-            Ok(f) => Box::new(std::io::BufReader::with_capacity(1 << 16, f)),
-            Err(e) => {
-                eprintln!("hookmap: cannot read {}: {e}", source.display());
-                return EXIT_BAD_INPUT;
-            }
+fn run_ndjson(out: &mut Out, mapper: &Mapper, source: &Path, body_only: bool) -> u8 {
+    // One line in, one result out: memory stays flat however long the input.
+    let reader = match out.host().open_lines(source) {
+        Ok(r) => r,
+        Err(e) => {
+            out.err(&format!("hookmap: cannot read {}: {e}", source.display()));
+            return EXIT_BAD_INPUT;
         }
     };
-    let stdout = std::io::stdout();
-    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut bad = false;
     for (n, line) in reader.split(b'\n').enumerate() {
         let line = match line {
             Ok(l) => l,
             Err(e) => {
-                eprintln!("hookmap: reading line {}: {e}", n + 1);
+                out.err(&format!("hookmap: reading line {}: {e}", n + 1));
                 return EXIT_BAD_INPUT;
             }
         };
@@ -151,11 +157,13 @@ fn run_ndjson(mapper: &Mapper, source: &Path, body_only: bool) -> u8 {
                 }
             }
         };
-        if serde_json::to_writer(&mut out, &result).is_err() || out.write_all(b"\n").is_err() {
-            return 0; // the reader went away (e.g. `| head`)
+        let mut text = serde_json::to_vec(&result).expect("results serialise");
+        text.push(b'\n');
+        out.bytes(&text);
+        if out.closed() {
+            return 0; // the reader went away (`| head`)
         }
     }
-    let _ = out.flush();
     if bad {
         EXIT_BAD_INPUT
     } else {

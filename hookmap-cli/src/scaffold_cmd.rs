@@ -1,5 +1,6 @@
 //! `hookmap scaffold`.
 
+use crate::host::Out;
 use crate::input::{read, read_text, report};
 use crate::EXIT_BAD_INPUT;
 use mapper_core::{Blueprint, Request};
@@ -20,25 +21,25 @@ pub struct ScaffoldArgs {
 
 /// Run `hookmap scaffold`: print a webhook configuration with the proposed mapping; the
 /// blueprint fields nothing in the request matches are named on standard error.
-pub fn run(args: ScaffoldArgs) -> u8 {
-    let blueprint = match read_text(&args.blueprint) {
+pub fn run(args: ScaffoldArgs, out: &mut Out) -> u8 {
+    let blueprint = match read_text(out, &args.blueprint) {
         Ok(text) => match Blueprint::from_json(&text) {
             Ok(b) => b,
             Err(diags) => {
-                report(&args.blueprint, &diags);
+                report(out, &args.blueprint.display().to_string(), &diags);
                 return EXIT_BAD_INPUT;
             }
         },
         Err(e) => {
-            eprintln!("hookmap: {e}");
+            out.err(&format!("hookmap: {e}"));
             return EXIT_BAD_INPUT;
         }
     };
     let source = args.request.unwrap_or_else(|| PathBuf::from("-"));
-    let bytes = match read(&source) {
+    let bytes = match read(out, &source) {
         Ok(b) => b,
         Err(e) => {
-            eprintln!("hookmap: {e}");
+            out.err(&format!("hookmap: {e}"));
             return EXIT_BAD_INPUT;
         }
     };
@@ -49,7 +50,7 @@ pub fn run(args: ScaffoldArgs) -> u8 {
         Request::from_json(&bytes)
     };
     if let Err(e) = checked {
-        report(&source, e.diagnostics());
+        report(out, &source.display().to_string(), e.diagnostics());
         return EXIT_BAD_INPUT;
     }
     let mut request: serde_json::Value = serde_json::from_slice(&bytes).expect("checked above");
@@ -58,12 +59,12 @@ pub fn run(args: ScaffoldArgs) -> u8 {
     }
     let proposal = mapper_core::scaffold::scaffold(&blueprint, &request);
     let config = serde_json::json!({ "mappings": [proposal.mapping] });
-    println!("{}", serde_json::to_string_pretty(&config).expect("values serialise"));
+    out.line(&serde_json::to_string_pretty(&config).expect("values serialise"));
     if !proposal.unmatched.is_empty() {
-        eprintln!(
+        out.err(&format!(
             "hookmap: nothing in the request matches {} (left out of the mapping)",
             proposal.unmatched.join(", ")
-        );
+        ));
     }
     0
 }

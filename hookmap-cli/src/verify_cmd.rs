@@ -1,7 +1,9 @@
 //! `hookmap verify`.
 
+use crate::host::Out;
 use crate::input::read;
 use crate::map_cmd::load_mapper;
+use crate::source::ConfigSpec;
 use crate::EXIT_BAD_INPUT;
 use mapper_core::signature::{verify, Verified};
 use std::path::PathBuf;
@@ -9,9 +11,9 @@ use std::path::PathBuf;
 /// Arguments of `hookmap verify`.
 #[derive(clap::Args)]
 pub struct VerifyArgs {
-    /// The webhook configuration holding `security`.
-    #[arg(long, short)]
-    config: PathBuf,
+    /// The webhook configuration holding `security` (JSON or Terraform, as for `map`).
+    #[arg(long, short, value_name = "FILE[#port_webhook.NAME]")]
+    config: ConfigSpec,
     /// A request header, `Name: value` (repeatable).
     #[arg(long = "header", short = 'H')]
     headers: Vec<String>,
@@ -20,8 +22,8 @@ pub struct VerifyArgs {
 }
 
 /// Run `hookmap verify`: exit 0 when valid (or no check is configured), 1 when not.
-pub fn run(args: VerifyArgs) -> u8 {
-    let mapper = match load_mapper(&args.config, &[], false, false) {
+pub fn run(args: VerifyArgs, out: &mut Out) -> u8 {
+    let mapper = match load_mapper(out, &args.config, &[], false, false) {
         Ok(m) => m,
         Err(code) => return code,
     };
@@ -32,15 +34,15 @@ pub fn run(args: VerifyArgs) -> u8 {
                 headers.push((name.trim().to_owned(), value.trim().to_owned()))
             }
             _ => {
-                eprintln!("hookmap: --header {h:?} is not `Name: value`");
+                out.err(&format!("hookmap: --header {h:?} is not `Name: value`"));
                 return 2;
             }
         }
     }
-    let body = match read(&args.body) {
+    let body = match read(out, &args.body) {
         Ok(b) => b,
         Err(e) => {
-            eprintln!("hookmap: {e}");
+            out.err(&format!("hookmap: {e}"));
             return EXIT_BAD_INPUT;
         }
     };
@@ -50,15 +52,15 @@ pub fn run(args: VerifyArgs) -> u8 {
         headers.iter().map(|(k, v)| (k.as_str(), v.as_str())),
     ) {
         Ok(Verified::Valid) => {
-            println!("valid");
+            out.line("valid");
             0
         }
         Ok(Verified::NotRequired) => {
-            println!("valid: the configuration asks for no signature");
+            out.line("valid: the configuration asks for no signature");
             0
         }
         Err(e) => {
-            eprintln!("invalid: {e}");
+            out.err(&format!("invalid: {e}"));
             1
         }
     }

@@ -2,7 +2,9 @@
 //! yields (or fails exactly as `known-differences.json` says, and why), and every config-only
 //! example compiles.
 
-use hookmap_cli::testcase::{cases, run_case};
+use hookmap_cli::native::NativeHost;
+use hookmap_cli::testcase::{discover, run_dir, Options};
+use hookmap_cli::Out;
 use hookmap_tests::{conformance_dir, tests_dir};
 use mapper_core::{Mapper, MapperOptions};
 use serde_json::Value;
@@ -24,10 +26,13 @@ fn every_case_matches_port_or_is_a_listed_difference() {
     let known = known_differences();
     let mut seen = Vec::new();
     let (mut passed, mut problems) = (0, Vec::new());
+    let mut host = NativeHost::default();
+    let mut out = Out::new(&mut host);
     for dir in CASE_DIRS {
-        for case in cases(&root.join(dir)).expect("case folders") {
+        for case in discover(&mut out, &root.join(dir)).expect("case folders") {
             let name = case.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
-            let outcome = run_case(&case);
+            let failures = run_dir(&mut out, &case, Options::default()).failures();
+            let outcome = if failures.is_empty() { Ok(()) } else { Err(failures) };
             match (known.get(&name), outcome) {
                 (None, Ok(())) => passed += 1,
                 (None, Err(lines)) => problems.push(format!("{name} fails:\n    {}", lines.join("\n    "))),
@@ -69,7 +74,9 @@ fn every_config_only_example_compiles() {
     let root = conformance_dir().join("port-docs-configonly");
     let mut count = 0;
     let mut failures = Vec::new();
-    for case in cases(&root).expect("config-only folders") {
+    let mut host = NativeHost::default();
+    let mut out = Out::new(&mut host);
+    for case in discover(&mut out, &root).expect("config-only folders") {
         let text = std::fs::read_to_string(case.join("config.json")).unwrap();
         if let Err(e) = Mapper::from_json(&text, MapperOptions::default()) {
             failures.push(format!("{}: {e}", case.display()));

@@ -1,0 +1,55 @@
+# source: port-labs/terraform-provider-port-labs port/webhook/resource_test.go @ e26439a4d60132c81ce3547802679f7825453260
+# test TestAccPortWebhookCreateWithComplexIdentifier, Go var testPortWebhookConfigComplexIdentifier (webhook HCL starts at line 960); = testAccCreateBlueprintConfig(...) + fmt.Sprintf(...)
+# NOTE: Go fmt %s placeholders substituted with fixed values; otherwise verbatim (tabs kept). Prepend acctest.ProviderConfig.
+
+	resource "port_blueprint" "microservice" {
+		title = "TF test microservice"
+		icon = "Terraform"
+		identifier = "tf-test-microservice"
+		properties = {
+			string_props = {
+				"author" = {
+					type = "string"
+					title = "text"
+				}
+				"url" = {
+					type = "string"
+					title = "text"
+				}
+			}
+		}
+	}
+
+	resource "port_webhook" "complex_identifier" {
+		identifier = "tf-test-webhook"
+		title      = "Webhook complex identifier"
+		icon       = "Terraform"
+  		enabled    = true
+ 		mappings = [
+    		{
+      			blueprint = port_blueprint.microservice.identifier
+				operation = { "type" = "create" }
+				filter    = ".headers.\"x-github-event\" == \"push\""
+				entity = {
+					# Complex identifier using search query to find entity by ARN
+					identifier = jsonencode({
+						combinator = "'and'",
+						rules = [
+							{
+								property = "'arn'"
+								operator = "'='"
+								value    = ".body.resources[0]"
+							}
+						]
+					})
+					title      = ".body.repository.name"
+					properties = {
+						url = ".body.repository.html_url"
+					}
+				}
+      		}
+    	]
+		depends_on = [
+			port_blueprint.microservice
+		]
+	}

@@ -1,0 +1,94 @@
+# source: port-labs/terraform-provider-port-labs port/webhook/resource_test.go @ e26439a4d60132c81ce3547802679f7825453260
+# test TestAccPortWebhookCreateWithRelations, Go var testPortWebhookConfigMixed (webhook HCL starts at line 612); = testAccCreateBlueprintConfigWithMultipleRelations(...) + fmt.Sprintf(...)
+# NOTE: Go fmt %s placeholders substituted with fixed values; otherwise verbatim (tabs kept). Prepend acctest.ProviderConfig.
+
+	resource "port_blueprint" "author" {
+		title = "Author"
+		icon = "User"
+		identifier = "tf-test-author"
+		properties = {
+			string_props = {
+				"name" = {
+					type = "string"
+					title = "Name"
+				}
+			}
+		}
+	}
+	
+	resource "port_blueprint" "team" {
+		title = "Team"
+		icon = "Team"
+		identifier = "tf-test-team"
+		properties = {
+			string_props = {
+				"name" = {
+					type = "string"
+					title = "Team Name"
+				}
+			}
+		}
+	}
+	
+	resource "port_blueprint" "microservice" {
+		title = "TF test microservice"
+		icon = "Terraform"
+		identifier = "tf-test-microservice"
+		properties = {
+			string_props = {
+				"url" = {
+					type = "string"
+					title = "URL"
+				}
+			}
+		}
+		relations = {
+			"author" = {
+				title = "Author"
+				target = port_blueprint.author.identifier
+			}
+			"team" = {
+				title = "Team"
+				target = port_blueprint.team.identifier
+			}
+		}
+	}
+
+	resource "port_webhook" "create_pr" {
+		identifier = "tf-test-webhook"
+		title      = "Webhook with mixed relations"
+		icon       = "Terraform"
+  		enabled    = true
+ 		mappings = [
+    		{
+      			blueprint = port_blueprint.microservice.identifier
+				operation = { "type" = "create" }
+				filter    = ".headers.\"x-github-event\" == \"pull_request\""
+				entity = {
+					identifier = ".body.pull_request.id | tostring"
+					title      = ".body.pull_request.title"
+					properties = {
+						url = ".body.pull_request.html_url"
+					}
+					relations = {
+						author = jsonencode({
+							combinator = "'and'",
+							rules = [
+								{
+									property = "'$identifier'"
+									operator = "'='"
+									value    = ".body.pull_request.user.login | tostring"
+								}
+							]
+						})
+						team = ".body.repository.owner.login | tostring"
+        			}
+      			}
+    		}
+  		]
+		depends_on = [
+			port_blueprint.microservice,
+			port_blueprint.author,
+			port_blueprint.team
+		]
+	}
