@@ -1,0 +1,46 @@
+# Two webhooks in one file: cases choose one with `webhooks.tf#port_webhook.NAME`.
+variable "spacelift_secret" {
+  type      = string
+  sensitive = true
+}
+
+resource "port_webhook" "spacelift" {
+  identifier = "spacelift-runs"
+  title      = "Spacelift runs"
+  enabled    = true
+  security = {
+    secret                = var.spacelift_secret
+    signature_header_name = "x-signature-256"
+    signature_algorithm   = "sha256"
+    signature_prefix      = "sha256="
+  }
+  mappings = [{
+    blueprint = "space_lift_stack"
+    operation = { type = "create" }
+    filter    = ".body.state != null"
+    entity = {
+      identifier = ".body.stack.id | tostring"
+      title      = ".body.stack.name | tostring"
+      properties = {
+        label        = ".body.stack.labels"
+        description  = ".body.stack.description"
+        link         = ".body.stack.url"
+        git_provider = ".body.stack.vcs"
+        repository   = ".body.stack.repository"
+        branch       = ".body.run.branch"
+        state        = ".body.state"
+      }
+    }
+  }]
+}
+
+resource "port_webhook" "disabled" {
+  identifier = "spacelift-disabled"
+  title      = "Not enabled"
+  mappings = [{
+    blueprint = "space_lift_stack"
+    entity = {
+      identifier = ".body.stack.id"
+    }
+  }]
+}
