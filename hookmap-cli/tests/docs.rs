@@ -51,23 +51,87 @@ fn examples(file: &Path) -> Vec<Example> {
     out
 }
 
-fn run(example: &Example) -> Vec<String> {
+/// PATH with this build's `hookmap` first.
+fn path() -> std::ffi::OsString {
     let bin_dir = Path::new(env!("CARGO_BIN_EXE_hookmap")).parent().unwrap().to_path_buf();
-    let path = std::env::join_paths(
+    std::env::join_paths(
         std::iter::once(bin_dir).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
     )
-    .unwrap();
+    .unwrap()
+}
+
+fn run(example: &Example) -> Vec<String> {
     let output = Command::new("sh")
         .arg("-c")
         .arg(format!("{} 2>&1", example.command))
         .current_dir(repo())
-        .env("PATH", path)
+        .env("PATH", path())
         .output()
         .expect("sh runs");
+    // A command piped into `head` meets a closed pipe: what it says then is on this stderr.
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{}: $ {}\n{stderr}", example.place, example.command);
     String::from_utf8_lossy(&output.stdout)
         .lines()
         .map(|l| l.trim_end().to_owned())
         .collect()
+}
+
+/// Every command of the docs, its output read by nobody (as `| head` does once it has its
+/// lines): no panic, no "Broken pipe", the exit code it has when its output is read.
+#[test]
+fn every_console_example_survives_a_closed_pipe() {
+    let mut files = vec![repo().join("README.md")];
+    files.extend(
+        std::fs::read_dir(repo().join("docs"))
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "md")),
+    );
+    let mut checked = 0;
+    for example in files.iter().flat_map(|f| examples(f)) {
+        // The command as written, its last stage's output going nowhere.
+        let shell = |closed: bool| {
+            let mut child = Command::new("bash")
+                .arg("-c")
+                .arg(format!("set -o pipefail; {}", example.command))
+                .current_dir(repo())
+                .env("PATH", path())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("bash runs");
+            if closed {
+                drop(child.stdout.take());
+            }
+            child.wait_with_output().unwrap()
+        };
+        let read = shell(false);
+        let closed = shell(true);
+        let stderr = String::from_utf8_lossy(&closed.stderr);
+        assert!(
+            !stderr.contains("panicked") && !stderr.contains("Broken pipe"),
+            "{}: $ {}\n{stderr}",
+            example.place,
+            example.command
+        );
+        // Only a lone `hookmap` command's code is its own: in a pipeline or a list, the last
+        // stage (`head`, `echo`) meets the closed pipe itself.
+        if !example.command.starts_with("hookmap ") || example.command.contains(['|', ';', '&']) {
+            checked += 1;
+            continue;
+        }
+        assert_eq!(
+            closed.status.code(),
+            read.status.code(),
+            "{}: $ {} exits differently when nobody reads it\n{stderr}",
+            example.place,
+            example.command
+        );
+        checked += 1;
+    }
+    assert!(checked >= 8);
 }
 
 #[test]

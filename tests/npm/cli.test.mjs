@@ -7,10 +7,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startFakePort } from './fake-port.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const pkg = join(root, 'mapper-wasm', 'pkg');
@@ -100,28 +100,14 @@ test('npx hookmap test runs in a fresh directory with no cargo on PATH', () => {
 });
 
 test('npx hookmap pull, diff and push talk to Port through fetch (a fake API on 127.0.0.1)', async () => {
-  const calls = [];
+  // Each token serves one call: every call after the first needs a renewed token.
+  const port = await startFakePort({ tokenUses: 1 });
   const live = { identifier: 'spacelift-runs', title: 'Spacelift runs', enabled: true,
     security: { secret: 's3cr3t', signatureHeaderName: 'x-signature-256' },
     mappings: JSON.parse(readFileSync(join(root, 'examples', 'spacelift', 'config.json'), 'utf8')).mappings,
     webhookKey: 'KEY', url: 'https://ingest.port.io/KEY', createdAt: '2026-01-01T00:00:00.000Z' };
-  let tokens = 0;
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => { body += c; });
-    req.on('end', () => {
-      calls.push({ method: req.method, url: req.url, auth: req.headers.authorization, body: body ? JSON.parse(body) : null });
-      const send = (status, value) => { res.writeHead(status, { 'content-type': 'application/json' }); res.end(JSON.stringify(value)); };
-      if (req.url === '/v1/auth/access_token') return send(200, { ok: true, accessToken: `t${++tokens}`, expiresIn: 10800, tokenType: 'Bearer' });
-      // The first token has expired by the time it is used: the bin asks for another.
-      if (req.headers.authorization !== `Bearer t${tokens}` || tokens % 2 === 1) return send(401, { ok: false, error: 'token_expired' });
-      if (req.method === 'GET' && req.url === '/v1/webhooks/spacelift-runs') return send(200, { ok: true, integration: live });
-      if (req.method === 'PATCH' && req.url === '/v1/webhooks/spacelift-runs') { Object.assign(live, JSON.parse(body)); return send(200, { ok: true, integration: live }); }
-      send(404, { ok: false, error: 'not_found' });
-    });
-  });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  const e = env({ PORT_CLIENT_ID: 'id', PORT_CLIENT_SECRET: 'secret', PORT_API_URL: `http://127.0.0.1:${server.address().port}` });
+  port.webhooks.set('spacelift-runs', live);
+  const e = env({ PORT_CLIENT_ID: 'id', PORT_CLIENT_SECRET: 'secret', PORT_API_URL: port.url });
   // The bin waits for fetch synchronously (in a child process): run it without blocking the server.
   const hookmap = (args, cwd = root) => new Promise((resolve) => {
     const child = spawn(process.execPath, [bin, ...args], { cwd, env: e });
@@ -130,6 +116,7 @@ test('npx hookmap pull, diff and push talk to Port through fetch (a fake API on 
     child.stderr.on('data', (c) => { stderr += c; });
     child.on('close', (status) => resolve({ status, stdout, stderr }));
   });
+  const dir = mkdtempSync(join(tmpdir(), 'hookmap-push-'));
   try {
     const pulled = await hookmap(['pull', 'spacelift-runs']);
     assert.equal(pulled.status, 0, pulled.stderr);
@@ -137,10 +124,7 @@ test('npx hookmap pull, diff and push talk to Port through fetch (a fake API on 
     assert.equal(config.security.secret, undefined);
     assert.equal(config.webhookKey, undefined);
     assert.deepEqual(config.mappings, live.mappings);
-    // The first token met a 401 and a second was fetched.
-    assert.deepEqual(calls.filter((c) => c.url === '/v1/auth/access_token').length, 2);
 
-    const dir = mkdtempSync(join(tmpdir(), 'hookmap-push-'));
     config.title = 'Spacelift (tested)';
     writeFileSync(join(dir, 'webhook.json'), JSON.stringify(config, null, 2));
     mkdirSync(join(dir, 'case'));
@@ -149,14 +133,18 @@ test('npx hookmap pull, diff and push talk to Port through fetch (a fake API on 
     assert.equal(diff.status, 0, diff.stderr);
     assert.match(diff.stdout, /~ title: "Spacelift runs" → "Spacelift \(tested\)"/);
     assert.match(diff.stdout, /cases: 1 request, 1 unchanged/);
+    assert.deepEqual(port.writes(), [], 'diff changes nothing');
     const pushed = await hookmap(['push', '--config', 'webhook.json', '--cases', 'case'], dir);
     assert.equal(pushed.status, 0, pushed.stderr);
     assert.match(pushed.stdout, /updated webhook spacelift-runs/);
-    const patch = calls.find((c) => c.method === 'PATCH' && c.auth === `Bearer t${tokens}`);
+    const [patch] = port.writes();
+    assert.equal(patch.method, 'PATCH');
     assert.equal(patch.body.security.secret, 's3cr3t', 'the live secret is kept');
-    assert.equal(live.title, 'Spacelift (tested)');
-    rmSync(dir, { recursive: true, force: true });
+    assert.equal(port.webhooks.get('spacelift-runs').title, 'Spacelift (tested)');
+    // Every call but the first of each run met an expired token and was made again.
+    assert.ok(port.calls.filter((c) => c.url === '/v1/auth/access_token').length >= 4);
   } finally {
-    server.close();
+    rmSync(dir, { recursive: true, force: true });
+    await port.close();
   }
 });
