@@ -125,6 +125,10 @@ codes! {
         meaning: "The webhook is disabled (`\"enabled\": false`): Port drops every event.",
         fix: "Set `\"enabled\": true` to map events."
     }
+    UnsignedIdentifier = "unsigned-identifier" {
+        meaning: "On a webhook that checks a signature, `security.requestIdentifierPath` reads a header: the signature covers the body only, so a signed body replayed with another value in that header is not recognised as a duplicate.",
+        fix: "Identify deliveries by a field of the body when the sender has one (hookmap's worker also drops a signed body it has already accepted, by its digest)."
+    }
     // jq, when compiling.
     JqCompile = "jq-compile" {
         meaning: "A jq expression does not compile in Port's engine (syntax error, unknown function or variable, grammar jq 1.7 lacks). A warning: Port stores `null` for it and maps the rest (a `filter` that does not compile skips the mapping; for `security.requestIdentifierPath` deliveries are never deduplicated); `strict` makes it an error.",
@@ -216,6 +220,18 @@ codes! {
     SearchAmbiguous = "search-ambiguous" {
         meaning: "A catalog result: an identifier search query matched more than one entity; Port refuses the request, and nothing was written.",
         fix: "Narrow the query (add a `$blueprint` rule, or a rule on a unique property)."
+    }
+    OrderStale = "order-stale" {
+        meaning: "A catalog result (the worker's ordering, ORDER_BY): an update of this entity with a newer ordering value was already applied or claimed, so this older one was not applied.",
+        fix: "Nothing: the newest update wins. Replay the delivery if the ordering value was wrong."
+    }
+    OrderKeyType = "order-key-type" {
+        meaning: "A catalog result: the ordering expression (ORDER_BY) gave a number where the entity's last applied update gave a string, or the reverse; the two cannot be ordered, so this update was not applied and the stored value was kept.",
+        fix: "Make the ordering expression give one type (`.body.timestamp | tonumber`); replay the delivery."
+    }
+    OrderKeyInvalid = "order-key-invalid" {
+        meaning: "The ordering expression (ORDER_BY) gave no number or string for this delivery (null, an object, an error): its entities are applied without the order check.",
+        fix: "Make the expression give a number or a string for every delivery."
     }
     ReferenceType = "reference-type" {
         meaning: "A team or relation yielded something other than an identifier, an array of identifiers, `null` or a search query.",

@@ -40,6 +40,7 @@ pub use diagnostic::{Code, Diagnostic, Document, Location, Severity};
 pub use entity::{CreateEntity, DeleteEntity, Entity, FieldOutcome, FieldTrace, MapResult};
 pub use error::Error;
 pub use mapper::{interrupted_field, Clock, FixedClock, Mapper, MapperOptions, SystemClock, MAX_ITEMS};
+pub use request::demand::RequestReads;
 pub use request::Request;
 #[cfg(test)]
 mod ts_types;

@@ -31,6 +31,7 @@ fn declarations() -> String {
         EntityChangeKind::decl(&cfg),
         FieldChange::decl(&cfg),
         Span::decl(&cfg),
+        crate::request::demand::RequestReads::decl(&cfg),
         "type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]?: JsonValue } | null;"
             .to_owned(),
     ];

@@ -127,6 +127,15 @@ export function createApi(createGlue, module) {
       return call(() => raw.warnings);
     }
 
+    /**
+     * The headers and query parameters the mappings read, by name: `{headers, queryParams}`,
+     * sorted arrays (header names lowercase), or `null` where any may be read.
+     */
+    get requestReads() {
+      const raw = this.#current();
+      return call(() => raw.requestReads);
+    }
+
     /** False when the configuration has `enabled: false`. */
     get enabled() {
       const raw = this.#current();
@@ -222,6 +231,14 @@ export function createApi(createGlue, module) {
     return call((g) => g.evaluate(filter, input, options));
   }
 
+  function requestReads(filter) {
+    if (typeof filter !== 'string') {
+      const message = 'requestReads(program) takes a jq program as a string';
+      throw new MapperError(message, [diagnostic('invalid-argument', 'program', message)], 'argument');
+    }
+    return call((g) => g.requestReads(filter));
+  }
+
   /** Verify a raw body against `security` and the request's headers: `{valid, reason?}`. */
   function verifySignature(security, rawBody, headers) {
     return call((g) => g.verifySignature(security, rawBody, plainHeaders(headers)));
@@ -289,5 +306,5 @@ export function createApi(createGlue, module) {
     return call((g) => g.__panicForTests(message));
   }
 
-  return { Mapper, MapperError, evaluate, verifySignature, signPayload, validateEntity, checkRequest, readRequest, backtest, scaffold, complete, __panicForTests };
+  return { Mapper, MapperError, evaluate, requestReads, verifySignature, signPayload, validateEntity, checkRequest, readRequest, backtest, scaffold, complete, __panicForTests };
 }

@@ -1,8 +1,8 @@
 // The `hookmap` package's API. The result types (MapResult, Entity, Diagnostic, ...) are
 // generated from the engine's Rust types (./types.d.ts).
-import type { Backtest, Code, CreateEntity, Diagnostic, Entity, FieldTrace, JsonValue, MapResult } from './types.js';
+import type { Backtest, Code, CreateEntity, Diagnostic, Entity, FieldTrace, JsonValue, MapResult, RequestReads } from './types.js';
 
-export type { Backtest, Code, CreateEntity, EntityChange, EntityChangeKind, FieldChange, RequestChange, Verdict, DeleteEntity, Diagnostic, Document, Entity, FieldOutcome, FieldTrace, JsonValue, Location, MapResult, Severity, Span } from './types.js';
+export type { Backtest, Code, CreateEntity, EntityChange, EntityChangeKind, FieldChange, RequestChange, Verdict, DeleteEntity, Diagnostic, Document, Entity, FieldOutcome, FieldTrace, JsonValue, Location, MapResult, RequestReads, Severity, Span } from './types.js';
 
 /** A webhook request as Port builds it. A `Headers` object is accepted for `headers`. */
 export interface WebhookRequest {
@@ -97,6 +97,12 @@ export declare class Mapper {
   readonly warnings: Diagnostic[];
   /** False when the configuration has `enabled: false` (Port drops every event). */
   readonly enabled: boolean;
+  /**
+   * The headers and query parameters the mappings read, by name (the worker stores the values
+   * of these and of common webhook metadata only): sorted, header names lowercase; `null`
+   * where the expressions may read any (`.headers | keys`).
+   */
+  readonly requestReads: RequestReads;
   /** Map a request. Throws `MapperError` for an invalid request. */
   map(request: WebhookRequest): MapResult;
   /** Map and report every evaluated field (expression, value or error): the per-field view. */
@@ -126,6 +132,9 @@ export declare class Mapper {
  * not compile; `[]` for no output), the answer every mapping field gets. Each diagnostic has a
  * `code` (`jq-error`, `no-output`, `limit-time`, ...), as in `MapResult`.
  */
+/** What a jq program over a request reads of it, by name (Port's dialect); see `Mapper.requestReads`. */
+export declare function requestReads(program: string): RequestReads;
+
 export declare function evaluate(filter: string, input: unknown, options?: { port?: boolean }): { outputs: JsonValue[]; diagnostics: Diagnostic[] };
 
 /** Verify a raw body (before parsing) against `security` and the request's headers. */

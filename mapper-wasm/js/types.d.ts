@@ -95,7 +95,7 @@ span?: Span,
  */
 location?: Location, };
 
-export type Code = "json-syntax" | "invalid-utf8" | "invalid-argument" | "unknown-key" | "missing-key" | "wrong-type" | "invalid-value" | "boolean-expression" | "upsert-operation" | "ignored-key" | "too-long" | "ocean-key" | "delete-entity" | "terraform-config" | "terraform-provider" | "webhook-disabled" | "jq-compile" | "quote-rewrite" | "jq-error" | "port-differs" | "no-output" | "extra-outputs" | "missing-key-path" | "env-read" | "limit-time" | "limit-recursion" | "limit-size" | "limit-depth" | "filter-not-boolean" | "items-not-array" | "items-truncated" | "identifier-missing" | "identifier-invalid" | "identifier-type" | "string-expected" | "search-query" | "search-no-match" | "search-ambiguous" | "reference-type" | "blueprint-unknown-property" | "blueprint-required" | "blueprint-type" | "blueprint-format" | "blueprint-enum" | "blueprint-pattern" | "blueprint-bounds" | "blueprint-relation" | "signature-mismatch" | "signature-missing" | "security-incomplete" | "internal";
+export type Code = "json-syntax" | "invalid-utf8" | "invalid-argument" | "unknown-key" | "missing-key" | "wrong-type" | "invalid-value" | "boolean-expression" | "upsert-operation" | "ignored-key" | "too-long" | "ocean-key" | "delete-entity" | "terraform-config" | "terraform-provider" | "webhook-disabled" | "unsigned-identifier" | "jq-compile" | "quote-rewrite" | "jq-error" | "port-differs" | "no-output" | "extra-outputs" | "missing-key-path" | "env-read" | "limit-time" | "limit-recursion" | "limit-size" | "limit-depth" | "filter-not-boolean" | "items-not-array" | "items-truncated" | "identifier-missing" | "identifier-invalid" | "identifier-type" | "string-expected" | "search-query" | "search-no-match" | "search-ambiguous" | "order-stale" | "order-key-type" | "order-key-invalid" | "reference-type" | "blueprint-unknown-property" | "blueprint-required" | "blueprint-type" | "blueprint-format" | "blueprint-enum" | "blueprint-pattern" | "blueprint-bounds" | "blueprint-relation" | "signature-mismatch" | "signature-missing" | "security-incomplete" | "internal";
 
 export type Location = { 
 /**
@@ -261,5 +261,15 @@ start: number,
  * One past the last byte of the range.
  */
 end: number, };
+
+export type RequestReads = { 
+/**
+ * Header names, lowercase (Port gives every header under its lowercase name too), sorted.
+ */
+headers: Array<string> | null, 
+/**
+ * Query parameter names, sorted.
+ */
+queryParams: Array<string> | null, };
 
 export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]?: JsonValue } | null;

@@ -60,6 +60,15 @@ pub fn evaluate(filter: &str, input: JsValue, options: JsValue) -> Result<JsValu
     Ok(to_js(&result))
 }
 
+/// What a jq program over `{body, headers, queryParams}` reads of a request, by name:
+/// `{headers, queryParams}` (see `Mapper.requestReads`). Port's dialect; a program that does not
+/// compile reads nothing.
+#[wasm_bindgen(js_name = "requestReads")]
+pub fn request_reads(filter: &str) -> JsValue {
+    let expr = mapper_core::expression::Expression::new(filter, mapper_core::jq::Dialect::Port);
+    to_js(&mapper_core::RequestReads::of(&expr))
+}
+
 #[derive(Serialize)]
 struct Verification {
     valid: bool,

@@ -199,6 +199,13 @@ impl JsMapper {
             .map_or(JsValue::UNDEFINED, |v| to_js(&v)))
     }
 
+    /// The headers and query parameters the mappings read, by name: `{headers, queryParams}`,
+    /// each a sorted array (header names lowercase) or `null` when any may be read.
+    #[wasm_bindgen(getter, js_name = "requestReads")]
+    pub fn request_reads(&self) -> JsValue {
+        to_js(&self.inner.request_reads())
+    }
+
     /// False when the configuration says `enabled: false` (Port drops every event).
     #[wasm_bindgen(getter)]
     pub fn enabled(&self) -> bool {

@@ -234,10 +234,36 @@ impl Compiler {
     }
 
     /// Compile `security.requestIdentifierPath`. Port evaluates an expression that does not
-    /// compile to null, so it never deduplicates: a warning, not an error.
-    pub(super) fn request_identifier(&mut self, source: &str) -> Option<Expr> {
+    /// compile to null, so it never deduplicates: a warning, not an error. On a signed webhook,
+    /// a header it reads is a warning too: the signature covers the body only, so a signed body
+    /// sent again with another value there is a new delivery.
+    pub(super) fn request_identifier(&mut self, source: &str, signed: bool) -> Option<Expr> {
         let path = JsonPath::root("").key("security").key("requestIdentifierPath");
         let expr = Expression::new(source, Dialect::Port);
+        if signed && expr.compile_errors().is_empty() {
+            let reads = crate::request::demand::RequestReads::of(&expr);
+            let what = match &reads.headers {
+                None => Some("may read any header".to_owned()),
+                Some(h) if !h.is_empty() => Some(format!(
+                    "reads the header{} {}",
+                    if h.len() == 1 { "" } else { "s" },
+                    h.join(", ")
+                )),
+                Some(_) => None,
+            };
+            if let Some(what) = what {
+                self.warnings.push(
+                    Diagnostic::warning(
+                        Code::UnsignedIdentifier,
+                        &path,
+                        format!(
+                            "{what}, which the signature does not cover (it signs the body): the same signed body sent again with another value there counts as a new delivery; identify deliveries by a field of the body where the sender has one"
+                        ),
+                    )
+                    .with_expression(source, None),
+                );
+            }
+        }
         for mut d in expr.compile_diagnostics(&path) {
             if d.code == Code::JqCompile {
                 d.message = format!(

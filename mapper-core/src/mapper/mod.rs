@@ -11,7 +11,7 @@ use crate::entity::{FieldTrace, MapResult};
 use crate::error::Error;
 use crate::jq::Limits;
 use crate::location::{LazyConfigIndex, SourceIndex};
-use crate::request::demand::RequestDemand;
+use crate::request::demand::{RequestDemand, RequestReads};
 use crate::request::Request;
 use compile::{CompiledMapping, Compiler, Expr};
 use serde_json::Value;
@@ -146,8 +146,8 @@ impl Mapper {
         let request_identifier: Option<Expr> = config
             .security
             .as_ref()
-            .and_then(|s| s.request_identifier_path.as_deref())
-            .and_then(|src| c.request_identifier(src));
+            .and_then(|s| s.request_identifier_path.as_deref().map(|p| (p, s.signature_header_name.is_some())))
+            .and_then(|(src, signed)| c.request_identifier(src, signed));
         if options.strict {
             for w in c.warnings.drain(..) {
                 c.errors.push(Diagnostic {
@@ -237,6 +237,12 @@ impl Mapper {
             index.locate_traces(&mut traces);
         }
         (collected.result, traces)
+    }
+
+    /// The headers and query parameters the mappings read, by name (what a stored request must
+    /// keep to map the same; see [`RequestReads`]).
+    pub fn request_reads(&self) -> RequestReads {
+        self.demand.reads()
     }
 
     /// Evaluate `security.requestIdentifierPath` on a request: the delivery's identity for

@@ -71,6 +71,61 @@ pub struct RequestDemand {
     /// The names of the headers read (matched without regard to case, as the lowercase aliases
     /// are made from them), or `None` for all of them.
     pub headers: Option<Vec<Vec<u8>>>,
+    /// The query parameters read, or `None` for all of them (the reader builds them all either
+    /// way: this says what a stored request must keep, [`RequestReads`]).
+    pub query: Option<Vec<Vec<u8>>>,
+}
+
+/// The headers and query parameters a configuration reads, by name: what a stored request
+/// must keep for the mapping to give the same entities (the worker keeps the values of these
+/// and of common webhook metadata, and no other value). `None`: the expressions may read any
+/// (`.headers | keys`, `.`, a dynamic key).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct RequestReads {
+    /// Header names, lowercase (Port gives every header under its lowercase name too), sorted.
+    pub headers: Option<Vec<String>>,
+    /// Query parameter names, sorted.
+    pub query_params: Option<Vec<String>>,
+}
+
+impl RequestReads {
+    /// What one expression over `{body, headers, queryParams}` reads (the worker's ordering
+    /// expression, `security.requestIdentifierPath`).
+    pub fn of(expression: &crate::expression::Expression) -> Self {
+        let mut d = RequestDemand::none();
+        d.add(expression.reads());
+        d.reads()
+    }
+}
+
+impl RequestDemand {
+    /// The names this demand reads (see [`RequestReads`]).
+    pub fn reads(&self) -> RequestReads {
+        let names = |list: &Option<Vec<Vec<u8>>>, lower: bool| {
+            list.as_ref().map(|l| {
+                let mut out: Vec<String> = l
+                    .iter()
+                    .map(|n| {
+                        let s = String::from_utf8_lossy(n).into_owned();
+                        if lower {
+                            s.to_lowercase()
+                        } else {
+                            s
+                        }
+                    })
+                    .collect();
+                out.sort();
+                out.dedup();
+                out
+            })
+        };
+        RequestReads {
+            headers: names(&self.headers, true),
+            query_params: names(&self.query, false),
+        }
+    }
 }
 
 impl Default for RequestDemand {
@@ -85,6 +140,7 @@ impl RequestDemand {
         Self {
             body: Demand::none(),
             headers: Some(Vec::new()),
+            query: Some(Vec::new()),
         }
     }
 
@@ -114,8 +170,16 @@ impl RequestDemand {
                 }
             }
             (Some(b"headers"), None) => self.headers = None,
-            // `.queryParams…` is always built; `.item…` reads no part of the request, and any
-            // other key of the request is null.
+            // `.queryParams…` is always built (the names are noted for RequestReads); `.item…`
+            // reads no part of the request, and any other key of the request is null.
+            (Some(b"queryParams"), Some(name)) => {
+                if let Some(names) = &mut self.query {
+                    if !names.iter().any(|n| n.as_slice() == name) {
+                        names.push(name.to_vec());
+                    }
+                }
+            }
+            (Some(b"queryParams"), None) => self.query = None,
             _ => {}
         }
     }
@@ -123,11 +187,12 @@ impl RequestDemand {
     fn all(&mut self) {
         self.body = Demand::All;
         self.headers = None;
+        self.query = None;
     }
 
     /// True when everything is demanded.
     pub fn is_all(&self) -> bool {
-        self.body.is_all() && self.headers.is_none()
+        self.body.is_all() && self.headers.is_none() && self.query.is_none()
     }
 }
 
@@ -136,5 +201,30 @@ fn key_bytes(step: &Step) -> Option<&[u8]> {
     match step {
         Step::Key(k) => Some(k.as_bytes()),
         Step::Index(_) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::expression::Expression;
+    use crate::jq::Dialect;
+
+    fn reads(program: &str) -> RequestReads {
+        RequestReads::of(&Expression::new(program, Dialect::Port))
+    }
+
+    #[test]
+    fn reads_name_the_headers_and_query_parameters_an_expression_reads() {
+        let r = reads(r#".headers["X-GitHub-Event"] + .headers.foo + .queryParams.page + .body.x"#);
+        assert_eq!(r.headers, Some(vec!["foo".to_owned(), "x-github-event".to_owned()]));
+        assert_eq!(r.query_params, Some(vec!["page".to_owned()]));
+        let none = reads(".body.stack.id");
+        assert_eq!((none.headers, none.query_params), (Some(vec![]), Some(vec![])));
+        // A whole object, or anything: every name may be read.
+        assert_eq!(reads(".headers | keys").headers, None);
+        assert_eq!(reads(".queryParams").query_params, None);
+        let any = reads(".[\"head\" + \"ers\"]");
+        assert_eq!((any.headers, any.query_params), (None, None));
     }
 }
