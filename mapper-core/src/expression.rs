@@ -223,11 +223,17 @@ fn reads(term: &Term<&str>) -> Option<Vec<Vec<Step>>> {
 
 /// Add the field paths of a term built only of field paths, literals (strings, numbers,
 /// `true`, `false`, `null`), string interpolations of such terms, negation, the operators
-/// `== != < <= > >= + - * / % // , and or` and `if … then … elif … else … end`: every part of
-/// such a term runs on the request itself. `None` for anything else.
+/// `== != < <= > >= + - * / % // , and or`, `if … then … elif … else … end`, arrays `[…]`,
+/// `…?`, and pipes from a field path (`.body.id | tostring`: what follows the path sees only the
+/// value there): every part of such a term runs on the request itself, or on the value at a
+/// path. `None` for anything else.
 fn root_paths(term: &Term<&str>, paths: &mut Vec<Vec<Step>>) -> Option<()> {
-    use BinaryOp::{Alt, And, Cmp, Comma, Math, Or};
+    use BinaryOp::{Alt, And, Cmp, Comma, Math, Or, Pipe};
     match term {
+        Term::BinOp(l, Pipe(None), _) if FastPath::path_of(l).is_some() => paths.push(FastPath::path_of(l)?),
+        Term::Arr(Some(t)) => root_paths(t, paths)?,
+        Term::Arr(None) => {}
+        Term::TryCatch(t, None) => root_paths(t, paths)?,
         Term::Num(_) => {}
         Term::Call("true" | "false" | "null", args) if args.is_empty() => {}
         Term::Str(None, parts) => {

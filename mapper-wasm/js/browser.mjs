@@ -15,5 +15,5 @@ async function compile(url) {
 }
 
 const module = await compile(new URL('./hookmap_bg.wasm', import.meta.url));
-export const { Mapper, MapperError, evaluate, verifySignature, signPayload, validateEntity, checkRequest, readRequest, backtest, scaffold, complete, __panicForTests } = createApi(createGlue, module);
+export const { Mapper, MapperError, evaluate, requestReads, verifySignature, signPayload, validateEntity, checkRequest, readRequest, backtest, scaffold, complete, __panicForTests } = createApi(createGlue, module);
 export const version = __HOOKMAP_VERSION__;

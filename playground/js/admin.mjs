@@ -114,6 +114,19 @@ function worker() {
   return backtester;
 }
 
+/** The last `limit` deliveries of webhook `id` with their stored requests, page after page (a page holds about 4 MiB). */
+async function withRequests(id, limit) {
+  const list = [];
+  let before = null;
+  while (list.length < limit) {
+    const page = await api(`/api/deliveries?webhook=${enc(id)}&limit=${limit - list.length}&include=request${before === null ? '' : `&before=${before}`}`);
+    list.push(...page.deliveries);
+    if (page.next === null || page.next === undefined) break;
+    before = page.next;
+  }
+  return list;
+}
+
 /**
  * Backtest: the last `limit` deliveries of webhook `id`, mapped with its live version and with
  * `candidateText`, in the backtest worker. Answers `{live, total, unchanged, changed,
@@ -122,10 +135,7 @@ function worker() {
  */
 async function backtest(id, candidateText, limit) {
   const fetchStart = performance.now();
-  const [{ config, version }, { deliveries: list }] = await Promise.all([
-    api(`/api/webhooks/${enc(id)}`),
-    api(`/api/deliveries?webhook=${enc(id)}&limit=${limit}&include=request`),
-  ]);
+  const [{ config, version }, list] = await Promise.all([api(`/api/webhooks/${enc(id)}`), withRequests(id, limit)]);
   const usable = list.filter((d) => d.request);
   const fetchMs = performance.now() - fetchStart;
   const job = nextJob++;

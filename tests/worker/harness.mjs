@@ -44,9 +44,12 @@ export const ADMIN_TOKEN = 'test-admin-token';
  * but unique to this instance.
  * @param {string} dist
  * @param {Record<string, string>} bindings
- * @param {{tokens?: boolean, maxRetries?: number}} [options] `tokens: false` starts it without READ_TOKEN/ADMIN_TOKEN.
+ * @param {{tokens?: boolean, maxRetries?: number, consume?: boolean, rejectedLimit?: number}} [options]
+ *   `tokens: false` starts it without READ_TOKEN/ADMIN_TOKEN; `consume: false` without a consumer
+ *   of the delivery queue (the test dispatches batches itself with `queue()`); `rejectedLimit`:
+ *   the REJECTED rate limit per minute (default 1000, so tests are not throttled).
  */
-export async function start(dist, bindings, { tokens = true, maxRetries = 100 } = {}) {
+export async function start(dist, bindings, { tokens = true, maxRetries = 100, consume = true, rejectedLimit = 1000 } = {}) {
   const suffix = Math.random().toString(36).slice(2);
   const queue = `hookmap-deliveries-${suffix}`;
   const dlq = `hookmap-deliveries-dlq-${suffix}`;
@@ -59,9 +62,10 @@ export async function start(dist, bindings, { tokens = true, maxRetries = 100 } 
     d1Databases: { DB: `hookmap-test-${suffix}` },
     queueProducers: { DELIVERIES: { queueName: queue }, DEAD_LETTERS: { queueName: dlq } },
     queueConsumers: {
-      [queue]: { maxBatchSize: 20, maxBatchTimeout: 0.2, maxRetries, deadLetterQueue: dlq },
+      ...(consume ? { [queue]: { maxBatchSize: 20, maxBatchTimeout: 0.2, maxRetries, deadLetterQueue: dlq } } : {}),
       [dlq]: { maxBatchSize: 20, maxBatchTimeout: 0.2 },
     },
+    ratelimits: { REJECTED: { simple: { limit: rejectedLimit, period: 60 } } },
     bindings: {
       ...(tokens ? { READ_TOKEN, ADMIN_TOKEN } : {}),
       DEAD_LETTER_QUEUE: dlq, RETRY_BASE_SECONDS: '1', RETRY_MAX_SECONDS: '2', PORT_BUDGET_MS: '1000',
@@ -85,7 +89,14 @@ export async function start(dist, bindings, { tokens = true, maxRetries = 100 } 
   };
   /** Run the cron handler (the sweeper) once. */
   const scheduled = async () => (await mf.getWorker()).scheduled({ cron: '* * * * *' });
-  return { mf, db, fetch, authed, delivery, settled, scheduled, queue, dlq };
+  /**
+   * Run the consumer on one batch of delivery ids, as the queue would (an invocation of its
+   * own: several may run at once). Returns the batch's outcome (acks, retries).
+   */
+  const dispatch = async (ids, attempts = 1) => (await mf.getWorker()).queue(queue, ids.map((id) => ({
+    id: `m-${id}-${Math.random().toString(36).slice(2)}`, timestamp: new Date(), body: { id }, attempts,
+  })));
+  return { mf, db, fetch, authed, delivery, settled, scheduled, dispatch, queue, dlq };
 }
 
 /**

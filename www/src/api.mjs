@@ -6,12 +6,14 @@
 //                                           engine; one with expressions that do not compile needs force)
 //   GET  /api/webhooks/{id}/versions/{n}    one version's configuration
 //   POST /api/webhooks/{id}/rollback        {version, note?}: a new version equal to that one
-//   GET  /api/deliveries?webhook=&limit=&include=request   the newest deliveries
+//   GET  /api/deliveries?webhook=&limit=&include=request&before=   the newest deliveries, a page of at most
+//                                           `limit` and about ADMIN_PAGE_BYTES (4 MiB) of requests; `next` continues
 //   GET  /api/deliveries/{id}               one delivery: its stored request, results, diagnostics
 // Signing secrets never enter D1 nor an answer: a configuration holding security.secret is refused.
 import { Mapper, MapperError } from 'hookmap';
-import { ConfigError, importFromBinding, validId, withoutSecret } from './config.mjs';
+import { ConfigError, importFromBinding, numericVar, validId, withoutSecret } from './config.mjs';
 import * as deliveries from './deliveries.mjs';
+import { forgetAbsent } from './ingest.mjs';
 import { fail, json } from './http.mjs';
 
 /** Largest PUT body (a configuration): 1 MiB. */
@@ -61,8 +63,12 @@ async function live(env, id) {
   ).bind(id).first();
 }
 
-/** Store a new version and make it live; returns its number. */
+/**
+ * Store a new version and make it live; returns its number. This isolate forgets that the id
+ * was absent (ingest.mjs answers 404 from memory for a minute); other isolates learn within it.
+ */
 async function publish(env, id, { configText, orderBy, note }) {
+  forgetAbsent(id);
   const now = new Date().toISOString();
   const [inserted] = await env.DB.batch([
     env.DB.prepare(
@@ -214,8 +220,14 @@ export async function manage(request, env, rest) {
       if (!Number.isInteger(limit) || limit < 1 || limit > MAX_DELIVERIES) return fail(400, 'invalid_limit', `limit must be a whole number from 1 to ${MAX_DELIVERIES}`);
       const include = url.searchParams.get('include');
       if (include !== null && include !== 'request') return fail(400, 'invalid_include', 'include accepts `request` only (each delivery then holds its stored request)');
-      const list = await deliveries.adminList(env.DB, { webhook: url.searchParams.get('webhook'), limit, withRequest: include === 'request' });
-      return json(200, { ok: true, deliveries: list });
+      const beforeText = url.searchParams.get('before');
+      const before = beforeText === null ? null : Number(beforeText);
+      if (before !== null && (!/^\d+$/.test(beforeText) || !Number.isSafeInteger(before))) return fail(400, 'invalid_before', 'before must be a delivery id (the `next` of the previous page)');
+      const page = await deliveries.adminPage(env.DB, {
+        webhook: url.searchParams.get('webhook'), limit, withRequest: include === 'request', before,
+        maxBytes: numericVar(env.ADMIN_PAGE_BYTES, deliveries.DEFAULT_PAGE_BYTES),
+      });
+      return json(200, { ok: true, deliveries: page.deliveries, next: page.next });
     }
     if (request.method !== 'GET') return methods('GET');
     const n = Number(idPart);

@@ -77,24 +77,23 @@ export function keyBindingName(id) {
 /**
  * Check the URL key of a delivery. A webhook that checks no signature is served only under its
  * key (POST /webhooks/{id}/{key}); a signed webhook may be given a key too, then it must match.
+ * An empty key binding is no key (fail closed).
  * @param {Record<string, unknown>} env
  * @param {string} id Webhook id.
  * @param {string | null} key The key from the URL, or null.
  * @param {boolean} signed Whether the webhook's configuration checks a signature.
- * @returns {Promise<Response | null>} The refusal, or null.
+ * @returns {Promise<string | null>} Why the delivery is refused (for the worker's log; the
+ *   sender is told only "unauthorized", or "not found" for `'no such key'`), or null.
  */
 export async function checkUrlKey(env, id, key, signed) {
   const binding = keyBindingName(id);
   const expected = env[binding];
   const configured = typeof expected === 'string' && expected !== '';
   if (!signed && !configured) {
-    return fail(401, 'webhook_unprotected', `webhook '${id}' checks no signature and has no URL key, so it accepts nothing: give its configuration a \`security\` with signatureHeaderName (and \`wrangler secret put WEBHOOK_SECRET\`), or set an unguessable key with \`wrangler secret put ${binding}\` and send to POST /webhooks/${id}/<key>`);
+    return `webhook '${id}' checks no signature and has no URL key, so it accepts nothing: give its configuration a \`security\` with signatureHeaderName (and \`wrangler secret put WEBHOOK_SECRET\`), or set an unguessable key with \`wrangler secret put ${binding}\` and send to POST /webhooks/${id}/<key>`;
   }
-  if (key === null) {
-    if (signed) return null;
-    return fail(401, 'missing_url_key', `webhook '${id}' checks no signature: it accepts deliveries only at POST /webhooks/${id}/<key>, the key being the ${binding} secret`);
-  }
-  if (!configured) return fail(404, 'not_found', `webhook '${id}' has no URL key (${binding} is not set): send to POST /webhooks/${id}`);
+  if (key === null) return signed ? null : `webhook '${id}' checks no signature: it accepts deliveries only at POST /webhooks/${id}/<key> (${binding})`;
+  if (!configured) return 'no such key';
   if (await secretEquals(key, expected)) return null;
-  return fail(401, 'invalid_url_key', `the key in the URL is not webhook '${id}''s key (${binding})`);
+  return `the key in the URL is not webhook '${id}''s key (${binding})`;
 }

@@ -21,6 +21,12 @@ ON CONFLICT (blueprint, identifier) DO UPDATE SET
 
 const DELETE = 'DELETE FROM entities WHERE blueprint = ?1 AND identifier = ?2';
 
+// The same writes, done only while the delivery holds the entity's ordering claim (ordering.mjs):
+// a claim that ran out and was taken by a newer update writes nothing.
+const HELD = 'EXISTS (SELECT 1 FROM entity_order WHERE blueprint = ?1 AND identifier = ?2 AND holder = ?12 AND holder_run = ?13)';
+const UPSERT_HELD = UPSERT.replace('VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)', `SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8 WHERE ${HELD}`);
+const DELETE_HELD = `DELETE FROM entities WHERE blueprint = ?1 AND identifier = ?2 AND ${HELD.replace('?12', '?3').replace('?13', '?4')}`;
+
 const present = (entity, key) => Object.prototype.hasOwnProperty.call(entity, key);
 const isQuery = (v) => v !== null && typeof v === 'object' && !Array.isArray(v) && 'rules' in v;
 
@@ -130,62 +136,23 @@ const jsonOrNull = (entity, key) => (present(entity, key) ? JSON.stringify(entit
  * @param {D1Database} db
  * @param {import('hookmap').Entity} e
  * @param {string} now ISO time of the change.
+ * @param {{delivery: number, run: number} | null} [held] The ordering claim the write needs
+ *   (ordering.mjs), or null for an unordered entity.
  * @returns {{stmt: D1PreparedStatement} | {error: string}}
  */
-export function entityStatement(db, e, now) {
+export function entityStatement(db, e, now, held = null) {
   if (typeof e.identifier !== 'string') {
     return { error: `the identifier is not a string (${JSON.stringify(e.identifier)}): nothing was written` };
   }
-  if (e.operation === 'delete') return { stmt: db.prepare(DELETE).bind(e.blueprint, e.identifier) };
-  return {
-    stmt: db.prepare(UPSERT).bind(
-      e.blueprint, e.identifier, jsonOrNull(e, 'title'), jsonOrNull(e, 'icon'), jsonOrNull(e, 'team'),
-      JSON.stringify(e.properties ?? {}), JSON.stringify(e.relations ?? {}), now,
-      present(e, 'title') ? 1 : 0, present(e, 'icon') ? 1 : 0, present(e, 'team') ? 1 : 0,
-    ),
-  };
-}
-
-/**
- * Apply operations to the D1 catalog, in one transaction with `alongside` statements (the
- * deliveries' new states, the ordering values), in the order given.
- * @param {D1Database} db
- * @param {{entity: import('hookmap').Entity, result: object}[]} ops Each `result` is filled in:
- *   `status: 'applied' | 'failed'`, `error?`, `transient?`.
- * @param {() => D1PreparedStatement[]} alongside Built once the results are known (as they are
- *   when the batch commits).
- * @returns {Promise<{committed: boolean, error?: string}>} When the batch failed every operation
- *   is marked transient and nothing (alongside included) was written.
- */
-export async function applyD1(db, ops, alongside) {
-  const now = new Date().toISOString();
-  const statements = [];
-  const written = [];
-  try {
-    await resolveQueries(db, ops);
-  } catch (e) {
-    for (const op of ops) Object.assign(op.result, { status: 'failed', transient: true, error: `D1: ${e.message}` });
-    return { committed: false, error: e.message };
+  if (e.operation === 'delete') {
+    return { stmt: held ? db.prepare(DELETE_HELD).bind(e.blueprint, e.identifier, held.delivery, held.run) : db.prepare(DELETE).bind(e.blueprint, e.identifier) };
   }
-  for (const op of ops) {
-    if (op.result.status === 'failed') continue;
-    const s = entityStatement(db, op.entity, now);
-    if (s.error) {
-      Object.assign(op.result, { status: 'failed', transient: false, error: s.error });
-      continue;
-    }
-    op.result.status = 'applied';
-    statements.push(s.stmt);
-    written.push(op);
-  }
-  try {
-    const all = [...statements, ...alongside()];
-    if (all.length > 0) await db.batch(all);
-    return { committed: true };
-  } catch (e) {
-    for (const op of written) Object.assign(op.result, { status: 'failed', transient: true, error: `D1: ${e.message}` });
-    return { committed: false, error: e.message };
-  }
+  const args = [
+    e.blueprint, e.identifier, jsonOrNull(e, 'title'), jsonOrNull(e, 'icon'), jsonOrNull(e, 'team'),
+    JSON.stringify(e.properties ?? {}), JSON.stringify(e.relations ?? {}), now,
+    present(e, 'title') ? 1 : 0, present(e, 'icon') ? 1 : 0, present(e, 'team') ? 1 : 0,
+  ];
+  return { stmt: held ? db.prepare(UPSERT_HELD).bind(...args, held.delivery, held.run) : db.prepare(UPSERT).bind(...args) };
 }
 
 function entityFromRow(r) {

@@ -31,8 +31,9 @@ const enc = encodeURIComponent;
  * @param {{entity: import('hookmap').Entity, result: object}[][]} rounds Each operation's `result`
  *   is filled in: `status: 'applied' | 'failed'`, `httpStatus?`, `error?`, `transient?`.
  * @param {{deadline: number}} budget Time for in-call retries (fetchWithRetry).
- * @returns {Promise<{retryAfter: number | null, calls: number}>} The largest Retry-After Port
- *   asked for (seconds), and the number of calls made.
+ * @returns {Promise<{retryAfter: number | null, calls: number, unreachable: string | null}>} The
+ *   largest Retry-After Port asked for (seconds), the number of calls made, and why Port was
+ *   found unreachable (null when it answered every call).
  */
 export async function applyPort(port, rounds, budget) {
   let unreachable = null;
@@ -103,7 +104,7 @@ export async function applyPort(port, rounds, budget) {
       }
     }
   }
-  return { retryAfter, calls };
+  return { retryAfter, calls, unreachable };
 }
 
 function readSingle(op, answer) {

@@ -13,7 +13,8 @@
 // imported from WEBHOOKS (afterwards it is part of each version): evaluated over each request
 // (e.g. `.body.timestamp_millis`), it lets the consumer skip an update older than the last one
 // applied to the same entity.
-import { Mapper, MapperError } from 'hookmap';
+import { Mapper, MapperError, requestReads } from 'hookmap';
+import { mergeReads } from './allowlist.mjs';
 
 const ID = /^[A-Za-z0-9_.-]{1,100}$/;
 
@@ -169,7 +170,7 @@ export function version(text) {
  * expression or null; `version`: the number of the live version.
  * @param {Record<string, any>} env The worker's bindings.
  * @param {string} id Webhook id from the URL.
- * @returns {Promise<{id: string, mapper: import('hookmap').Mapper, security: object | undefined, signed: boolean, orderBy: string | null, version: number} | null>}
+ * @returns {Promise<{id: string, mapper: import('hookmap').Mapper, security: object | undefined, signed: boolean, orderBy: string | null, version: number, reads: import('./allowlist.mjs').Reads} | null>}
  * @throws {ConfigError} When the bindings or this webhook's configuration are invalid.
  */
 export async function webhook(env, id) {
@@ -198,12 +199,26 @@ export async function webhook(env, id) {
     }
     throw e;
   }
-  const secret = env[secretBindingName(id)] ?? env.WEBHOOK_SECRET ?? bindingSecret(env, id);
+  // Fail closed: an empty secret is no secret (HMAC with an empty key is forgeable by anyone).
+  const secret = nonEmpty(env[secretBindingName(id)]) ?? nonEmpty(env.WEBHOOK_SECRET) ?? nonEmpty(bindingSecret(env, id));
   const security = Array.isArray(config) ? undefined : config.security;
   const effective = security && secret !== undefined && security.signatureHeaderName ? { ...security, secret } : security;
-  const hook = { id, mapper, security: effective, signed: Boolean(effective?.signatureHeaderName), orderBy: stored.order_by ?? null, version: row.version };
+  const orderBy = stored.order_by ?? null;
+  // What a stored delivery must keep of headers and query (allowlist.mjs): what the mappings
+  // and the ordering expression read.
+  const reads = mergeReads([mapper.requestReads, ...(orderBy ? [requestReads(orderBy)] : [])]);
+  const hook = { id, mapper, security: effective, signed: Boolean(effective?.signatureHeaderName), orderBy, version: row.version, reads };
   compiled.set(id, { version: row.version, envKey, hook });
   return hook;
+}
+
+/**
+ * A secret binding's value, or undefined when it is unset or empty.
+ * @param {unknown} value
+ * @returns {string | undefined}
+ */
+export function nonEmpty(value) {
+  return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
 /**

@@ -1,34 +1,30 @@
-// The queue consumer: applies stored deliveries to the catalog (Port or D1), in batches.
+// The queue consumer: applies stored deliveries to the catalog (Port or D1), a batch at a time.
 //
-// For each message (a delivery id) of a batch: load the stored request, map it with the
-// webhook's current configuration, drop entities an earlier attempt already applied, skip
-// updates older than the last one applied to the same entity (ORDER_BY), then apply every
-// entity of the batch together (Port: bulk calls grouped by blueprint; D1: one transaction),
-// record each delivery's state and per-entity results, and ack or retry its message.
+// For a batch of messages (delivery ids): claim the deliveries (a lease: one copy processes a
+// delivery at a time; deliveries.claim), map each stored request with its webhook's current
+// configuration (entities an earlier attempt applied are skipped), claim each ordered entity
+// (ordering.mjs: the newest update wins), apply the entities (Port: bulk calls by blueprint; D1:
+// one transaction with the states), then record each delivery's new state (transitions.mjs) with
+// a compare-and-set on its run, and ack, retry or dead-letter its message.
 //
-// Retries: transient failures (no answer, 5xx, 429 with its Retry-After, 401 after one new
-// token, a D1 error, a configuration error) retry the message with exponential backoff and
-// jitter (RETRY_BASE_SECONDS 10, doubling, capped at RETRY_MAX_SECONDS 1800), for
-// RETRY_BUDGET_SECONDS (86400) counted from the first failure; then the message moves to the
-// dead-letter queue and the delivery is `dead` (replayable). Permanent refusals (4xx such as
-// 422) are recorded per entity and not retried. The budget is tracked in D1, not by the
-// queue's own max_retries: when a message nears that limit it is sent afresh (with the same
-// delay) so the platform never dead-letters it before the budget.
+// One retry budget covers every failure of a delivery: a failure recorded in D1 counts against
+// RETRY_BUDGET_SECONDS (transitions.mjs); when D1 itself fails, the message is retried by the
+// queue, whose max_retries then moves it to the dead-letter queue (recorded `dead`). A message is
+// sent afresh (past the queue's max_retries) only when its budget is tracked in D1.
 import { evaluate, MapperError } from 'hookmap';
-import { applyD1 } from './catalog-d1.mjs';
+import { entityStatement, resolveQueries } from './catalog-d1.mjs';
 import { applyPort } from './catalog-port.mjs';
-import { ConfigError, numericVar, retentionDays, version, webhook } from './config.mjs';
-import * as dedupe from './dedupe.mjs';
+import { ConfigError, numericVar, version, webhook } from './config.mjs';
 import * as deliveries from './deliveries.mjs';
+import * as drain from './drain.mjs';
 import { AUDIT_DIAGNOSTICS, catalogTarget, requestText } from './ingest.mjs';
-import * as audit from './audit.mjs';
+import * as ordering from './ordering.mjs';
+import { backoffSeconds, DEFAULT_RETRY, MAX_DELAY_SECONDS, transition } from './transitions.mjs';
 
-/** Default backoff: first retry after about 10 s, doubling, capped at 30 min, for 24 h. */
-export const DEFAULT_RETRY = { baseSeconds: 10, maxSeconds: 1800, budgetSeconds: 86400 };
+export { sweep } from './sweeper.mjs';
+
 /** The queue's own retry limit (wrangler.toml max_retries); messages are re-sent before it. */
 const DEFAULT_QUEUE_MAX_RETRIES = 100;
-/** Cloudflare Queues' longest delay. */
-const MAX_DELAY_SECONDS = 43200;
 /** Default time for in-call retries of the Port calls of one batch. */
 const DEFAULT_PORT_BUDGET_MS = 20_000;
 
@@ -40,36 +36,35 @@ function retrySettings(env) {
   };
 }
 
-/**
- * The delay before retry number `attempt` (1-based): base * 2^(attempt-1), capped, with
- * jitter (x0.75 to x1.25, still capped), in whole seconds.
- * @param {number} attempt
- * @param {{baseSeconds: number, maxSeconds: number}} settings
- * @returns {number}
- */
-export function backoffSeconds(attempt, { baseSeconds, maxSeconds }) {
-  const exp = Math.min(maxSeconds, baseSeconds * 2 ** Math.min(attempt - 1, 30));
-  return Math.min(maxSeconds, Math.round(exp * (0.75 + Math.random() / 2)));
-}
+/** How long a copy holds a delivery (and its entities' ordering claims): the Port budget and a minute. */
+const leaseMs = (env) => numericVar(env.PORT_BUDGET_MS, DEFAULT_PORT_BUDGET_MS) + numericVar(env.LEASE_EXTRA_MS, 60_000);
 
 /** Whether this batch comes from the dead-letter queue. */
 function isDeadLetterQueue(name, env) {
   return name === (env.DEAD_LETTER_QUEUE || 'hookmap-deliveries-dlq');
 }
 
+/** Whether this isolate may have seen Port failing (then a success is worth a recovery check). */
+let portMayBeFailing = true;
+
 /**
  * The queue handler.
- * @param {MessageBatch<{id: number}>} batch
+ * @param {MessageBatch<{id?: number, probe?: string}>} batch
  * @param {Record<string, any>} env
- * @param {ExecutionContext} ctx
+ * @param {ExecutionContext} _ctx
  */
-export async function consume(batch, env, ctx) {
+export async function consume(batch, env, _ctx) {
   if (isDeadLetterQueue(batch.queue, env)) return deadLetters(batch, env);
   const settings = retrySettings(env);
+  const target = catalogTarget(env);
 
   /** @type {Map<number, Message[]>} */
   const byId = new Map();
   for (const m of batch.messages) {
+    if (m.body?.probe !== undefined) {
+      await probeMessage(env, target, m);
+      continue;
+    }
     const id = Number(m.body?.id);
     if (!Number.isSafeInteger(id)) {
       console.error(`hookmap: queue message ${m.id} holds no delivery id (${JSON.stringify(m.body)}); dropped`);
@@ -80,102 +75,215 @@ export async function consume(batch, env, ctx) {
     byId.get(id).push(m);
   }
   if (byId.size === 0) return;
+  const ids = [...byId.keys()];
+  const queueRetry = (m) => m.retry({ delaySeconds: backoffSeconds(m.attempts, settings) });
 
-  let rows;
+  // 1. Claim: one copy processes a delivery at a time.
+  const now = Date.now();
+  let claimed;
+  let others;
   try {
-    rows = await deliveries.load(env.DB, [...byId.keys()]);
+    claimed = await deliveries.claim(env.DB, ids, now, leaseMs(env));
+    const unclaimed = ids.filter((id) => !claimed.has(id));
+    others = unclaimed.length > 0 ? await deliveries.load(env.DB, unclaimed) : new Map();
   } catch (e) {
-    console.error(`hookmap: D1 error loading deliveries ${[...byId.keys()].join(', ')}: ${e.message}; retrying the batch`);
-    for (const [id, ms] of byId) for (const m of ms) await retryMessage(env, m, id, backoffSeconds(m.attempts, settings));
+    // Nothing can be counted in D1: the queue counts (max_retries, then the dead-letter queue).
+    console.error(`hookmap: D1 error claiming deliveries ${ids.join(', ')}: ${e.message}; the queue retries them`);
+    for (const ms of byId.values()) for (const m of ms) queueRetry(m);
     return;
   }
-
   const work = [];
   for (const [id, messages] of byId) {
     const [message, ...copies] = messages;
     for (const c of copies) c.ack();
-    const row = rows.get(id);
-    if (!row || !deliveries.ACTIVE_STATES.includes(row.outcome)) {
-      // Already applied (a copy sent twice, e.g. by the sweeper), replayed elsewhere, or pruned.
-      message.ack();
+    const row = claimed.get(id);
+    if (row) {
+      work.push({ id, row, message, run: row.run, entities: [], diagnostics: [], orderKey: null });
       continue;
     }
-    try {
-      work.push(await prepare(env, { id, row, message }));
-    } catch (e) {
-      // A bug on this delivery alone (its batch-mates go on): the queue retries this message up
-      // to max_retries, then moves it to the dead-letter queue, whose consumer records it dead.
-      console.error(`hookmap: unexpected error preparing delivery ${id}: ${e?.stack ?? e}`);
-      message.retry({ delaySeconds: backoffSeconds(message.attempts, settings) });
+    const other = others.get(id);
+    if (other && deliveries.ACTIVE_STATES.includes(other.outcome) && other.lease_until !== null && other.lease_until >= now) {
+      // Another copy holds it: look again once its lease is over (it will usually be final).
+      message.retry({ delaySeconds: Math.min(MAX_DELAY_SECONDS, Math.max(1, Math.ceil((other.lease_until - now) / 1000) + 1)) });
+    } else {
+      // Final (applied by another copy, replayed and done) or pruned.
+      message.ack();
     }
   }
   if (work.length === 0) return;
 
-  try {
-    await skipStale(env.DB, work);
-  } catch (e) {
-    console.error(`hookmap: D1 error reading entity order: ${e.message}; retrying the batch`);
-    for (const w of work) await retryMessage(env, w.message, w.id, backoffSeconds(w.message.attempts, settings));
-    return;
+  // 2. Map each delivery; an unexpected error is a (counted) failure of that delivery alone.
+  for (const w of work) {
+    try {
+      await prepare(env, w);
+    } catch (e) {
+      console.error(`hookmap: unexpected error preparing delivery ${w.id}: ${e?.stack ?? e}`);
+      w.problem = { transient: true, message: `unexpected error: ${e?.message ?? e}` };
+      w.entities = [];
+    }
   }
 
-  const rounds = plan(work);
-  const target = catalogTarget(env);
+  // 3. Search queries (built-in catalog) and ordering claims.
+  const ops = work.filter((w) => !w.problem).flatMap((w) => w.entities.filter((op) => !op.skip).map((op) => ({ w, op })));
+  const claims = [];
+  let failedBeforeApply = null;
+  try {
+    if (target.kind === 'd1') await resolveQueries(env.DB, ops.map(({ op }) => op));
+    for (const { w, op } of ops) {
+      if (op.result.status === 'failed' || w.orderKey === null || typeof op.entity.identifier !== 'string') continue;
+      claims.push({ op, claim: { blueprint: op.entity.blueprint, identifier: op.entity.identifier, key: w.orderKey, delivery: w.id, run: w.run } });
+    }
+    ordering.newestInBatch(claims);
+    const open = claims.filter((c) => !c.op.skip);
+    if (open.length > 0) {
+      const answers = await env.DB.batch(open.flatMap(({ claim }) => [
+        ordering.claimStatement(env.DB, claim, Date.now(), leaseMs(env)),
+        ordering.currentStatement(env.DB, claim),
+      ]));
+      open.forEach((c, i) => {
+        const won = answers[2 * i].results.length > 0;
+        const decided = ordering.readClaim(c.claim, won, answers[2 * i + 1].results[0] ?? null, Date.now());
+        c.held = won;
+        if (!won) {
+          c.op.skip = true;
+          Object.assign(c.op.result, decided.result);
+        }
+      });
+    }
+  } catch (e) {
+    failedBeforeApply = `D1: ${e.message}`;
+  }
+  if (failedBeforeApply !== null) {
+    for (const { op } of ops) if (op.result.status !== 'stale') Object.assign(op.result, { status: 'failed', transient: true, error: failedBeforeApply });
+  }
+
+  // 4. Apply, and record the states.
+  const rounds = failedBeforeApply === null ? plan(work) : [];
+  const held = claims.filter((c) => c.held).map((c) => c.claim);
   let retryAfter = null;
-  /** @type {{statements: D1PreparedStatement[], decisions: (() => Promise<void>)[]} | null} */
-  let finished = null;
+  let portFailed = false;
+  let portAnswered = false;
+  const catalogWrites = [];
   if (target.kind === 'port') {
     if (rounds.length > 0) {
       const budget = { deadline: Date.now() + numericVar(env.PORT_BUDGET_MS, DEFAULT_PORT_BUDGET_MS) };
-      ({ retryAfter } = await applyPort(target.port, rounds, budget));
+      const outcome = await applyPort(target.port, rounds, budget);
+      retryAfter = outcome.retryAfter;
+      portFailed = outcome.unreachable !== null;
+      portAnswered = outcome.calls > 0 && !portFailed;
     }
   } else {
-    // The entities, the deliveries' states and the ordering values in one transaction.
-    const result = await applyD1(env.DB, rounds.flat(), () => (finished = finish(env, work, settings, null)).statements);
-    if (!result.committed) finished = null;
+    const at = new Date().toISOString();
+    for (const op of rounds.flat()) {
+      const claim = held.find((c) => c.blueprint === op.entity.blueprint && c.identifier === op.entity.identifier && c.delivery === op.deliveryId);
+      const s = entityStatement(env.DB, op.entity, at, claim ?? null);
+      if (s.error) {
+        Object.assign(op.result, { status: 'failed', transient: false, error: s.error });
+        continue;
+      }
+      op.result.status = 'applied';
+      catalogWrites.push({ op, stmt: s.stmt });
+    }
   }
-
-  if (finished === null) {
-    finished = finish(env, work, settings, retryAfter);
-    try {
-      await env.DB.batch(finished.statements);
-    } catch (e) {
-      // The catalog may have changed, but the states could not be written: retry; entities
-      // are applied again (an upsert with the same values, a delete of an absent entity).
-      console.error(`hookmap: D1 error recording the states of deliveries ${work.map((w) => w.id).join(', ')}: ${e.message}; retrying them`);
-      for (const w of work) await retryMessage(env, w.message, w.id, backoffSeconds(w.message.attempts, settings));
+  /** The batch recording this attempt: the catalog's writes (D1), the releases, the states. */
+  const record = (writes) => {
+    const written = finish(env, work, settings, retryAfter);
+    const statements = [...writes.map((x) => x.stmt), ...held.map((c) => ordering.releaseStatement(env.DB, c)), ...written.map((x) => x.statement)];
+    if (portFailed) statements.push(drain.failingStatement(env.DB, Date.now()));
+    return { written, statements, offset: writes.length + held.length };
+  };
+  let attempt = record(catalogWrites);
+  let results;
+  try {
+    results = await env.DB.batch(attempt.statements);
+  } catch (e) {
+    results = null;
+    if (catalogWrites.length > 0) {
+      // The catalog's writes failed (one transaction: nothing was written): record that as this
+      // attempt's failure, which counts against the budget.
+      for (const { op } of catalogWrites) Object.assign(op.result, { status: 'failed', transient: true, error: `D1: ${e.message}` });
+      attempt = record([]);
+      try {
+        results = await env.DB.batch(attempt.statements);
+      } catch (again) {
+        e = again;
+      }
+    }
+    if (results === null) {
+      // Nothing could be written: the queue retries, and counts (max_retries, then dead). The
+      // leases are let go if D1 allows it, so the retry need not wait for them to run out.
+      console.error(`hookmap: D1 error recording deliveries ${work.map((w) => w.id).join(', ')}: ${e.message}; the queue retries them`);
+      await deliveries.release(env.DB, work.map((w) => [w.id, w.run])).catch(() => {});
+      for (const w of work) queueRetry(w.message);
       return;
     }
   }
-  for (const d of finished.decisions) await d();
+  for (let i = 0; i < attempt.written.length; i++) {
+    const { w, next } = attempt.written[i];
+    const current = results[attempt.offset + i].results.length > 0;
+    if (!current) {
+      // A replay (or a later copy) superseded this run: it decides; this copy writes nothing.
+      w.message.ack();
+      continue;
+    }
+    if (next.decision.kind === 'ack') w.message.ack();
+    else if (next.decision.kind === 'retry') await retryMessage(env, w.message, w.id, next.decision.delaySeconds);
+    else await deadLetter(env, w.message, w.id, next.message);
+  }
+
+  // 5. Port's health: probe it while it fails; drain the retrying deliveries once it answers.
+  if (target.kind === 'port') {
+    try {
+      if (portFailed) {
+        portMayBeFailing = true;
+        await drain.scheduleProbe(env, Date.now());
+      } else if (portAnswered && portMayBeFailing) {
+        portMayBeFailing = false;
+        await drain.recovered(env, Date.now());
+      }
+    } catch (e) {
+      console.error(`hookmap: could not update Port's health (${e.message}); the sweeper probes it`);
+    }
+  }
+}
+
+/** A probe message: ask Port whether it answers (drain.mjs). */
+async function probeMessage(env, target, m) {
+  try {
+    if (target.kind === 'port' && (await drain.probe(env, target.port))) portMayBeFailing = false;
+  } catch (e) {
+    console.error(`hookmap: the probe of Port failed (${e.message}); the sweeper schedules another`);
+  }
+  m.ack();
 }
 
 /**
  * Map one delivery's stored request with its webhook's current configuration.
- * @returns {object} The work item: `{id, row, message, entities: {entity, result}[], diagnostics,
- *   orderKey, earlier, problem?}`.
+ * @param {Record<string, any>} env
+ * @param {any} w The work item: `{id, row, message, run, entities, diagnostics, orderKey}`;
+ *   filled in: `entities: {entity, result, index, skip}[]`, `diagnostics`, `orderKey`,
+ *   `configVersion`, or `problem`.
  */
 async function prepare(env, w) {
+  if (env.HOOKMAP_TEST_FAULT === 'prepare-throws') throw new Error('injected fault: prepare throws (HOOKMAP_TEST_FAULT)');
   const previous = JSON.parse(w.row.summary || '{}');
-  w.earlier = (previous.entities ?? []).filter((r) => r.status === 'applied' && r.digest);
-  w.entities = [];
+  const earlier = (previous.entities ?? []).filter((r) => r.status === 'applied' && r.digest);
   w.diagnostics = previous.diagnostics ?? [];
-  w.orderKey = null;
   let hook;
   try {
     hook = await webhook(env, w.row.webhook);
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     w.problem = { transient: true, message: `configuration error (retried until fixed): ${e.message}` };
-    return w;
+    return;
   }
   if (!hook) {
     w.problem = { transient: false, message: `webhook '${w.row.webhook}' is no longer configured; the delivery cannot be mapped` };
-    return w;
+    return;
   }
   if (!hook.mapper.enabled) {
     w.problem = { transient: false, message: `webhook '${w.row.webhook}' was disabled after this delivery was accepted; it was dropped` };
-    return w;
+    return;
   }
   const text = requestText(w.row.body, w.row.headers, w.row.query);
   let result;
@@ -185,66 +293,34 @@ async function prepare(env, w) {
     if (!(e instanceof MapperError)) throw e;
     w.problem = { transient: false, message: `the stored request could not be mapped with the current configuration: ${e.message}` };
     w.diagnostics = e.diagnostics.slice(0, AUDIT_DIAGNOSTICS);
-    return w;
+    return;
   }
   w.diagnostics = result.diagnostics.slice(0, AUDIT_DIAGNOSTICS);
   w.configVersion = hook.version;
   if (hook.orderBy) {
+    let answer;
     try {
-      const out = evaluate(hook.orderBy, JSON.parse(text), { port: true }).outputs?.[0];
-      if (typeof out === 'number' || typeof out === 'string') w.orderKey = out;
-      else w.diagnostics.push({ severity: 'warning', field: 'ORDER_BY', message: `the ordering expression ${hook.orderBy} gave ${JSON.stringify(out ?? null)}, not a number or a string: this delivery is applied without the order check` });
+      answer = evaluate(hook.orderBy, JSON.parse(text), { port: true });
     } catch (e) {
-      w.diagnostics.push({ severity: 'warning', field: 'ORDER_BY', message: `the ordering expression ${hook.orderBy} failed (${e.message}): this delivery is applied without the order check` });
+      answer = { error: e?.message ?? String(e) };
     }
+    const k = ordering.orderKey(hook.orderBy, answer);
+    if ('key' in k) w.orderKey = k.key;
+    else w.diagnostics.push(k.diagnostic);
   }
-  const done = new Set(w.earlier.map((r) => r.digest));
-  result.entities.forEach((entity, index) => {
+  const done = new Set(earlier.map((r) => r.digest));
+  w.entities = result.entities.map((entity, index) => {
     const digest = version(JSON.stringify(entity));
     const r = { operation: entity.operation, blueprint: entity.blueprint, identifier: entity.identifier, digest };
     if (done.has(digest)) {
       Object.assign(r, { status: 'applied', note: 'applied by an earlier attempt' });
-      w.entities.push({ entity, result: r, index, skip: true });
-    } else {
-      w.entities.push({ entity, result: r, index, skip: false });
+      return { entity, result: r, index, skip: true, deliveryId: w.id };
     }
+    return { entity, result: r, index, skip: false, deliveryId: w.id };
   });
-  return w;
 }
 
 const keyOf = (e) => (typeof e.identifier === 'string' ? `${e.blueprint}\u0000${e.identifier}` : null);
-const comparable = (a, b) => (typeof a === 'number' && typeof b === 'number') || (typeof a === 'string' && typeof b === 'string');
-
-/**
- * Mark as stale every update older than the last one applied to its entity (entity_order), or
- * older than another update of the same entity in this batch.
- */
-async function skipStale(db, work) {
-  const ordered = [];
-  for (const w of work) {
-    if (w.problem || w.orderKey === null) continue;
-    for (const op of w.entities) if (!op.skip && keyOf(op.entity) !== null) ordered.push({ w, op });
-  }
-  if (ordered.length === 0) return;
-  const pairs = [...new Map(ordered.map(({ op }) => [keyOf(op.entity), [op.entity.blueprint, op.entity.identifier]])).values()];
-  const { results } = await db.prepare(
-    `SELECT o.blueprint, o.identifier, o.order_key, o.delivery_id FROM entity_order o
-     JOIN json_each(?1) j ON o.blueprint = json_extract(j.value, '$[0]') AND o.identifier = json_extract(j.value, '$[1]')`,
-  ).bind(JSON.stringify(pairs)).all();
-  const newest = new Map(results.map((r) => [`${r.blueprint}\u0000${r.identifier}`, { key: r.order_key, delivery: r.delivery_id }]));
-  for (const { w, op } of ordered) {
-    const k = keyOf(op.entity);
-    const best = newest.get(k);
-    if (!best || (comparable(w.orderKey, best.key) && w.orderKey > best.key)) newest.set(k, { key: w.orderKey, delivery: w.id });
-  }
-  for (const { w, op } of ordered) {
-    const best = newest.get(keyOf(op.entity));
-    if (comparable(w.orderKey, best.key) && w.orderKey < best.key) {
-      op.skip = true;
-      Object.assign(op.result, { status: 'stale', note: `not applied: an update ordered ${JSON.stringify(best.key)} (delivery ${best.delivery}) is newer than this one's ${JSON.stringify(w.orderKey)}` });
-    }
-  }
-}
 
 /**
  * The operations of a batch in rounds: deliveries in the order they were received, their
@@ -258,7 +334,7 @@ function plan(work) {
   for (const w of sorted) {
     if (w.problem) continue;
     for (const op of w.entities) {
-      if (op.skip) continue;
+      if (op.skip || op.result.status === 'failed') continue;
       const k = keyOf(op.entity) ?? `#${w.id}#${op.index}`;
       const n = seen.get(k) ?? 0;
       seen.set(k, n + 1);
@@ -269,78 +345,29 @@ function plan(work) {
 }
 
 /**
- * Each delivery's new state, the D1 statements recording them (and the ordering values of
- * what was applied), and the decisions on the messages (ack, retry, dead letter) to take once
- * those are written.
+ * Each delivery's next state (transitions.mjs) and the statement recording it (a
+ * compare-and-set on its run).
+ * @returns {{w: any, next: import('./transitions.mjs').Transition, statement: D1PreparedStatement}[]}
  */
 function finish(env, work, settings, retryAfter) {
-  const db = env.DB;
   const now = Date.now();
-  const statements = [];
-  const decisions = [];
-  for (const w of work) {
+  return work.map((w) => {
     const results = w.entities.map((op) => op.result);
-    const applied = results.filter((r) => r.status === 'applied').length;
-    const stale = results.filter((r) => r.status === 'stale').length;
-    const failedResults = results.filter((r) => r.status === 'failed');
-    const transient = w.problem ? w.problem.transient : failedResults.some((r) => r.transient);
-    const failed = w.problem ? 0 : failedResults.length;
-    let state;
-    let message;
-    let attempts = w.row.attempts;
-    let nextAttemptAt = null;
-    let firstFailureAt = w.row.first_failure_at;
-    if (transient) {
-      attempts += 1;
-      firstFailureAt ??= new Date(now).toISOString();
-      const spent = (now - Date.parse(firstFailureAt)) / 1000;
-      const why = w.problem?.message ?? failedResults.find((r) => r.transient)?.error;
-      if (spent >= settings.budgetSeconds) {
-        state = 'dead';
-        message = `gave up after ${attempts} attempts over ${Math.round(spent)} s (RETRY_BUDGET_SECONDS ${settings.budgetSeconds}): ${why}; replay it with POST /api/deliveries/${w.id}/replay`;
-        decisions.push(() => deadLetter(env, w.message, w.id, message));
-      } else {
-        state = 'retrying';
-        const asked = retryAfter === null ? null : Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.ceil(retryAfter)));
-        const delay = asked ?? backoffSeconds(attempts, settings);
-        nextAttemptAt = new Date(now + delay * 1000).toISOString();
-        message = `attempt ${attempts} failed (${why}); next attempt in ${delay} s${asked !== null ? ' (Retry-After)' : ''}`;
-        decisions.push(() => retryMessage(env, w.message, w.id, delay));
-      }
-    } else {
-      if (w.problem) {
-        state = 'failed';
-        message = w.problem.message;
-      } else if (failed === 0) {
-        state = stale > 0 && applied === 0 ? 'stale' : 'applied';
-      } else {
-        state = applied === 0 ? 'failed' : 'partial';
-      }
-      decisions.push(async () => w.message.ack());
-    }
-    const summary = { entities: results, diagnostics: w.diagnostics };
+    const next = transition(w.row, { problem: w.problem, results, retryAfter }, now, settings);
+    const summary = { entities: results.map(({ busyUntil: _b, ...r }) => r), diagnostics: w.diagnostics };
     if (w.configVersion) summary.appliedConfigVersion = w.configVersion;
-    if (message) summary.message = message;
-    statements.push(deliveries.updateStatement(db, w.id, {
-      state, applied, failed: w.problem ? 0 : failed, summary, attempts, nextAttemptAt, firstFailureAt, orderKey: w.orderKey,
-    }));
-    if (w.orderKey !== null) {
-      for (const op of w.entities) {
-        if (op.skip || op.result.status !== 'applied' || keyOf(op.entity) === null) continue;
-        statements.push(db.prepare(
-          `INSERT INTO entity_order (blueprint, identifier, order_key, delivery_id, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)
-           ON CONFLICT (blueprint, identifier) DO UPDATE SET order_key = excluded.order_key, delivery_id = excluded.delivery_id, updated_at = excluded.updated_at
-           WHERE NOT (typeof(entity_order.order_key) = typeof(excluded.order_key) AND entity_order.order_key > excluded.order_key)`,
-        ).bind(op.entity.blueprint, op.entity.identifier, w.orderKey, w.id, new Date(now).toISOString()));
-      }
-    }
-  }
-  return { statements, decisions };
+    if (next.message) summary.message = next.message.replace('<id>', String(w.id));
+    const statement = deliveries.updateStatement(env.DB, w.id, w.run, {
+      state: next.state, applied: next.applied, failed: next.failed, summary, attempts: next.attempts,
+      nextAttemptAt: next.nextAttemptAt, firstFailureAt: next.firstFailureAt, orderKey: w.orderKey,
+    });
+    return { w, next, statement };
+  });
 }
 
 /**
- * Retry a message after `delay` seconds; near the queue's own retry limit, send it afresh
- * instead (the retry budget is ours, in D1).
+ * Retry a message after `delay` seconds (its delivery's budget is tracked in D1); near the
+ * queue's own retry limit, send it afresh instead, so the queue does not dead-letter it first.
  */
 async function retryMessage(env, message, id, delay) {
   const limit = numericVar(env.QUEUE_MAX_RETRIES, DEFAULT_QUEUE_MAX_RETRIES);
@@ -369,12 +396,12 @@ async function deadLetter(env, message, id, why) {
 
 /**
  * The dead-letter queue's consumer: record as dead (replayable) the deliveries whose message the
- * queue itself moved here (its max_retries ran out: the handler kept failing), then ack. Those
+ * queue itself moved here (its max_retries ran out: D1 kept failing for them), then ack. Those
  * this consumer moved itself (with a `reason`) are already recorded dead, and may have been
  * replayed since: they are left alone.
  */
 async function deadLetters(batch, env) {
-  const ids = batch.messages.filter((m) => m.body?.reason === undefined).map((m) => Number(m.body?.id)).filter(Number.isSafeInteger);
+  const ids = batch.messages.filter((m) => m.body?.reason === undefined && m.body?.probe === undefined).map((m) => Number(m.body?.id)).filter(Number.isSafeInteger);
   try {
     await deliveries.markDead(env.DB, ids, 'moved to the dead-letter queue after the queue\'s own retries (max_retries); replay it with POST /api/deliveries/<id>/replay');
     batch.ackAll();
@@ -382,26 +409,4 @@ async function deadLetters(batch, env) {
     console.error(`hookmap: D1 error marking deliveries ${ids.join(', ')} dead: ${e.message}`);
     batch.retryAll({ delaySeconds: 60 });
   }
-}
-
-/**
- * The cron sweeper: queue deliveries that were stored but never sent (a crash between store
- * and send), re-send retrying ones long overdue, and prune old rows.
- * @param {Record<string, any>} env
- * @returns {Promise<{requeued: number[]}>}
- */
-export async function sweep(env) {
-  const ids = await deliveries.missed(env.DB, {
-    unsentSeconds: numericVar(env.SWEEP_AFTER_SECONDS, 60),
-    overdueSeconds: numericVar(env.SWEEP_OVERDUE_SECONDS, 900),
-  });
-  for (let i = 0; i < ids.length; i += 100) {
-    const chunk = ids.slice(i, i + 100);
-    await env.DELIVERIES.sendBatch(chunk.map((id) => ({ body: { id } })));
-    await deliveries.markEnqueued(env.DB, chunk);
-  }
-  if (ids.length > 0) console.log(`hookmap: sweeper queued deliveries ${ids.join(', ')}`);
-  await deliveries.prune(env.DB, retentionDays(env));
-  await dedupe.prune(env.DB);
-  return { requeued: ids };
 }

@@ -2,66 +2,83 @@
 // request, before its id goes on the queue; its row then carries its state and per-entity
 // results. Rows of refused bodies and duplicates are kept too (no request stored).
 //
-// States: queued -> applied | partial | failed | stale, or retrying -> ... -> dead;
-// duplicate, rejected (invalid body) and error rows are final on arrival.
+// States (transitions.mjs): queued -> applied | partial | failed | stale, or retrying -> ... ->
+// dead; duplicate, rejected (invalid body) and error rows are final on arrival. A copy of the
+// consumer processes a delivery under a lease (claim), and writes its state only if its run is
+// still the delivery's (a compare-and-set: a replay, or a later copy, supersedes it).
+import { servedHeaders, servedQuery } from './allowlist.mjs';
 
 /** States in which a delivery still waits for the consumer. */
 export const ACTIVE_STATES = ['queued', 'retrying'];
 /** States never pruned by the retention (they still hold work to do or to replay). */
 const KEPT_STATES = "('queued', 'retrying', 'dead')";
 
-/** Headers never stored: credentials and signatures. */
-const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie)$|signature/i;
-
 /**
- * The headers kept with a delivery: all but authorization, cookie and signature headers (the
- * webhook's signatureHeaderName and any header whose name contains "signature").
- * @param {Headers} headers
- * @param {string | undefined} signatureHeader
- * @returns {Record<string, string>}
- */
-export function storableHeaders(headers, signatureHeader) {
-  const skip = signatureHeader ? signatureHeader.toLowerCase() : null;
-  const out = {};
-  for (const [name, value] of headers) {
-    if (SECRET_HEADER.test(name) || name === skip) continue;
-    out[name] = value;
-  }
-  return out;
-}
-
-/**
- * Store an accepted delivery, and remember its identity in the same transaction: the row is
- * written only when this claim on (webhook, requestId) won, so a delivery is remembered as
- * seen exactly when it is stored.
+ * Store an accepted delivery, and remember its identities in the same transaction: the row is
+ * written only when every claim on (webhook, identity) won, so a delivery is remembered as seen
+ * exactly when it is stored. Its identities: the requestIdentifierPath value, and for a signed
+ * webhook the digest of its raw body (`sha256:<hex>`: the same signed body again, whatever its
+ * headers, is a duplicate).
  * @param {D1Database} db
- * @param {{webhook: string, requestId: string | null, body: string, headers: object, query: object,
- *   configVersion: string, diagnostics: object[]}} d
- * @param {number} ttlSeconds How long the identity is remembered.
+ * @param {{webhook: string, requestId: string | null, bodyDigest: string | null, body: string, headers: object, query: object,
+ *   configVersion: string | number, diagnostics: object[]}} d
+ * @param {number} ttlSeconds How long the identities are remembered.
  * @returns {Promise<{id: number} | {duplicate: true}>}
  */
 export async function store(db, d, ttlSeconds) {
   const now = Date.now();
   const iso = new Date(now).toISOString();
-  const claim = d.requestId === null ? null : crypto.randomUUID();
-  const insert = db.prepare(
+  const identities = [d.requestId, d.bodyDigest === null ? null : `sha256:${d.bodyDigest}`].filter((x) => x !== null);
+  const claims = identities.map((identity) => ({ identity, claim: crypto.randomUUID() }));
+  const statements = claims.map(({ identity, claim }) => db.prepare(
+    `INSERT INTO seen_deliveries (webhook, request_id, expires_at, claim) VALUES (?1, ?2, ?3, ?4)
+     ON CONFLICT (webhook, request_id) DO UPDATE SET expires_at = excluded.expires_at, claim = excluded.claim
+     WHERE seen_deliveries.expires_at <= ?5`,
+  ).bind(d.webhook, identity, now + ttlSeconds * 1000, claim, now));
+  statements.push(db.prepare(
     `INSERT INTO deliveries (time, webhook, request_id, outcome, status, applied, failed, summary, body, headers, query, config_version, attempts, updated_at)
      SELECT ?1, ?2, ?3, 'queued', 202, 0, 0, ?4, ?5, ?6, ?7, ?8, 0, ?1
-     WHERE ?9 IS NULL OR EXISTS (SELECT 1 FROM seen_deliveries WHERE webhook = ?2 AND request_id = ?3 AND claim = ?9)
+     WHERE (SELECT COUNT(*) FROM seen_deliveries s JOIN json_each(?9) c
+            ON s.webhook = ?2 AND s.request_id = json_extract(c.value, '$[0]') AND s.claim = json_extract(c.value, '$[1]')) = ?10
      RETURNING id`,
   ).bind(iso, d.webhook, d.requestId, JSON.stringify({ entities: [], diagnostics: d.diagnostics }), d.body,
-    JSON.stringify(d.headers), JSON.stringify(d.query), String(d.configVersion), claim);
-  const statements = [insert];
-  if (claim !== null) {
-    statements.unshift(db.prepare(
-      `INSERT INTO seen_deliveries (webhook, request_id, expires_at, claim) VALUES (?1, ?2, ?3, ?4)
-       ON CONFLICT (webhook, request_id) DO UPDATE SET expires_at = excluded.expires_at, claim = excluded.claim
-       WHERE seen_deliveries.expires_at <= ?5`,
-    ).bind(d.webhook, d.requestId, now + ttlSeconds * 1000, claim, now));
-  }
+    JSON.stringify(d.headers), JSON.stringify(d.query), String(d.configVersion),
+    JSON.stringify(claims.map((c) => [c.identity, c.claim])), claims.length));
   const results = await db.batch(statements);
   const row = results[results.length - 1].results?.[0];
   return row ? { id: row.id } : { duplicate: true };
+}
+
+/**
+ * Claim deliveries for processing: each row still waiting (queued or retrying) and held by no
+ * other copy gets a new run and a lease until `now + leaseMs`. Returns the rows claimed (with
+ * their new `run`); a row held by another copy is not returned.
+ * @param {D1Database} db
+ * @param {number[]} ids
+ * @param {number} now ms
+ * @param {number} leaseMs
+ * @returns {Promise<Map<number, object>>}
+ */
+export async function claim(db, ids, now, leaseMs) {
+  const { results } = await db.prepare(
+    `UPDATE deliveries SET run = run + 1, lease_until = ?2
+     WHERE id IN (SELECT value FROM json_each(?1)) AND outcome IN ('queued', 'retrying') AND (lease_until IS NULL OR lease_until < ?3)
+     RETURNING *`,
+  ).bind(JSON.stringify(ids), now + leaseMs, now).all();
+  return new Map(results.map((r) => [r.id, r]));
+}
+
+/**
+ * Let go of the leases of these runs (their copy could not record its attempt).
+ * @param {D1Database} db
+ * @param {[number, number][]} runs `[id, run]` pairs.
+ */
+export async function release(db, runs) {
+  if (runs.length === 0) return;
+  await db.prepare(
+    `UPDATE deliveries SET lease_until = NULL WHERE id IN (SELECT json_extract(value, '$[0]') FROM json_each(?1))
+       AND run = (SELECT json_extract(value, '$[1]') FROM json_each(?1) WHERE json_extract(value, '$[0]') = deliveries.id)`,
+  ).bind(JSON.stringify(runs)).run();
 }
 
 /**
@@ -87,19 +104,21 @@ export async function load(db, ids) {
 }
 
 /**
- * The statement that records a delivery's new state after an attempt.
+ * The statement that records a delivery's new state after an attempt, if the attempt's run is
+ * still the delivery's (compare-and-set; RETURNING the id when it was written). The lease ends.
  * @param {D1Database} db
  * @param {number} id
+ * @param {number} run The run the attempt claimed.
  * @param {{state: string, applied: number, failed: number, summary: object, attempts: number,
  *   nextAttemptAt: string | null, firstFailureAt: string | null, orderKey: unknown}} s
  * @returns {D1PreparedStatement}
  */
-export function updateStatement(db, id, s) {
+export function updateStatement(db, id, run, s) {
   return db.prepare(
     `UPDATE deliveries SET outcome = ?2, applied = ?3, failed = ?4, summary = ?5, attempts = ?6, next_attempt_at = ?7,
-       first_failure_at = ?8, order_key = ?9, updated_at = ?10 WHERE id = ?1`,
+       first_failure_at = ?8, order_key = ?9, updated_at = ?10, lease_until = NULL WHERE id = ?1 AND run = ?11 RETURNING id`,
   ).bind(id, s.state, s.applied, s.failed, JSON.stringify(s.summary), s.attempts, s.nextAttemptAt, s.firstFailureAt,
-    s.orderKey ?? null, new Date().toISOString());
+    s.orderKey ?? null, new Date().toISOString(), run);
 }
 
 /**
@@ -120,7 +139,8 @@ export async function markDead(db, ids, message) {
 /**
  * Put stored deliveries back in the queued state for a replay (attempts and budget start
  * over; results of earlier attempts are cleared so every entity is applied again). Only rows
- * that hold a stored request can be replayed.
+ * that hold a stored request can be replayed. The run moves on and the lease ends, so a copy
+ * still processing the delivery writes nothing over the replay.
  * @param {D1Database} db
  * @param {{id?: number, state?: string}} which One delivery, or every delivery in a state.
  * @returns {Promise<number[]>} The ids put back.
@@ -129,7 +149,7 @@ export async function requeue(db, which) {
   const now = new Date().toISOString();
   const { results } = await db.prepare(
     `UPDATE deliveries SET outcome = 'queued', attempts = 0, next_attempt_at = NULL, first_failure_at = NULL,
-       enqueued_at = NULL, applied = 0, failed = 0, updated_at = ?3,
+       enqueued_at = NULL, applied = 0, failed = 0, updated_at = ?3, run = run + 1, lease_until = NULL,
        summary = json_object('entities', json('[]'), 'diagnostics', json(json_extract(summary, '$.diagnostics')), 'message', 'replayed ' || ?3)
      WHERE body IS NOT NULL AND (?1 IS NULL OR id = ?1) AND (?2 IS NULL OR outcome = ?2)
      RETURNING id`,
@@ -141,6 +161,7 @@ export async function requeue(db, which) {
  * Deliveries the queue may have missed: stored but never sent (a crash between store and send)
  * for longer than `unsentSeconds`; sent, or retrying, and still not processed `overdueSeconds`
  * after they were due (a lost message; under `wrangler dev`, a reload drops the local queue).
+ * A delivery a copy holds (its lease runs) is not missed.
  * @param {D1Database} db
  * @param {{unsentSeconds: number, overdueSeconds: number, limit?: number}} options
  * @returns {Promise<number[]>}
@@ -148,9 +169,10 @@ export async function requeue(db, which) {
 export async function missed(db, { unsentSeconds, overdueSeconds, limit = 500 }) {
   const now = Date.now();
   const { results } = await db.prepare(
-    `SELECT id FROM deliveries WHERE (outcome = 'queued' AND enqueued_at IS NULL AND time <= ?1)
-       OR (outcome = 'queued' AND enqueued_at <= ?2) OR (outcome = 'retrying' AND next_attempt_at <= ?2) ORDER BY id LIMIT ?3`,
-  ).bind(new Date(now - unsentSeconds * 1000).toISOString(), new Date(now - overdueSeconds * 1000).toISOString(), limit).all();
+    `SELECT id FROM deliveries WHERE ((outcome = 'queued' AND enqueued_at IS NULL AND time <= ?1)
+       OR (outcome = 'queued' AND enqueued_at <= ?2) OR (outcome = 'retrying' AND next_attempt_at <= ?2))
+       AND (lease_until IS NULL OR lease_until < ?4) ORDER BY id LIMIT ?3`,
+  ).bind(new Date(now - unsentSeconds * 1000).toISOString(), new Date(now - overdueSeconds * 1000).toISOString(), limit, now).all();
   return results.map((r) => r.id);
 }
 
@@ -205,34 +227,82 @@ export async function list(db, { limit = 50, webhook = null, state = null, id = 
 
 const versionNumber = (v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v ?? null);
 
+/** Most bytes of stored requests one admin page holds (D1 answers and the isolate's memory stay small). */
+export const DEFAULT_PAGE_BYTES = 4 << 20;
+/** Rows read from D1 per query while filling a page. */
+const ROWS_PER_READ = 25;
+
 /**
  * Deliveries for the admin API (GET /api/deliveries), newest first: `{id, webhook, receivedAt,
  * status, configVersion}` (the version it was mapped with once processed, else the one it was
  * accepted under), and with `withRequest` the stored request too (for the playground's
- * backtest).
+ * backtest). A page holds at most `limit` deliveries and, with requests, about `maxBytes` of
+ * them (at least one): D1 is read 25 rows at a time and reading stops when the page is full;
+ * `next` is the `before` cursor of the following page (null at the end).
+ * @param {D1Database} db
+ * @param {{webhook?: string | null, limit?: number, withRequest?: boolean, id?: number | null, before?: number | null, maxBytes?: number}} options
+ * @returns {Promise<{deliveries: object[], next: number | null}>}
+ */
+export async function adminPage(db, { webhook = null, limit = 50, withRequest = false, id = null, before = null, maxBytes = DEFAULT_PAGE_BYTES }) {
+  const out = [];
+  let bytes = 0;
+  let cursor = before;
+  for (;;) {
+    const want = Math.min(ROWS_PER_READ, limit - out.length);
+    // Sizes first: a row is read whole only if the page has room for it.
+    const { results } = await db.prepare(
+      `SELECT id, time, webhook, outcome, config_version, json_extract(summary, '$.appliedConfigVersion') AS applied_version,
+         COALESCE(length(body), 0) + COALESCE(length(headers), 0) + COALESCE(length(query), 0) AS size
+       FROM deliveries WHERE (?1 IS NULL OR webhook = ?1) AND (?3 IS NULL OR id = ?3) AND (?4 IS NULL OR id < ?4)
+       ORDER BY id DESC LIMIT ?2`,
+    ).bind(webhook, want + 1, id, cursor).all();
+    const rows = results.slice(0, want);
+    let full = false;
+    const take = [];
+    for (const r of rows) {
+      if (withRequest && out.length + take.length > 0 && bytes + r.size > maxBytes) {
+        full = true;
+        break;
+      }
+      bytes += withRequest ? r.size : 0;
+      take.push(r);
+    }
+    const requests = new Map();
+    if (withRequest && take.length > 0) {
+      const { results: stored } = await db.prepare('SELECT id, body, headers, query FROM deliveries WHERE id IN (SELECT value FROM json_each(?1))')
+        .bind(JSON.stringify(take.map((r) => r.id))).all();
+      for (const r of stored) requests.set(r.id, storedRequest(r));
+    }
+    for (const r of take) {
+      const d = {
+        id: r.id, webhook: r.webhook, receivedAt: r.time, status: r.outcome,
+        configVersion: versionNumber(r.applied_version ?? r.config_version),
+      };
+      if (withRequest) d.request = requests.get(r.id) ?? null;
+      out.push(d);
+    }
+    if (take.length > 0) cursor = take[take.length - 1].id;
+    // Full by bytes: the rest is on the next page. Full by count, or the last rows read: a next
+    // page exists when D1 had a row beyond these.
+    if (full) return { deliveries: out, next: cursor };
+    if (out.length >= limit || results.length <= want) return { deliveries: out, next: results.length > want ? cursor : null };
+  }
+}
+
+/**
+ * The newest deliveries for the admin API (see adminPage), without a cursor.
  * @param {D1Database} db
  * @param {{webhook?: string | null, limit?: number, withRequest?: boolean, id?: number | null}} options
  * @returns {Promise<object[]>}
  */
-export async function adminList(db, { webhook = null, limit = 50, withRequest = false, id = null }) {
-  const { results } = await db.prepare(
-    `SELECT id, time, webhook, outcome, config_version, json_extract(summary, '$.appliedConfigVersion') AS applied_version
-       ${withRequest ? ', body, headers, query, summary' : ''}
-     FROM deliveries WHERE (?1 IS NULL OR webhook = ?1) AND (?3 IS NULL OR id = ?3) ORDER BY id DESC LIMIT ?2`,
-  ).bind(webhook, limit, id).all();
-  return results.map((r) => {
-    const out = {
-      id: r.id, webhook: r.webhook, receivedAt: r.time, status: r.outcome,
-      configVersion: versionNumber(r.applied_version ?? r.config_version),
-    };
-    if (withRequest) out.request = storedRequest(r);
-    return out;
-  });
+export async function adminList(db, options) {
+  return (await adminPage(db, options)).deliveries;
 }
 
 /**
  * A stored request as the engine reads it, `{body, headers, queryParams}` (null when the row
- * holds none: a refused delivery), its secret headers removed.
+ * holds none: a refused delivery), as served by the admin API: values kept by the allow-list
+ * (allowlist.mjs), any credential-looking name redacted (rows stored before it, too).
  * @param {{body: string | null, headers: string | null, query: string | null}} r
  * @returns {{body: unknown, headers: Record<string, string>, queryParams: Record<string, unknown>} | null}
  */
@@ -244,9 +314,7 @@ export function storedRequest(r) {
   } catch {
     body = r.body;
   }
-  const headers = {};
-  for (const [name, value] of Object.entries(JSON.parse(r.headers || '{}'))) if (!SECRET_HEADER.test(name)) headers[name] = value;
-  return { body, headers, queryParams: JSON.parse(r.query || '{}') };
+  return { body, headers: servedHeaders(JSON.parse(r.headers || '{}')), queryParams: servedQuery(JSON.parse(r.query || '{}')) };
 }
 
 /**

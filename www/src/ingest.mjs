@@ -1,12 +1,14 @@
-// POST /webhooks/{id}[/{key}]: accept a delivery fast and durably. Size limit, enabled, URL key
-// (for webhooks that check no signature), signature on the raw bytes, UTF-8, JSON, mapping (the
-// answer carries the entities and diagnostics as a preview), then the delivery is stored in D1
-// (duplicate check in the same transaction) and its id sent on the DELIVERIES queue; the answer
-// is 202 without waiting for the catalog. The queue consumer (consumer.mjs) applies it.
+// POST /webhooks/{id}[/{key}]: accept a delivery fast and durably. Known and enabled, URL key
+// (for webhooks that check no signature), size limit, signature on the raw bytes, UTF-8, JSON,
+// mapping (the answer carries the entities and diagnostics as a preview), then the delivery is
+// stored in D1 (duplicate checks in the same transaction: its requestIdentifierPath value and,
+// signed, its body's digest) and its id sent on the DELIVERIES queue; the answer is 202 without
+// waiting for the catalog. The queue consumer (consumer.mjs) applies it.
 import { MapperError, checkRequest, verifySignature } from 'hookmap';
 import * as audit from './audit.mjs';
+import { keptHeaders, keptQuery } from './allowlist.mjs';
 import { checkUrlKey } from './auth.mjs';
-import { ConfigError, numericVar, retentionDays, webhook } from './config.mjs';
+import { ConfigError, numericVar, retentionDays, secretBindingName, webhook } from './config.mjs';
 import * as dedupe from './dedupe.mjs';
 import * as deliveries from './deliveries.mjs';
 import { BodyTooLarge, fail, json, readBodyLimited } from './http.mjs';
@@ -54,8 +56,69 @@ function jsonSyntaxError(text) {
  */
 export const requestText = (body, headersJson, queryJson) => `{"body":${body},"headers":${headersJson},"queryParams":${queryJson}}`;
 
+/** How long an id that names no enabled webhook answers 404 from this isolate's memory. */
+const ABSENT_TTL_MS = 60_000;
+/** Ids remembered as absent (bounded; the oldest go first). */
+const ABSENT_MAX = 10_000;
+/** @type {Map<string, number>} id -> until (ms) */
+const absent = new Map();
+
 /**
- * Handle one delivery.
+ * Forget that `id` was absent (a configuration was just published in this isolate).
+ * @param {string} id
+ */
+export function forgetAbsent(id) {
+  absent.delete(id);
+}
+
+function rememberAbsent(id, now) {
+  if (absent.size >= ABSENT_MAX) absent.delete(absent.keys().next().value);
+  absent.set(id, now + ABSENT_TTL_MS);
+}
+
+/** Before authentication, an answer says no more than this. */
+const notFound = () => fail(404, 'not_found', 'not found');
+const unauthorized = () => fail(401, 'unauthorized', 'unauthorized');
+
+/** Clients whose rejected requests went over the REJECTED rate limit: client -> until (ms). */
+const blocked = new Map();
+
+/** The client a rate limit counts: the connecting IP (Cloudflare sets it; it can't be forged). */
+const clientOf = (request) => request.headers.get('cf-connecting-ip') ?? 'unknown';
+
+/**
+ * Count a rejected request against the REJECTED rate limit (the Workers Rate Limiting binding);
+ * a client over it is answered 429 to everything for a minute, before any D1 read or crypto.
+ * @returns {Promise<Response | null>} The 429, when this rejection went over the limit.
+ */
+async function rejected(env, request, answer) {
+  if (!env.REJECTED || typeof env.REJECTED.limit !== 'function') return answer;
+  const client = clientOf(request);
+  try {
+    const { success } = await env.REJECTED.limit({ key: client });
+    if (!success) {
+      blocked.set(client, Date.now() + 60_000);
+      return tooMany();
+    }
+  } catch (e) {
+    console.error(`hookmap: the REJECTED rate limit failed (${e.message}); not counted`);
+  }
+  return answer;
+}
+
+const tooMany = () => fail(429, 'too_many_requests', 'too many requests', {}, { 'retry-after': '60' });
+
+/** SHA-256 of bytes, in hex. */
+async function sha256Hex(bytes) {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return [...digest].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * Handle one delivery. Until it is authenticated (a valid signature, or the webhook's URL key),
+ * an answer says only "not found" (no webhook by that id, or disabled: the same answer, from this
+ * isolate's memory when repeated) or "unauthorized"; the reasons go to the worker's log (never
+ * the URL key).
  * @param {Request} request
  * @param {Record<string, any>} env The worker's bindings.
  * @param {ExecutionContext} ctx
@@ -66,6 +129,10 @@ export const requestText = (body, headersJson, queryJson) => `{"body":${body},"h
 export async function ingest(request, env, ctx, id, key = null) {
   if (!env.DB) return fail(500, 'no_database', 'the worker has no D1 binding named DB (wrangler.toml [[d1_databases]] binding = "DB"); it stores deliveries there');
   if (!env.DELIVERIES) return fail(500, 'no_queue', 'the worker has no queue binding named DELIVERIES (wrangler.toml [[queues.producers]] binding = "DELIVERIES"); create the queue with `wrangler queues create hookmap-deliveries` (see docs/worker.md)');
+  const now = Date.now();
+  const client = clientOf(request);
+  if ((blocked.get(client) ?? 0) > now) return tooMany();
+  if ((absent.get(id) ?? 0) > now) return rejected(env, request, notFound());
 
   let hook;
   try {
@@ -74,32 +141,38 @@ export async function ingest(request, env, ctx, id, key = null) {
     if (!(e instanceof ConfigError)) {
       // The configuration is read from D1: without it nothing can be verified or stored.
       console.error(`hookmap: D1 error reading webhook '${id}': ${e?.message ?? e}`);
-      return fail(503, 'database_unavailable', `the webhook's configuration could not be read (D1: ${e?.message ?? e}); the delivery was not accepted, retry later`, {}, { 'retry-after': '5' });
+      return fail(503, 'unavailable', 'try again later', {}, { 'retry-after': '5' });
     }
-    console.error(`hookmap: ${e.message}`);
-    return fail(500, 'configuration_error', e.message, { diagnostics: e.diagnostics });
+    console.error(`hookmap: webhook '${id}': ${e.message}`);
+    return fail(503, 'unavailable', 'try again later', {}, { 'retry-after': '60' });
   }
-  if (!hook) return fail(404, 'unknown_webhook', `no webhook '${id}' is configured here; check the URL (POST /webhooks/<id>, <id> a webhook of GET /api/webhooks or a key of the WEBHOOKS binding)`);
-  if (!hook.mapper.enabled) return fail(404, 'webhook_disabled', `webhook '${id}' is disabled ("enabled": false in its configuration): the delivery was dropped; set "enabled": true to accept deliveries`);
-  const refused = await checkUrlKey(env, id, key, hook.signed);
-  if (refused) return refused;
+  if (!hook || !hook.mapper.enabled) {
+    rememberAbsent(id, now);
+    return rejected(env, request, notFound());
+  }
+  const refusal = await checkUrlKey(env, id, key, hook.signed);
+  if (refusal) {
+    console.log(`hookmap: delivery to '${id}' refused: ${refusal}`);
+    return rejected(env, request, refusal === 'no such key' ? notFound() : unauthorized());
+  }
 
   let bytes;
   try {
     bytes = await readBodyLimited(request, MAX_BODY_BYTES);
   } catch (e) {
-    if (e instanceof BodyTooLarge) return fail(413, 'payload_too_large', `the body is larger than ${MAX_BODY_BYTES} bytes (512 KiB), Port's limit for a webhook payload`);
+    if (e instanceof BodyTooLarge) return fail(413, 'payload_too_large', `the body is larger than ${MAX_BODY_BYTES} bytes`);
     throw e;
   }
 
   const check = verifySignature(hook.security, bytes, request.headers);
   if (!check.valid) {
     if (check.code === 'security-incomplete') {
-      const message = `webhook '${id}': ${check.reason}; set the secret with \`wrangler secret put WEBHOOK_SECRET\``;
-      console.error(`hookmap: ${message}`);
-      return fail(500, 'configuration_error', message);
+      // Fail closed: a signed webhook without its secret accepts nothing.
+      console.error(`hookmap: webhook '${id}' checks a signature but has no secret (${check.reason}): set it with \`wrangler secret put ${secretBindingName(id)}\` (or WEBHOOK_SECRET); deliveries are refused until then`);
+      return fail(503, 'unavailable', 'try again later', {}, { 'retry-after': '60' });
     }
-    return fail(401, 'invalid_signature', `signature check failed: ${check.reason}`);
+    console.log(`hookmap: delivery to '${id}' refused: ${check.reason}`);
+    return rejected(env, request, unauthorized());
   }
 
   let text;
@@ -120,12 +193,13 @@ export async function ingest(request, env, ctx, id, key = null) {
     });
   }
 
-  // What is stored is what the consumer maps: the raw body, the headers without credentials
-  // and signatures, the query. The preview maps exactly that.
-  const headers = deliveries.storableHeaders(request.headers, hook.security?.signatureHeaderName);
-  const headersJson = JSON.stringify(headers);
+  // What is stored is what the consumer maps: the raw body, and of the headers and query the
+  // values the webhook reads or that are common metadata (allowlist.mjs); the preview maps that.
   const query = queryParams(new URL(request.url));
-  const queryJson = JSON.stringify(query);
+  const headers = keptHeaders(request.headers, hook.reads);
+  const storedQuery = keptQuery(query, hook.reads);
+  const headersJson = JSON.stringify(headers);
+  const queryJson = JSON.stringify(storedQuery);
   let preview;
   try {
     preview = JSON.parse(hook.mapper.mapJson(requestText(text, headersJson, queryJson)));
@@ -143,7 +217,8 @@ export async function ingest(request, env, ctx, id, key = null) {
   let requestId = null;
   if (hook.security?.requestIdentifierPath) {
     try {
-      requestId = dedupe.identityKey(hook.mapper.requestIdentifier({ body, headers, queryParams: query }));
+      // From the request as received: the identity may come from a header not kept.
+      requestId = dedupe.identityKey(hook.mapper.requestIdentifier({ body, headers: Object.fromEntries(request.headers), queryParams: query }));
     } catch (e) {
       if (!(e instanceof MapperError)) throw e;
     }
@@ -152,7 +227,7 @@ export async function ingest(request, env, ctx, id, key = null) {
   let stored;
   try {
     stored = await deliveries.store(env.DB, {
-      webhook: id, requestId, body: text, headers, query, configVersion: hook.version,
+      webhook: id, requestId, bodyDigest: hook.signed ? await sha256Hex(bytes) : null, body: text, headers, query: storedQuery, configVersion: hook.version,
       diagnostics: preview.diagnostics.slice(0, AUDIT_DIAGNOSTICS),
     }, numericVar(env.DEDUPE_TTL_SECONDS, dedupe.DEFAULT_TTL_SECONDS));
   } catch (e) {
@@ -160,7 +235,7 @@ export async function ingest(request, env, ctx, id, key = null) {
     return fail(503, 'database_unavailable', `the delivery could not be stored (D1: ${e.message}); it was not accepted, retry later`, {}, { 'retry-after': '5' });
   }
   if (stored.duplicate) {
-    const body = { ok: true, duplicate: true, webhook: id, requestId, message: `delivery '${requestId}' was already received; it is not processed again` };
+    const body = { ok: true, duplicate: true, webhook: id, requestId, message: requestId === null ? 'this signed body was already received; it is not processed again' : `delivery '${requestId}' was already received; it is not processed again` };
     ctx.waitUntil(recordQuietly(env, { webhook: id, requestId, outcome: 'duplicate', status: 200, summary: { message: body.message } }));
     return json(200, body);
   }

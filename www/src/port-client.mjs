@@ -122,6 +122,23 @@ async function fetchToken(port, budget) {
   return { authorization: `${body.tokenType ?? 'Bearer'} ${body.accessToken}`, expiresAt: Date.now() + lifetimeMs - skew };
 }
 
+/**
+ * Whether Port answers: one access-token request (cheap: Port hands back the active token), no
+ * in-call retries. A refusal of the credentials is an answer too (Port is up).
+ * @param {{apiUrl: string, clientId: string, clientSecret: string}} port
+ * @param {number} [timeoutMs]
+ * @returns {Promise<boolean>}
+ */
+export async function portAnswers(port, timeoutMs = 10_000) {
+  try {
+    const token = await fetchToken(port, { deadline: Date.now() + timeoutMs });
+    tokens.set(`${port.apiUrl}\n${port.clientId}\n${port.clientSecret}`, token);
+    return true;
+  } catch (e) {
+    return e instanceof PortError && !e.transient;
+  }
+}
+
 /** Forget the cached token (Port said 401: it was revoked or expired early). */
 function dropCachedToken(port) {
   tokens.delete(`${port.apiUrl}\n${port.clientId}\n${port.clientSecret}`);

@@ -20,6 +20,30 @@ import { fail, json } from './http.mjs';
 import { ingest } from './ingest.mjs';
 import { deliveries, entities } from './reads.mjs';
 
+/** Headers on every answer: no page of this worker may be framed (clickjacking). */
+const FRAME_HEADERS = { 'content-security-policy': "frame-ancestors 'none'", 'x-frame-options': 'DENY' };
+
+/**
+ * A path as it may appear in logs: the URL key of /webhooks/{id}/{key} is never written.
+ * @param {string} pathname
+ * @returns {string}
+ */
+export function loggedPath(pathname) {
+  const m = /^\/webhooks\/([^/]+)\/[^/]+/.exec(pathname);
+  return m ? `/webhooks/${m[1]}/<key>` : pathname;
+}
+
+/**
+ * The same response with FRAME_HEADERS (assets' responses are immutable: copied).
+ * @param {Response} response
+ * @returns {Response}
+ */
+function framed(response) {
+  const out = new Response(response.body, response);
+  for (const [k, v] of Object.entries(FRAME_HEADERS)) out.headers.set(k, v);
+  return out;
+}
+
 function decode(part) {
   try {
     return decodeURIComponent(part);
@@ -42,10 +66,11 @@ export async function route(request, env, ctx) {
   const methods = (allowed) => fail(405, 'method_not_allowed', `${url.pathname} accepts ${allowed} only`, {}, { allow: allowed });
 
   if (head === 'webhooks') {
-    if (rest.length < 1 || rest.length > 2 || rest.includes('')) return fail(404, 'not_found', 'deliveries go to POST /webhooks/<id> (or /webhooks/<id>/<key> for a webhook that checks no signature)');
+    // Before authentication: "not found", nothing more.
+    if (rest.length < 1 || rest.length > 2 || rest.includes('')) return fail(404, 'not_found', 'not found');
     if (request.method !== 'POST') return methods('POST');
     const [id, key = null] = rest.map(decode);
-    if (id === null || key === null && rest.length === 2) return fail(404, 'not_found', 'the webhook id or key in the URL is not valid percent-encoding');
+    if (id === null || key === null && rest.length === 2) return fail(404, 'not_found', 'not found');
     return ingest(request, env, ctx, id, key);
   }
   if (head === 'entities') {
@@ -92,10 +117,10 @@ export default {
    */
   async fetch(request, env, ctx) {
     try {
-      return await route(request, env, ctx);
+      return framed(await route(request, env, ctx));
     } catch (e) {
-      console.error(`hookmap: unexpected error on ${request.method} ${new URL(request.url).pathname}: ${e?.stack ?? e}`);
-      return json(500, { ok: false, error: 'internal_error', message: `unexpected error: ${e?.message ?? e}; retry later` });
+      console.error(`hookmap: unexpected error on ${request.method} ${loggedPath(new URL(request.url).pathname)}: ${e?.stack ?? e}`);
+      return framed(json(500, { ok: false, error: 'internal_error', message: 'unexpected error; retry later' }));
     }
   },
 

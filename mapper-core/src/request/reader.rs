@@ -363,10 +363,8 @@ mod tests {
             ".body.a += 1",
             ".body.a = 1",
             ".body.a //= 1",
-            "\"\\(.body.a | keys)\" == \"x\"",
             "\"\\(.)\"",
             ".body.a == \"x\" | not",
-            "[.body.a] == []",
             ".body.a == $__loc__",
             "length > 1",
             ".body.a? == 1",
@@ -374,6 +372,14 @@ mod tests {
             ".. == 1",
         ] {
             assert!(demand(&[whole]).body.is_all(), "{whole}");
+        }
+    }
+
+    #[test]
+    fn pipes_from_a_path_arrays_and_optional_paths_demand_that_path_only() {
+        for program in ["\"\\(.body.a | keys)\" == \"x\"", "[.body.a] == []"] {
+            let d = demand(&[program]);
+            assert_eq!(d.body, Demand::Keys(vec![(b"a".to_vec(), Demand::All)]), "{program}");
         }
     }
 
