@@ -3,7 +3,7 @@
 
 use crate::host::Out;
 use crate::port_api::PortApi;
-use crate::port_cmd::{api_failed, change_line, plan, TargetArgs};
+use crate::port_cmd::{api_failed, change_line, plan, print_changes, TargetArgs};
 use crate::testcase::{self, Case};
 use crate::EXIT_FAILED;
 use mapper_core::backtest::{backtest, EntityChangeKind, Verdict};
@@ -39,16 +39,12 @@ pub fn run(args: DiffArgs, out: &mut Out) -> u8 {
             plan.identifier,
             api.base()
         )),
-        Some(_) => out.line(&format!(
-            "webhook {} at {}: {} change{}",
-            plan.identifier,
-            api.base(),
-            changes.len(),
-            if changes.len() == 1 { "" } else { "s" }
-        )),
+        Some(_) => print_changes(out, "a push changes", &plan.identifier, api.base(), &changes),
     }
-    for c in &changes {
-        out.line(&change_line(c));
+    if plan.live.is_none() {
+        for c in &changes {
+            out.line(&change_line(c));
+        }
     }
     if target.cases.is_empty() {
         return exit(args.exit_code, changed);

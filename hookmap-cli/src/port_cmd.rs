@@ -234,6 +234,19 @@ pub fn run_cases(out: &mut Out, target: &TargetArgs, loaded: &Loaded) -> Vec<Cas
     testcase::run_dirs(out, &target.cases, options, Some(loaded))
 }
 
+/// What `diff` and `push` print about a webhook's configuration: `{what} webhook ID at URL (N
+/// changes)`, then a line per change.
+pub fn print_changes(out: &mut Out, what: &str, identifier: &str, base: &str, changes: &[Difference]) {
+    out.line(&format!(
+        "{what} webhook {identifier} at {base}: {} change{}",
+        changes.len(),
+        if changes.len() == 1 { "" } else { "s" }
+    ));
+    for c in changes {
+        out.line(&change_line(c));
+    }
+}
+
 /// A change as `diff` and `push` print it: `~ path: from → to`, `+ path: value`, `- path: value`.
 pub fn change_line(d: &Difference) -> String {
     use mapper_core::diff::short;
@@ -308,16 +321,7 @@ pub fn push(args: PushArgs, out: &mut Out) -> u8 {
     };
     match sent {
         Ok(what) => {
-            out.line(&format!(
-                "{what} webhook {} at {} ({} change{})",
-                plan.identifier,
-                api.base(),
-                changes.len(),
-                if changes.len() == 1 { "" } else { "s" }
-            ));
-            for c in &changes {
-                out.line(&change_line(c));
-            }
+            print_changes(out, what, &plan.identifier, api.base(), &changes);
             0
         }
         Err(e) => api_failed(out, &e),

@@ -87,16 +87,6 @@ const SECURITY_JSON: &[(&str, &str)] = &[
     ("signature_prefix", "signaturePrefix"),
     ("request_identifier_path", "requestIdentifierPath"),
 ];
-/// Keys Port's API adds to a webhook it returns; they are not configuration.
-const PORT_METADATA: &[&str] = &[
-    "url",
-    "webhookKey",
-    "createdAt",
-    "createdBy",
-    "updatedAt",
-    "updatedBy",
-    "integrationType",
-];
 
 // ---------------------------------------------------------------------------------------------
 // Values: what an HCL expression (or a `terraform show -json` value) evaluates to, with its place.
@@ -1509,7 +1499,10 @@ fn webhook_items(map: &Map<String, Value>) -> Vec<HItem> {
         "security",
         "mappings",
     ];
-    unknown_comments(map, &known, PORT_METADATA, &mut items);
+    // Port's metadata (port_api.rs) and `integrationType`, which the provider does not have, go
+    // without a word.
+    let silent = [crate::port_api::METADATA_KEYS, &["integrationType"]].concat();
+    unknown_comments(map, &known, &silent, &mut items);
     items
 }
 
