@@ -35,6 +35,10 @@ test:
 	node scripts/build-playground.mjs
 	@# The `make bench` script once, quickly, without criterion (figures come from `make bench`).
 	HOOKMAP_BENCH_QUICK=1 HOOKMAP_BENCH_CRITERION=0 HOOKMAP_BIN=$(TARGET_DIR)/debug/hookmap node scripts/bench.mjs >/dev/null
+	@# The worker's JavaScript type-checked (www/tsconfig.json) against the types `wrangler types`
+	@# generated from wrangler.toml (www/worker-configuration.d.ts), which must be up to date.
+	cd www && WRANGLER_SEND_METRICS=false CLOUDFLARE_CF_FETCH_ENABLED=false ../node_modules/.bin/wrangler types --check
+	node_modules/.bin/tsc -p www
 	@# The node test runner runs last, so its summary closes the run.
 	node --test tests/npm/ tests/playground/ playground/js/ tests/worker/
 

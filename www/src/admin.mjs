@@ -9,6 +9,11 @@ import { sweep } from './consumer.mjs';
 import * as deliveries from './deliveries.mjs';
 import { fail, json } from './http.mjs';
 
+/**
+ * Send deliveries to the queue, 100 a call, noting each chunk as queued.
+ * @param {Env} env
+ * @param {number[]} ids
+ */
 async function send(env, ids) {
   for (let i = 0; i < ids.length; i += 100) {
     const chunk = ids.slice(i, i + 100);
@@ -20,7 +25,7 @@ async function send(env, ids) {
 /**
  * POST /api/deliveries/{id}/replay
  * @param {Request} request
- * @param {Record<string, any>} env
+ * @param {Env} env
  * @param {string} idText
  * @returns {Promise<Response>}
  */
@@ -42,7 +47,7 @@ export async function replayOne(request, env, idText) {
 /**
  * POST /api/dead-letters/replay
  * @param {Request} request
- * @param {Record<string, any>} env
+ * @param {Env} env
  * @returns {Promise<Response>}
  */
 export async function replayDead(request, env) {
@@ -57,7 +62,7 @@ export async function replayDead(request, env) {
  * POST /api/sweep: run the sweeper now (`wrangler dev` runs no cron; `make worker` calls this
  * every minute).
  * @param {Request} request
- * @param {Record<string, any>} env
+ * @param {Env} env
  * @returns {Promise<Response>}
  */
 export async function sweepNow(request, env) {

@@ -40,7 +40,7 @@ export const CREDENTIAL = /authorization|cookie|token|secret|passw|api[-_]?key|^
  * @returns {Reads}
  */
 export function mergeReads(list) {
-  const merge = (key) => (list.some((r) => r[key] === null) ? null : [...new Set(list.flatMap((r) => r[key]))].sort());
+  const merge = (/** @type {keyof Reads} */ key) => (list.some((r) => r[key] === null) ? null : [...new Set(list.flatMap((r) => /** @type {string[]} */ (r[key])))].sort());
   return { headers: merge('headers'), queryParams: merge('queryParams') };
 }
 
@@ -52,6 +52,7 @@ export function mergeReads(list) {
  */
 export function keptHeaders(headers, reads) {
   const read = reads.headers === null ? null : new Set(reads.headers.map((h) => h.toLowerCase()));
+  /** @type {Record<string, string>} */
   const out = {};
   for (const [name, value] of headers) {
     const lower = name.toLowerCase();
@@ -69,6 +70,7 @@ export function keptHeaders(headers, reads) {
  */
 export function keptQuery(query, reads) {
   const read = reads.queryParams === null ? null : new Set(reads.queryParams);
+  /** @type {Record<string, string | string[]>} */
   const out = {};
   for (const [name, value] of Object.entries(query)) {
     const keep = read === null ? !CREDENTIAL.test(name) : read.has(name);
@@ -84,6 +86,7 @@ export function keptQuery(query, reads) {
  * @returns {Record<string, unknown>}
  */
 export function servedHeaders(headers) {
+  /** @type {Record<string, unknown>} */
   const out = {};
   for (const [name, value] of Object.entries(headers)) out[name] = CREDENTIAL.test(name) && !METADATA_HEADERS.has(name.toLowerCase()) ? REDACTED : value;
   return out;
@@ -95,6 +98,7 @@ export function servedHeaders(headers) {
  * @returns {Record<string, unknown>}
  */
 export function servedQuery(query) {
+  /** @type {Record<string, unknown>} */
   const out = {};
   for (const [name, value] of Object.entries(query)) out[name] = CREDENTIAL.test(name) ? REDACTED : value;
   return out;

@@ -21,12 +21,22 @@ const MAX_CONFIG_BYTES = 1 << 20;
 /** Most deliveries one GET /api/deliveries answers. */
 export const MAX_DELIVERIES = 500;
 
+/**
+ * A webhook as GET /api/webhooks lists it.
+ * @param {string} id
+ * @param {{config: string, version: number, updated_at: string}} row Its live version.
+ */
 const summaryOf = (id, row) => {
   const config = JSON.parse(row.config);
   const plain = config && typeof config === 'object' && !Array.isArray(config);
   return { id, title: plain && typeof config.title === 'string' ? config.title : id, enabled: !(plain && config.enabled === false), version: row.version, updatedAt: row.updated_at };
 };
 
+/**
+ * A request's body as a JSON object, or the error answer.
+ * @param {Request} request
+ * @returns {Promise<{value: Record<string, any>, error?: undefined} | {error: Response, value?: undefined}>}
+ */
 async function readJsonBody(request) {
   const text = await request.text();
   if (text.length > MAX_CONFIG_BYTES) return { error: fail(413, 'payload_too_large', `the body is larger than ${MAX_CONFIG_BYTES} bytes`) };
@@ -42,6 +52,8 @@ async function readJsonBody(request) {
 /**
  * Import from the WEBHOOKS binding; a binding that is not usable does not stop the admin API
  * (D1 is the source): its problem is returned, to show.
+ * @param {Env} env
+ * @param {string} [id] One webhook id (else every one the binding names).
  * @returns {Promise<string | null>}
  */
 async function importSafely(env, id) {
@@ -54,7 +66,12 @@ async function importSafely(env, id) {
   }
 }
 
-/** The webhook's live row and configuration, or null. */
+/**
+ * The webhook's live row and configuration, or null.
+ * @param {Env} env
+ * @param {string} id
+ * @returns {Promise<{version: number, updated_at: string, config: string, order_by: string | null} | null>}
+ */
 async function live(env, id) {
   await importSafely(env, id);
   return env.DB.prepare(
@@ -66,10 +83,15 @@ async function live(env, id) {
 /**
  * Store a new version and make it live; returns its number. This isolate forgets that the id
  * was absent (ingest.mjs answers 404 from memory for a minute); other isolates learn within it.
+ * @param {Env} env
+ * @param {string} id
+ * @param {{configText: string, orderBy: string | null, note: string | null}} version
+ * @returns {Promise<number>}
  */
 async function publish(env, id, { configText, orderBy, note }) {
   forgetAbsent(id);
   const now = new Date().toISOString();
+  /** @type {D1Result<{version: number}>[]} */
   const [inserted] = await env.DB.batch([
     env.DB.prepare(
       `INSERT INTO webhook_versions (webhook, version, config, order_by, created_at, note)
@@ -84,6 +106,11 @@ async function publish(env, id, { configText, orderBy, note }) {
   return inserted.results[0].version;
 }
 
+/**
+ * The `note` of a request body, or the error answer.
+ * @param {unknown} value
+ * @returns {{note: string | null, error?: undefined} | {error: Response, note?: undefined}}
+ */
 function noteOf(value) {
   if (value === undefined || value === null) return { note: null };
   if (typeof value !== 'string' || value.length > 1000) return { error: fail(400, 'invalid_note', '`note` must be a string of at most 1000 characters') };
@@ -94,13 +121,13 @@ function noteOf(value) {
  * Handle /api/webhooks… and GET /api/deliveries…, or return null when the path is not one of
  * them. The caller has checked ADMIN_TOKEN.
  * @param {Request} request
- * @param {Record<string, any>} env
+ * @param {Env} env
  * @param {string[]} rest The path after /api/.
  * @returns {Promise<Response | null>}
  */
 export async function manage(request, env, rest) {
   const url = new URL(request.url);
-  const methods = (allowed) => fail(405, 'method_not_allowed', `${url.pathname} accepts ${allowed} only`, {}, { allow: allowed });
+  const methods = (/** @type {string} */ allowed) => fail(405, 'method_not_allowed', `${url.pathname} accepts ${allowed} only`, {}, { allow: allowed });
   const [resource, idPart, action, ...more] = rest;
   if (more.length > 1 || (more.length === 1 && action !== 'versions')) return null;
 
@@ -108,6 +135,7 @@ export async function manage(request, env, rest) {
     if (idPart === undefined) {
       if (request.method !== 'GET') return methods('GET');
       const bindingProblem = await importSafely(env);
+      /** @type {D1Result<{id: string, version: number, updated_at: string, config: string}>} */
       const { results } = await env.DB.prepare(
         `SELECT w.id, w.current_version AS version, w.updated_at, v.config FROM webhooks w
          JOIN webhook_versions v ON v.webhook = w.id AND v.version = w.current_version ORDER BY w.id`,
@@ -179,7 +207,7 @@ export async function manage(request, env, rest) {
         if (value.orderBy !== null && (typeof value.orderBy !== 'string' || value.orderBy.trim() === '')) return fail(400, 'invalid_order_by', '`orderBy` must be a jq expression (a non-empty string) or null');
         orderBy = value.orderBy;
       } else {
-        orderBy = (await env.DB.prepare('SELECT v.order_by FROM webhooks w JOIN webhook_versions v ON v.webhook = w.id AND v.version = w.current_version WHERE w.id = ?1').bind(id).first())?.order_by ?? null;
+        orderBy = /** @type {{order_by: string | null} | null} */ (await env.DB.prepare('SELECT v.order_by FROM webhooks w JOIN webhook_versions v ON v.webhook = w.id AND v.version = w.current_version WHERE w.id = ?1').bind(id).first())?.order_by ?? null;
       }
       const version = await publish(env, id, { configText: JSON.stringify(withoutSecret(config), null, 2), orderBy, note });
       return json(200, { ok: true, id, version });
@@ -189,6 +217,7 @@ export async function manage(request, env, rest) {
       if (request.method !== 'GET') return methods('GET');
       const n = Number(more[0]);
       await importSafely(env, id);
+      /** @type {{version: number, config: string, order_by: string | null, created_at: string, note: string | null} | null} */
       const v = /^\d+$/.test(more[0]) && Number.isSafeInteger(n)
         ? await env.DB.prepare('SELECT version, config, order_by, created_at, note FROM webhook_versions WHERE webhook = ?1 AND version = ?2').bind(id, n).first()
         : null;
@@ -204,6 +233,7 @@ export async function manage(request, env, rest) {
       if (badNote) return badNote;
       if (!Number.isSafeInteger(value.version) || value.version < 1) return fail(400, 'invalid_version', 'the body must be {"version": <a version number of GET /api/webhooks/' + id + '>}');
       await importSafely(env, id);
+      /** @type {{config: string, order_by: string | null} | null} */
       const old = await env.DB.prepare('SELECT config, order_by FROM webhook_versions WHERE webhook = ?1 AND version = ?2').bind(id, value.version).first();
       if (!old) return fail(404, 'unknown_version', `webhook '${id}' has no version ${value.version}`);
       const version = await publish(env, id, { configText: old.config, orderBy: old.order_by, note: note ?? `rollback to version ${value.version}` });
@@ -222,7 +252,7 @@ export async function manage(request, env, rest) {
       if (include !== null && include !== 'request') return fail(400, 'invalid_include', 'include accepts `request` only (each delivery then holds its stored request)');
       const beforeText = url.searchParams.get('before');
       const before = beforeText === null ? null : Number(beforeText);
-      if (before !== null && (!/^\d+$/.test(beforeText) || !Number.isSafeInteger(before))) return fail(400, 'invalid_before', 'before must be a delivery id (the `next` of the previous page)');
+      if (before !== null && (!/^\d+$/.test(/** @type {string} */ (beforeText)) || !Number.isSafeInteger(before))) return fail(400, 'invalid_before', 'before must be a delivery id (the `next` of the previous page)');
       const page = await deliveries.adminPage(env.DB, {
         webhook: url.searchParams.get('webhook'), limit, withRequest: include === 'request', before,
         maxBytes: numericVar(env.ADMIN_PAGE_BYTES, deliveries.DEFAULT_PAGE_BYTES),

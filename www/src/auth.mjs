@@ -30,16 +30,16 @@ export function bearerToken(request) {
   return match ? match[1].trim() : null;
 }
 
-const unauthorized = (message) => fail(401, 'unauthorized', message, {}, { 'www-authenticate': 'Bearer realm="hookmap"' });
+const unauthorized = (/** @type {string} */ message) => fail(401, 'unauthorized', message, {}, { 'www-authenticate': 'Bearer realm="hookmap"' });
 
 /**
  * Allow a read (GET /entities…, GET /deliveries) with READ_TOKEN or ADMIN_TOKEN.
  * @param {Request} request
- * @param {Record<string, unknown>} env
+ * @param {Env} env
  * @returns {Promise<Response | null>} The refusal, or null when the read may go on.
  */
 export async function requireReader(request, env) {
-  const tokens = [env.READ_TOKEN, env.ADMIN_TOKEN].filter((t) => typeof t === 'string' && t !== '');
+  const tokens = /** @type {string[]} */ ([env.READ_TOKEN, env.ADMIN_TOKEN].filter((t) => typeof t === 'string' && t !== ''));
   if (tokens.length === 0) {
     return fail(403, 'reads_not_configured', 'reading the catalog and the deliveries needs a token, and none is configured: set one with `wrangler secret put READ_TOKEN` (or ADMIN_TOKEN), then send `Authorization: Bearer <token>`');
   }
@@ -53,7 +53,7 @@ export async function requireReader(request, env) {
 /**
  * Allow an admin request (POST /api/…) with ADMIN_TOKEN.
  * @param {Request} request
- * @param {Record<string, unknown>} env
+ * @param {Env} env
  * @returns {Promise<Response | null>} The refusal, or null when the request may go on.
  */
 export async function requireAdmin(request, env) {
@@ -68,7 +68,7 @@ export async function requireAdmin(request, env) {
 /**
  * The binding name of a webhook's URL key: `WEBHOOK_KEY_GITHUB` for `github`.
  * @param {string} id
- * @returns {string}
+ * @returns {`WEBHOOK_KEY_${string}`}
  */
 export function keyBindingName(id) {
   return `WEBHOOK_KEY_${id.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
@@ -78,7 +78,7 @@ export function keyBindingName(id) {
  * Check the URL key of a delivery. A webhook that checks no signature is served only under its
  * key (POST /webhooks/{id}/{key}); a signed webhook may be given a key too, then it must match.
  * An empty key binding is no key (fail closed).
- * @param {Record<string, unknown>} env
+ * @param {Env} env
  * @param {string} id Webhook id.
  * @param {string | null} key The key from the URL, or null.
  * @param {boolean} signed Whether the webhook's configuration checks a signature.

@@ -4,7 +4,7 @@
 // deleteDependents has no effect here (the built-in catalog keeps no relation graph).
 
 // Shallow merge of two JSON objects in SQL (json_each keeps JSON types through `type`).
-const mergeSql = (column) => `(SELECT json_group_object(key, CASE type WHEN 'true' THEN json('true') WHEN 'false' THEN json('false')
+const mergeSql = (/** @type {string} */ column) => `(SELECT json_group_object(key, CASE type WHEN 'true' THEN json('true') WHEN 'false' THEN json('false')
   WHEN 'object' THEN json(value) WHEN 'array' THEN json(value) ELSE value END) FROM (
   SELECT key, type, value FROM json_each(entities.${column}) WHERE key NOT IN (SELECT key FROM json_each(excluded.${column}))
   UNION ALL SELECT key, type, value FROM json_each(excluded.${column})))`;
@@ -27,7 +27,18 @@ const HELD = 'EXISTS (SELECT 1 FROM entity_order WHERE blueprint = ?1 AND identi
 const UPSERT_HELD = UPSERT.replace('VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)', `SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8 WHERE ${HELD}`);
 const DELETE_HELD = `DELETE FROM entities WHERE blueprint = ?1 AND identifier = ?2 AND ${HELD.replace('?12', '?3').replace('?13', '?4')}`;
 
-const present = (entity, key) => Object.prototype.hasOwnProperty.call(entity, key);
+/**
+ * @typedef {{combinator: string, rules: (Query | {property: string, operator: string, value: unknown})[]}} Query A
+ *   search query as the engine evaluated it (its values are JSON).
+ */
+/** @typedef {Extract<import('hookmap').Entity, {operation: 'create'}>} CreateOperation */
+
+const present = (/** @type {object} */ entity, /** @type {string} */ key) => Object.prototype.hasOwnProperty.call(entity, key);
+/**
+ * Whether a value is a search query rather than a value.
+ * @param {unknown} v
+ * @returns {v is Query}
+ */
 const isQuery = (v) => v !== null && typeof v === 'object' && !Array.isArray(v) && 'rules' in v;
 
 /** Port's limit on the entities a relation's search query resolves to. */
@@ -39,15 +50,20 @@ export const MAX_RELATION_MATCHES = 100;
  * `$identifier`, `$title` and `$blueprint` are the entity's own; any other property is read from
  * its properties. Operators: `=`, `in`, `contains` (a substring of a string, an element of an
  * array).
+ * @param {Query} query
  * @returns {{sql: string, params: unknown[]}}
  */
 export function querySql(query) {
+  /** @type {unknown[]} */
   const params = [];
-  const bind = (v) => {
+  const bind = (/** @type {unknown} */ v) => {
     params.push(typeof v === 'boolean' ? Number(v) : v !== null && typeof v === 'object' ? JSON.stringify(v) : v);
     return `?${params.length}`;
   };
-  /** The property's value as SQL, and (for a property of `properties`) its JSON path's parameter. */
+  /**
+   * The property's value as SQL, and (for a property of `properties`) its JSON path's parameter.
+   * @param {unknown} property
+   */
   const column = (property) => {
     if (property === '$identifier') return { col: 'identifier' };
     if (property === '$blueprint') return { col: 'blueprint' };
@@ -55,6 +71,10 @@ export function querySql(query) {
     const path = bind(`$.${JSON.stringify(String(property))}`);
     return { col: `json_extract(properties, ${path})`, path };
   };
+  /**
+   * @param {Query} q
+   * @returns {string}
+   */
   const condition = (q) => {
     const parts = q.rules.map((r) => {
       if (isQuery(r)) return `(${condition(r)})`;
@@ -87,9 +107,10 @@ export function querySql(query) {
  * identifiers it matches (at most 100, in identifier order). A team query needs Port. Failed
  * operations are marked in their `result`; the others get their resolved entity.
  * @param {D1Database} db
- * @param {{entity: import('hookmap').Entity, result: object}[]} ops
+ * @param {{entity: import('hookmap').Entity, result: import('./transitions.mjs').EntityResult}[]} ops
  */
 export async function resolveQueries(db, ops) {
+  /** @type {({op: (typeof ops)[number], kind: 'identifier', query: Query, limit: number} | {op: (typeof ops)[number], kind: 'relation', name: string, query: Query, limit: number})[]} */
   const lookups = [];
   for (const op of ops) {
     const e = op.entity;
@@ -108,6 +129,7 @@ export async function resolveQueries(db, ops) {
     const { sql, params } = querySql(query);
     return db.prepare(`SELECT identifier FROM entities WHERE ${sql} ORDER BY identifier LIMIT ${limit}`).bind(...params);
   });
+  /** @type {D1Result<{identifier: string}>[]} */
   const answers = await db.batch(statements);
   lookups.forEach((l, i) => {
     const found = answers[i].results.map((r) => r.identifier);
@@ -125,11 +147,12 @@ export async function resolveQueries(db, ops) {
         Object.assign(op.result, { status: 'failed', transient: false, code, error });
       }
     } else {
-      op.entity = { ...op.entity, relations: { ...op.entity.relations, [l.name]: found } };
+      // A relation is looked up for a create only.
+      op.entity = { .../** @type {CreateOperation} */ (op.entity), relations: { .../** @type {CreateOperation} */ (op.entity).relations, [l.name]: found } };
     }
   });
 }
-const jsonOrNull = (entity, key) => (present(entity, key) ? JSON.stringify(entity[key]) : null);
+const jsonOrNull = (/** @type {Record<string, unknown>} */ entity, /** @type {string} */ key) => (present(entity, key) ? JSON.stringify(entity[key]) : null);
 
 /**
  * The statement that applies one mapped entity to the D1 catalog, or the reason it can't.
@@ -138,7 +161,7 @@ const jsonOrNull = (entity, key) => (present(entity, key) ? JSON.stringify(entit
  * @param {string} now ISO time of the change.
  * @param {{delivery: number, run: number} | null} [held] The ordering claim the write needs
  *   (ordering.mjs), or null for an unordered entity.
- * @returns {{stmt: D1PreparedStatement} | {error: string}}
+ * @returns {{stmt: D1PreparedStatement, error?: undefined} | {error: string, stmt?: undefined}}
  */
 export function entityStatement(db, e, now, held = null) {
   if (typeof e.identifier !== 'string') {
@@ -155,9 +178,21 @@ export function entityStatement(db, e, now, held = null) {
   return { stmt: held ? db.prepare(UPSERT_HELD).bind(...args, held.delivery, held.run) : db.prepare(UPSERT).bind(...args) };
 }
 
+/**
+ * @typedef {{blueprint: string, identifier: string, title: string | null, icon: string | null, team: string | null,
+ *   properties: string, relations: string, created_at: string, updated_at: string}} EntityRow A row of table
+ *   entities (JSON text but the keys and times).
+ */
+
+/**
+ * An entity as the read endpoints answer it.
+ * @param {EntityRow} r
+ * @returns {{identifier: string, blueprint: string, [key: string]: unknown}}
+ */
 function entityFromRow(r) {
+  /** @type {{identifier: string, blueprint: string, [key: string]: unknown}} */
   const entity = { identifier: r.identifier, blueprint: r.blueprint };
-  for (const k of ['title', 'icon', 'team']) if (r[k] !== null) entity[k] = JSON.parse(r[k]);
+  for (const k of /** @type {const} */ (['title', 'icon', 'team'])) if (r[k] !== null) entity[k] = JSON.parse(r[k]);
   entity.properties = JSON.parse(r.properties);
   entity.relations = JSON.parse(r.relations);
   entity.createdAt = r.created_at;
@@ -173,6 +208,7 @@ function entityFromRow(r) {
  * @returns {Promise<object | null>} `{identifier, blueprint, title?, icon?, team?, properties, relations, createdAt, updatedAt}`
  */
 export async function getEntity(db, blueprint, identifier) {
+  /** @type {EntityRow | null} */
   const row = await db.prepare('SELECT * FROM entities WHERE blueprint = ?1 AND identifier = ?2').bind(blueprint, identifier).first();
   return row ? entityFromRow(row) : null;
 }
@@ -185,6 +221,7 @@ export async function getEntity(db, blueprint, identifier) {
  * @returns {Promise<{entities: object[], next: string | null}>}
  */
 export async function listEntities(db, blueprint, { limit = 100, after = null } = {}) {
+  /** @type {D1Result<EntityRow>} */
   const { results } = await db
     .prepare('SELECT * FROM entities WHERE blueprint = ?1 AND (?2 IS NULL OR identifier > ?2) ORDER BY identifier LIMIT ?3')
     .bind(blueprint, after, limit + 1)

@@ -10,9 +10,21 @@ import { PortError, portRequest } from './port-client.mjs';
 export const BULK_LIMIT = 20;
 
 /** Failures worth retrying later: rate limit, server errors, timeouts, a 401 after a new token. */
-export const transientStatus = (status) => status === 429 || status >= 500 || status === 401 || status === 408;
+export const transientStatus = (/** @type {number} */ status) => status === 429 || status >= 500 || status === 401 || status === 408;
 
+/**
+ * @typedef {{entity: import('hookmap').Entity, result: import('./transitions.mjs').EntityResult}} Operation
+ *   One entity to apply, and its result (filled in).
+ */
+/** @typedef {{status: number, body: any, message: string}} Answer Port's answer (port-client.mjs portRequest). */
+
+/**
+ * The body Port's API takes for a create.
+ * @param {Record<string, unknown>} e The mapped entity.
+ * @returns {Record<string, unknown>}
+ */
 function body(e) {
+  /** @type {Record<string, unknown>} */
   const out = { identifier: e.identifier };
   for (const k of ['title', 'icon', 'team']) if (Object.prototype.hasOwnProperty.call(e, k)) out[k] = e[k];
   out.properties = e.properties ?? {};
@@ -28,7 +40,7 @@ const enc = encodeURIComponent;
  * and sent in bulk calls of at most 20. Once Port is unreachable (no answer, 429, 5xx), the
  * remaining operations are not attempted: they are marked transient, for the queue's retry.
  * @param {{apiUrl: string, clientId: string, clientSecret: string}} port
- * @param {{entity: import('hookmap').Entity, result: object}[][]} rounds Each operation's `result`
+ * @param {Operation[][]} rounds Each operation's `result`
  *   is filled in: `status: 'applied' | 'failed'`, `httpStatus?`, `error?`, `transient?`.
  * @param {{deadline: number}} budget Time for in-call retries (fetchWithRetry).
  * @returns {Promise<{retryAfter: number | null, calls: number, unreachable: string | null}>} The
@@ -36,15 +48,30 @@ const enc = encodeURIComponent;
  *   found unreachable (null when it answered every call).
  */
 export async function applyPort(port, rounds, budget) {
+  /** @type {string | null} */
   let unreachable = null;
+  /** @type {number | null} */
   let retryAfter = null;
   let calls = 0;
+  /**
+   * @param {Operation[]} ops
+   * @param {string} error
+   * @param {boolean} transient
+   * @param {number} [httpStatus]
+   */
   const fail = (ops, error, transient, httpStatus) => {
     for (const op of ops) {
       Object.assign(op.result, { status: 'failed', transient, error });
       if (httpStatus !== undefined) op.result.httpStatus = httpStatus;
     }
   };
+  /**
+   * @param {Operation[]} ops
+   * @param {string} method
+   * @param {string} path
+   * @param {unknown} [payload]
+   * @returns {Promise<Answer | null>} Port's answer, or null when the call failed (`ops` failed).
+   */
   const call = async (ops, method, path, payload) => {
     if (unreachable) {
       fail(ops, `not attempted: ${unreachable}`, true);
@@ -69,12 +96,13 @@ export async function applyPort(port, rounds, budget) {
   };
 
   for (const round of rounds) {
+    /** @type {Map<string, Operation[]>} */
     const bulk = new Map();
     const singles = [];
     for (const op of round) {
       if (op.entity.operation !== 'delete' && typeof op.entity.identifier === 'string') {
         if (!bulk.has(op.entity.blueprint)) bulk.set(op.entity.blueprint, []);
-        bulk.get(op.entity.blueprint).push(op);
+        /** @type {Operation[]} */ (bulk.get(op.entity.blueprint)).push(op);
       } else {
         singles.push(op);
       }
@@ -107,6 +135,11 @@ export async function applyPort(port, rounds, budget) {
   return { retryAfter, calls, unreachable };
 }
 
+/**
+ * Read Port's answer to a call for one entity.
+ * @param {Operation} op
+ * @param {Answer} answer
+ */
 function readSingle(op, answer) {
   op.result.httpStatus = answer.status;
   if (answer.status >= 200 && answer.status < 300) op.result.status = 'applied';
@@ -117,6 +150,8 @@ function readSingle(op, answer) {
  * Read a bulk answer per entity: 200/201 all applied; 207 `{entities: [{index, identifier}],
  * errors: [{index, identifier, statusCode, error, message}]}`; any other status (a 4xx for the
  * whole call) fails every entity of the call, permanently.
+ * @param {Operation[]} chunk
+ * @param {Answer} answer
  */
 function readBulk(chunk, answer) {
   const status = answer.status;

@@ -26,12 +26,19 @@ const compiled = new Map();
 /**
  * The binding name of a webhook's own secret: `WEBHOOK_SECRET_SPACELIFT` for `spacelift`.
  * @param {string} id Webhook id.
- * @returns {string}
+ * @returns {`WEBHOOK_SECRET_${string}`}
  */
 export function secretBindingName(id) {
   return `WEBHOOK_SECRET_${id.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
 }
 
+/**
+ * A JSON binding's value: its text parsed, or the value itself when it was set as a JSON var.
+ * @param {string} name The binding's name (for the message).
+ * @param {unknown} value
+ * @returns {any}
+ * @throws {ConfigError} When the text is not JSON.
+ */
 function parseJsonBinding(name, value) {
   if (typeof value !== 'string') return value;
   try {
@@ -56,6 +63,8 @@ export class ConfigError extends Error {
 
 /**
  * The WEBHOOKS binding parsed: id -> {config, orderBy} (ORDER_BY's expression or null).
+ * @param {Env} env
+ * @returns {Map<string, {config: unknown, orderBy: string | null}>}
  * @throws {ConfigError} When the binding is not usable.
  */
 function bindingTable(env) {
@@ -93,12 +102,16 @@ function bindingTable(env) {
   return t;
 }
 
-/** Whether `id` can be a webhook id (it appears in URLs). */
+/**
+ * Whether `id` can be a webhook id (it appears in URLs).
+ * @param {unknown} id
+ * @returns {id is string}
+ */
 export const validId = (id) => typeof id === 'string' && ID.test(id);
 
 /**
  * A configuration without its signing secret (what D1 stores and answers show).
- * @param {unknown} config
+ * @param {any} config Any JSON value (only an object's `security` is looked at).
  * @returns {unknown}
  */
 export function withoutSecret(config) {
@@ -111,13 +124,13 @@ export function withoutSecret(config) {
 /**
  * Import the webhooks the WEBHOOKS binding names and D1 lacks, as version 1 (all of them, or
  * only `only`). A concurrent import of the same webhook is harmless (the first one wins).
- * @param {Record<string, any>} env
+ * @param {Env} env
  * @param {string} [only] One webhook id.
  * @returns {Promise<void>}
  */
 export async function importFromBinding(env, only) {
   const t = bindingTable(env);
-  const entries = only === undefined ? [...t] : t.has(only) ? [[only, t.get(only)]] : [];
+  const entries = only === undefined ? [...t] : t.has(only) ? [/** @type {[string, {config: unknown, orderBy: string | null}]} */ ([only, t.get(only)])] : [];
   if (entries.length === 0) return;
   const { results } = await env.DB.prepare('SELECT id FROM webhooks WHERE id IN (SELECT value FROM json_each(?1))')
     .bind(JSON.stringify(entries.map(([id]) => id))).all();
@@ -136,11 +149,16 @@ export async function importFromBinding(env, only) {
   if (statements.length > 0) await env.DB.batch(statements);
 }
 
-/** The configuration's own security.secret in the WEBHOOKS binding (never stored in D1). */
+/**
+ * The configuration's own security.secret in the WEBHOOKS binding (never stored in D1).
+ * @param {Env} env
+ * @param {string} id
+ * @returns {string | undefined}
+ */
 function bindingSecret(env, id) {
   try {
     const entry = bindingTable(env).get(id);
-    const s = entry && !Array.isArray(entry.config) ? entry.config?.security?.secret : undefined;
+    const s = entry && !Array.isArray(entry.config) ? /** @type {any} */ (entry.config)?.security?.secret : undefined;
     return typeof s === 'string' ? s : undefined;
   } catch {
     return undefined;
@@ -168,13 +186,14 @@ export function version(text) {
  * security, signed, orderBy, version}` or `null` when no webhook has this id (in D1 or in the
  * WEBHOOKS binding). `signed`: its configuration checks a signature; `orderBy`: its ordering
  * expression or null; `version`: the number of the live version.
- * @param {Record<string, any>} env The worker's bindings.
+ * @param {Env} env The worker's bindings.
  * @param {string} id Webhook id from the URL.
- * @returns {Promise<{id: string, mapper: import('hookmap').Mapper, security: object | undefined, signed: boolean, orderBy: string | null, version: number, reads: import('./allowlist.mjs').Reads} | null>}
+ * @returns {Promise<{id: string, mapper: import('hookmap').Mapper, security: import('hookmap').SecurityConfig | undefined, signed: boolean, orderBy: string | null, version: number, reads: import('./allowlist.mjs').Reads} | null>}
  * @throws {ConfigError} When the bindings or this webhook's configuration are invalid.
  */
 export async function webhook(env, id) {
   if (!validId(id)) return null;
+  /** @type {() => Promise<{version: number} | null>} */
   const current = () => env.DB.prepare('SELECT current_version AS version FROM webhooks WHERE id = ?1').bind(id).first();
   let row = await current();
   if (!row) {
@@ -182,10 +201,11 @@ export async function webhook(env, id) {
     row = await current();
     if (!row) return null;
   }
-  const secrets = Object.keys(env).filter((k) => k.startsWith('WEBHOOK_SECRET')).map((k) => `${k}=${env[k]}`).join('\n');
+  const secrets = Object.keys(env).filter((k) => k.startsWith('WEBHOOK_SECRET')).map((k) => `${k}=${env[/** @type {'WEBHOOK_SECRET' | `WEBHOOK_SECRET_${string}`} */ (k)]}`).join('\n');
   const envKey = `${secrets}\n${typeof env.BLUEPRINTS === 'string' ? env.BLUEPRINTS : JSON.stringify(env.BLUEPRINTS ?? null)}`;
   const cached = compiled.get(id);
   if (cached && cached.version === row.version && cached.envKey === envKey) return cached.hook;
+  /** @type {{config: string, order_by: string | null} | null} */
   const stored = await env.DB.prepare('SELECT config, order_by FROM webhook_versions WHERE webhook = ?1 AND version = ?2').bind(id, row.version).first();
   if (!stored) throw new ConfigError(`webhook '${id}' names version ${row.version}, which D1 does not hold`);
   const config = JSON.parse(stored.config);
@@ -235,7 +255,7 @@ export function numericVar(value, fallback) {
 /**
  * How many days deliveries are kept: DELIVERY_RETENTION_DAYS (default 7; AUDIT_RETENTION_DAYS,
  * its former name, is still read). Queued, retrying and dead deliveries are never pruned.
- * @param {Record<string, unknown>} env
+ * @param {Env} env
  * @returns {number}
  */
 export function retentionDays(env) {

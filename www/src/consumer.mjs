@@ -28,6 +28,37 @@ const DEFAULT_QUEUE_MAX_RETRIES = 100;
 /** Default time for in-call retries of the Port calls of one batch. */
 const DEFAULT_PORT_BUDGET_MS = 20_000;
 
+/**
+ * @typedef {{id?: number, probe?: string, reason?: string}} MessageBody A queue message: a
+ *   delivery id, or a probe (drain.mjs); `reason` when this consumer moved it to the dead-letter queue.
+ */
+
+/**
+ * @typedef {object} Op One entity of a delivery, as this attempt applies it (prepare).
+ * @property {import('hookmap').Entity} entity
+ * @property {import('./transitions.mjs').EntityResult} result
+ * @property {number} index Its place in the delivery's mapping result.
+ * @property {boolean} skip Not applied by this attempt (applied by an earlier one, or stale).
+ * @property {number} deliveryId
+ */
+
+/**
+ * @typedef {object} Work A delivery this invocation processes.
+ * @property {number} id
+ * @property {import('./deliveries.mjs').DeliveryRow} row Its row as claimed.
+ * @property {Message<MessageBody>} message
+ * @property {number} run
+ * @property {Op[]} entities
+ * @property {unknown[]} diagnostics
+ * @property {number | string | null} orderKey
+ * @property {number} [configVersion] The version of its webhook it was mapped with.
+ * @property {{transient: boolean, message: string}} [problem] Why it could not be processed as a whole.
+ */
+
+/**
+ * The retry settings: RETRY_BASE_SECONDS, RETRY_MAX_SECONDS and RETRY_BUDGET_SECONDS, or their defaults.
+ * @param {Env} env
+ */
 function retrySettings(env) {
   return {
     baseSeconds: numericVar(env.RETRY_BASE_SECONDS, DEFAULT_RETRY.baseSeconds),
@@ -37,9 +68,13 @@ function retrySettings(env) {
 }
 
 /** How long a copy holds a delivery (and its entities' ordering claims): the Port budget and a minute. */
-const leaseMs = (env) => numericVar(env.PORT_BUDGET_MS, DEFAULT_PORT_BUDGET_MS) + numericVar(env.LEASE_EXTRA_MS, 60_000);
+const leaseMs = (/** @type {Env} */ env) => numericVar(env.PORT_BUDGET_MS, DEFAULT_PORT_BUDGET_MS) + numericVar(env.LEASE_EXTRA_MS, 60_000);
 
-/** Whether this batch comes from the dead-letter queue. */
+/**
+ * Whether this batch comes from the dead-letter queue.
+ * @param {string} name The batch's queue.
+ * @param {Env} env
+ */
 function isDeadLetterQueue(name, env) {
   return name === (env.DEAD_LETTER_QUEUE || 'hookmap-deliveries-dlq');
 }
@@ -49,8 +84,8 @@ let portMayBeFailing = true;
 
 /**
  * The queue handler.
- * @param {MessageBatch<{id?: number, probe?: string}>} batch
- * @param {Record<string, any>} env
+ * @param {MessageBatch<MessageBody>} batch
+ * @param {Env} env
  * @param {ExecutionContext} _ctx
  */
 export async function consume(batch, env, _ctx) {
@@ -58,7 +93,7 @@ export async function consume(batch, env, _ctx) {
   const settings = retrySettings(env);
   const target = catalogTarget(env);
 
-  /** @type {Map<number, Message[]>} */
+  /** @type {Map<number, Message<MessageBody>[]>} */
   const byId = new Map();
   for (const m of batch.messages) {
     if (m.body?.probe !== undefined) {
@@ -72,15 +107,17 @@ export async function consume(batch, env, _ctx) {
       continue;
     }
     if (!byId.has(id)) byId.set(id, []);
-    byId.get(id).push(m);
+    /** @type {Message<MessageBody>[]} */ (byId.get(id)).push(m);
   }
   if (byId.size === 0) return;
   const ids = [...byId.keys()];
-  const queueRetry = (m) => m.retry({ delaySeconds: backoffSeconds(m.attempts, settings) });
+  const queueRetry = (/** @type {Message} */ m) => m.retry({ delaySeconds: backoffSeconds(m.attempts, settings) });
 
   // 1. Claim: one copy processes a delivery at a time.
   const now = Date.now();
+  /** @type {Map<number, import('./deliveries.mjs').DeliveryRow>} */
   let claimed;
+  /** @type {Map<number, import('./deliveries.mjs').DeliveryRow>} */
   let others;
   try {
     claimed = await deliveries.claim(env.DB, ids, now, leaseMs(env));
@@ -92,6 +129,7 @@ export async function consume(batch, env, _ctx) {
     for (const ms of byId.values()) for (const m of ms) queueRetry(m);
     return;
   }
+  /** @type {Work[]} */
   const work = [];
   for (const [id, messages] of byId) {
     const [message, ...copies] = messages;
@@ -125,6 +163,7 @@ export async function consume(batch, env, _ctx) {
 
   // 3. Search queries (built-in catalog) and ordering claims.
   const ops = work.filter((w) => !w.problem).flatMap((w) => w.entities.filter((op) => !op.skip).map((op) => ({ w, op })));
+  /** @type {{op: Op, claim: import('./ordering.mjs').Claim, held?: boolean}[]} */
   const claims = [];
   let failedBeforeApply = null;
   try {
@@ -136,6 +175,8 @@ export async function consume(batch, env, _ctx) {
     ordering.newestInBatch(claims);
     const open = claims.filter((c) => !c.op.skip);
     if (open.length > 0) {
+      // Each claim's answer (a row when it won) and then the entity's ordering row.
+      /** @type {D1Result<import('./ordering.mjs').OrderRow>[]} */
       const answers = await env.DB.batch(open.flatMap(({ claim }) => [
         ordering.claimStatement(env.DB, claim, Date.now(), leaseMs(env)),
         ordering.currentStatement(env.DB, claim),
@@ -182,10 +223,13 @@ export async function consume(batch, env, _ctx) {
         continue;
       }
       op.result.status = 'applied';
-      catalogWrites.push({ op, stmt: s.stmt });
+      catalogWrites.push({ op, stmt: /** @type {D1PreparedStatement} */ (s.stmt) });
     }
   }
-  /** The batch recording this attempt: the catalog's writes (D1), the releases, the states. */
+  /**
+   * The batch recording this attempt: the catalog's writes (D1), the releases, the states.
+   * @param {{stmt: D1PreparedStatement}[]} writes
+   */
   const record = (writes) => {
     const written = finish(env, work, settings, retryAfter);
     const statements = [...writes.map((x) => x.stmt), ...held.map((c) => ordering.releaseStatement(env.DB, c)), ...written.map((x) => x.statement)];
@@ -247,7 +291,12 @@ export async function consume(batch, env, _ctx) {
   }
 }
 
-/** A probe message: ask Port whether it answers (drain.mjs). */
+/**
+ * A probe message: ask Port whether it answers (drain.mjs).
+ * @param {Env} env
+ * @param {ReturnType<typeof catalogTarget>} target
+ * @param {Message<MessageBody>} m
+ */
 async function probeMessage(env, target, m) {
   try {
     if (target.kind === 'port' && (await drain.probe(env, target.port))) portMayBeFailing = false;
@@ -259,13 +308,14 @@ async function probeMessage(env, target, m) {
 
 /**
  * Map one delivery's stored request with its webhook's current configuration.
- * @param {Record<string, any>} env
- * @param {any} w The work item: `{id, row, message, run, entities, diagnostics, orderKey}`;
+ * @param {Env} env
+ * @param {Work} w The work item: `{id, row, message, run, entities, diagnostics, orderKey}`;
  *   filled in: `entities: {entity, result, index, skip}[]`, `diagnostics`, `orderKey`,
  *   `configVersion`, or `problem`.
  */
 async function prepare(env, w) {
   if (env.HOOKMAP_TEST_FAULT === 'prepare-throws') throw new Error('injected fault: prepare throws (HOOKMAP_TEST_FAULT)');
+  /** @type {{entities?: import('./transitions.mjs').EntityResult[], diagnostics?: unknown[]}} */
   const previous = JSON.parse(w.row.summary || '{}');
   const earlier = (previous.entities ?? []).filter((r) => r.status === 'applied' && r.digest);
   w.diagnostics = previous.diagnostics ?? [];
@@ -285,7 +335,9 @@ async function prepare(env, w) {
     w.problem = { transient: false, message: `webhook '${w.row.webhook}' was disabled after this delivery was accepted; it was dropped` };
     return;
   }
-  const text = requestText(w.row.body, w.row.headers, w.row.query);
+  // A queued or retrying delivery always holds its request (deliveries.store, requeue).
+  const text = requestText(/** @type {string} */ (w.row.body), /** @type {string} */ (w.row.headers), /** @type {string} */ (w.row.query));
+  /** @type {import('hookmap').MapResult} */
   let result;
   try {
     result = JSON.parse(hook.mapper.mapJson(text));
@@ -320,14 +372,17 @@ async function prepare(env, w) {
   });
 }
 
-const keyOf = (e) => (typeof e.identifier === 'string' ? `${e.blueprint}\u0000${e.identifier}` : null);
+const keyOf = (/** @type {import('hookmap').Entity} */ e) => (typeof e.identifier === 'string' ? `${e.blueprint}\u0000${e.identifier}` : null);
 
 /**
  * The operations of a batch in rounds: deliveries in the order they were received, their
  * entities in mapping order; the n-th update of an entity in the batch goes in round n, so no
  * call holds the same entity twice and later updates land after earlier ones.
+ * @param {Work[]} work
+ * @returns {Op[][]}
  */
 function plan(work) {
+  /** @type {Op[][]} */
   const rounds = [];
   const seen = new Map();
   const sorted = [...work].sort((a, b) => a.id - b.id);
@@ -347,13 +402,18 @@ function plan(work) {
 /**
  * Each delivery's next state (transitions.mjs) and the statement recording it (a
  * compare-and-set on its run).
- * @returns {{w: any, next: import('./transitions.mjs').Transition, statement: D1PreparedStatement}[]}
+ * @param {Env} env
+ * @param {Work[]} work
+ * @param {{baseSeconds: number, maxSeconds: number, budgetSeconds: number}} settings
+ * @param {number | null} retryAfter
+ * @returns {{w: Work, next: import('./transitions.mjs').Transition, statement: D1PreparedStatement}[]}
  */
 function finish(env, work, settings, retryAfter) {
   const now = Date.now();
   return work.map((w) => {
     const results = w.entities.map((op) => op.result);
     const next = transition(w.row, { problem: w.problem, results, retryAfter }, now, settings);
+    /** @type {{entities: object[], diagnostics: unknown[], appliedConfigVersion?: number, message?: string}} */
     const summary = { entities: results.map(({ busyUntil: _b, ...r }) => r), diagnostics: w.diagnostics };
     if (w.configVersion) summary.appliedConfigVersion = w.configVersion;
     if (next.message) summary.message = next.message.replace('<id>', String(w.id));
@@ -368,6 +428,10 @@ function finish(env, work, settings, retryAfter) {
 /**
  * Retry a message after `delay` seconds (its delivery's budget is tracked in D1); near the
  * queue's own retry limit, send it afresh instead, so the queue does not dead-letter it first.
+ * @param {Env} env
+ * @param {Message} message
+ * @param {number} id
+ * @param {number} delay
  */
 async function retryMessage(env, message, id, delay) {
   const limit = numericVar(env.QUEUE_MAX_RETRIES, DEFAULT_QUEUE_MAX_RETRIES);
@@ -384,7 +448,13 @@ async function retryMessage(env, message, id, delay) {
   message.retry({ delaySeconds });
 }
 
-/** Move a message to the dead-letter queue (its delivery is already recorded `dead`). */
+/**
+ * Move a message to the dead-letter queue (its delivery is already recorded `dead`).
+ * @param {Env} env
+ * @param {Message} message
+ * @param {number} id
+ * @param {string | undefined} why
+ */
 async function deadLetter(env, message, id, why) {
   try {
     if (env.DEAD_LETTERS) await env.DEAD_LETTERS.send({ id, reason: why });
@@ -399,6 +469,8 @@ async function deadLetter(env, message, id, why) {
  * queue itself moved here (its max_retries ran out: D1 kept failing for them), then ack. Those
  * this consumer moved itself (with a `reason`) are already recorded dead, and may have been
  * replayed since: they are left alone.
+ * @param {MessageBatch<MessageBody>} batch
+ * @param {Env} env
  */
 async function deadLetters(batch, env) {
   const ids = batch.messages.filter((m) => m.body?.reason === undefined && m.body?.probe === undefined).map((m) => Number(m.body?.id)).filter(Number.isSafeInteger);

@@ -14,6 +14,31 @@ export const ACTIVE_STATES = ['queued', 'retrying'];
 const KEPT_STATES = "('queued', 'retrying', 'dead')";
 
 /**
+ * @typedef {object} DeliveryRow A row of table deliveries (migrations/), as D1 answers it.
+ * @property {number} id
+ * @property {string} time ISO time it was received.
+ * @property {string} webhook
+ * @property {string | null} request_id
+ * @property {string} outcome Its state.
+ * @property {number} status
+ * @property {number} applied
+ * @property {number} failed
+ * @property {string} summary JSON: `{entities, diagnostics, message?, appliedConfigVersion?}`.
+ * @property {string | null} body The stored request's raw body (null for a refusal).
+ * @property {string | null} headers JSON.
+ * @property {string | null} query JSON.
+ * @property {string | null} config_version
+ * @property {string | null} enqueued_at
+ * @property {number} attempts
+ * @property {string | null} next_attempt_at
+ * @property {string | null} first_failure_at
+ * @property {string | null} updated_at
+ * @property {number | string | null} order_key
+ * @property {number} run
+ * @property {number | null} lease_until ms
+ */
+
+/**
  * Store an accepted delivery, and remember its identities in the same transaction: the row is
  * written only when every claim on (webhook, identity) won, so a delivery is remembered as seen
  * exactly when it is stored. Its identities: the requestIdentifierPath value, and for a signed
@@ -23,7 +48,7 @@ const KEPT_STATES = "('queued', 'retrying', 'dead')";
  * @param {{webhook: string, requestId: string | null, bodyDigest: string | null, body: string, headers: object, query: object,
  *   configVersion: string | number, diagnostics: object[]}} d
  * @param {number} ttlSeconds How long the identities are remembered.
- * @returns {Promise<{id: number} | {duplicate: true}>}
+ * @returns {Promise<{id: number, duplicate?: undefined} | {duplicate: true, id?: undefined}>}
  */
 export async function store(db, d, ttlSeconds) {
   const now = Date.now();
@@ -44,6 +69,7 @@ export async function store(db, d, ttlSeconds) {
   ).bind(iso, d.webhook, d.requestId, JSON.stringify({ entities: [], diagnostics: d.diagnostics }), d.body,
     JSON.stringify(d.headers), JSON.stringify(d.query), String(d.configVersion),
     JSON.stringify(claims.map((c) => [c.identity, c.claim])), claims.length));
+  /** @type {D1Result<{id: number}>[]} */
   const results = await db.batch(statements);
   const row = results[results.length - 1].results?.[0];
   return row ? { id: row.id } : { duplicate: true };
@@ -57,9 +83,10 @@ export async function store(db, d, ttlSeconds) {
  * @param {number[]} ids
  * @param {number} now ms
  * @param {number} leaseMs
- * @returns {Promise<Map<number, object>>}
+ * @returns {Promise<Map<number, DeliveryRow>>}
  */
 export async function claim(db, ids, now, leaseMs) {
+  /** @type {D1Result<DeliveryRow>} */
   const { results } = await db.prepare(
     `UPDATE deliveries SET run = run + 1, lease_until = ?2
      WHERE id IN (SELECT value FROM json_each(?1)) AND outcome IN ('queued', 'retrying') AND (lease_until IS NULL OR lease_until < ?3)
@@ -96,9 +123,10 @@ export async function markEnqueued(db, ids) {
  * The stored rows of these deliveries.
  * @param {D1Database} db
  * @param {number[]} ids
- * @returns {Promise<Map<number, object>>}
+ * @returns {Promise<Map<number, DeliveryRow>>}
  */
 export async function load(db, ids) {
+  /** @type {D1Result<DeliveryRow>} */
   const { results } = await db.prepare('SELECT * FROM deliveries WHERE id IN (SELECT value FROM json_each(?1))').bind(JSON.stringify(ids)).all();
   return new Map(results.map((r) => [r.id, r]));
 }
@@ -147,6 +175,7 @@ export async function markDead(db, ids, message) {
  */
 export async function requeue(db, which) {
   const now = new Date().toISOString();
+  /** @type {D1Result<{id: number}>} */
   const { results } = await db.prepare(
     `UPDATE deliveries SET outcome = 'queued', attempts = 0, next_attempt_at = NULL, first_failure_at = NULL,
        enqueued_at = NULL, applied = 0, failed = 0, updated_at = ?3, run = run + 1, lease_until = NULL,
@@ -168,6 +197,7 @@ export async function requeue(db, which) {
  */
 export async function missed(db, { unsentSeconds, overdueSeconds, limit = 500 }) {
   const now = Date.now();
+  /** @type {D1Result<{id: number}>} */
   const { results } = await db.prepare(
     `SELECT id FROM deliveries WHERE ((outcome = 'queued' AND enqueued_at IS NULL AND time <= ?1)
        OR (outcome = 'queued' AND enqueued_at <= ?2) OR (outcome = 'retrying' AND next_attempt_at <= ?2))
@@ -191,9 +221,10 @@ export async function prune(db, retentionDays) {
  * stored request itself).
  * @param {D1Database} db
  * @param {{limit?: number, webhook?: string | null, state?: string | null, id?: number | null}} [options]
- * @returns {Promise<object[]>}
+ * @returns {Promise<Record<string, unknown>[]>}
  */
 export async function list(db, { limit = 50, webhook = null, state = null, id = null } = {}) {
+  /** @type {D1Result<DeliveryRow>} */
   const { results } = await db.prepare(
     `SELECT id, time, webhook, request_id, outcome, status, applied, failed, summary, config_version, attempts,
        next_attempt_at, updated_at, order_key FROM deliveries
@@ -225,6 +256,11 @@ export async function list(db, { limit = 50, webhook = null, state = null, id = 
   });
 }
 
+/**
+ * A stored config_version as a number when it is one (it is stored as text).
+ * @param {unknown} v
+ * @returns {unknown}
+ */
 const versionNumber = (v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v ?? null);
 
 /** Most bytes of stored requests one admin page holds (D1 answers and the isolate's memory stay small). */
@@ -250,6 +286,7 @@ export async function adminPage(db, { webhook = null, limit = 50, withRequest = 
   for (;;) {
     const want = Math.min(ROWS_PER_READ, limit - out.length);
     // Sizes first: a row is read whole only if the page has room for it.
+    /** @type {D1Result<{id: number, time: string, webhook: string, outcome: string, config_version: string | null, applied_version: number | null, size: number}>} */
     const { results } = await db.prepare(
       `SELECT id, time, webhook, outcome, config_version, json_extract(summary, '$.appliedConfigVersion') AS applied_version,
          COALESCE(length(body), 0) + COALESCE(length(headers), 0) + COALESCE(length(query), 0) AS size
@@ -269,11 +306,13 @@ export async function adminPage(db, { webhook = null, limit = 50, withRequest = 
     }
     const requests = new Map();
     if (withRequest && take.length > 0) {
+      /** @type {D1Result<{id: number, body: string | null, headers: string | null, query: string | null}>} */
       const { results: stored } = await db.prepare('SELECT id, body, headers, query FROM deliveries WHERE id IN (SELECT value FROM json_each(?1))')
         .bind(JSON.stringify(take.map((r) => r.id))).all();
       for (const r of stored) requests.set(r.id, storedRequest(r));
     }
     for (const r of take) {
+      /** @type {{id: number, webhook: string, receivedAt: string, status: string, configVersion: unknown, request?: unknown}} */
       const d = {
         id: r.id, webhook: r.webhook, receivedAt: r.time, status: r.outcome,
         configVersion: versionNumber(r.applied_version ?? r.config_version),
@@ -304,7 +343,7 @@ export async function adminList(db, options) {
  * holds none: a refused delivery), as served by the admin API: values kept by the allow-list
  * (allowlist.mjs), any credential-looking name redacted (rows stored before it, too).
  * @param {{body: string | null, headers: string | null, query: string | null}} r
- * @returns {{body: unknown, headers: Record<string, string>, queryParams: Record<string, unknown>} | null}
+ * @returns {{body: unknown, headers: Record<string, unknown>, queryParams: Record<string, unknown>} | null}
  */
 export function storedRequest(r) {
   if (r.body === null || r.body === undefined) return null;
@@ -326,6 +365,7 @@ export function storedRequest(r) {
 export async function adminOne(db, id) {
   const [row] = await adminList(db, { id, limit: 1, withRequest: true });
   if (!row) return null;
+  /** @type {{summary: string} | null} */
   const r = await db.prepare('SELECT summary FROM deliveries WHERE id = ?1').bind(id).first();
   const summary = JSON.parse(r?.summary || '{}');
   return { ...row, results: summary.entities ?? [], diagnostics: summary.diagnostics ?? [], ...(summary.message ? { message: summary.message } : {}) };

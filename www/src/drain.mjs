@@ -32,7 +32,7 @@ export function failingStatement(db, now) {
 
 /**
  * Schedule a probe unless one is already due (compare-and-set on probe_at).
- * @param {Record<string, any>} env
+ * @param {Env} env
  * @param {number} now ms
  * @returns {Promise<boolean>} Whether this call scheduled it.
  */
@@ -48,7 +48,7 @@ export async function scheduleProbe(env, now) {
 
 /**
  * The target answered: clear failing_since; the one caller that cleared it drains.
- * @param {Record<string, any>} env
+ * @param {Env} env
  * @param {number} now ms
  * @returns {Promise<number[]>} The deliveries this call sent again (none if another invocation drains).
  */
@@ -62,12 +62,13 @@ export async function recovered(env, now) {
 
 /**
  * Send every retrying delivery (not held by a running copy) again now, paced.
- * @param {Record<string, any>} env
+ * @param {Env} env
  * @param {number} now ms
  * @returns {Promise<number[]>}
  */
 export async function drain(env, now) {
   const perSecond = Math.max(1, numericVar(env.DRAIN_PER_SECOND, DEFAULT_DRAIN_PER_SECOND));
+  /** @type {D1Result<{id: number}>} */
   const { results } = await env.DB.prepare(
     `UPDATE deliveries SET next_attempt_at = ?1 WHERE outcome = 'retrying' AND (lease_until IS NULL OR lease_until < ?2)
      RETURNING id`,
@@ -83,7 +84,7 @@ export async function drain(env, now) {
 
 /**
  * Handle a probe message: ask Port; on an answer, recover (and drain); else probe again later.
- * @param {Record<string, any>} env
+ * @param {Env} env
  * @param {{apiUrl: string, clientId: string, clientSecret: string}} port
  * @returns {Promise<boolean>} Whether Port answered.
  */

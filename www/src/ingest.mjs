@@ -22,7 +22,7 @@ export const AUDIT_DIAGNOSTICS = 50;
 
 /**
  * The catalog target: Port when PORT_CLIENT_ID and PORT_CLIENT_SECRET are set, else D1.
- * @param {Record<string, unknown>} env
+ * @param {Env} env
  * @returns {{kind: 'port', port: {apiUrl: string, clientId: string, clientSecret: string}} | {kind: 'd1'}}
  */
 export function catalogTarget(env) {
@@ -33,7 +33,13 @@ export function catalogTarget(env) {
   return { kind: 'd1' };
 }
 
+/**
+ * A URL's query parameters: name -> value, or its values when it is given more than once.
+ * @param {URL} url
+ * @returns {Record<string, string | string[]>}
+ */
 function queryParams(url) {
+  /** @type {Record<string, string | string[]>} */
   const out = {};
   for (const key of new Set(url.searchParams.keys())) {
     const all = url.searchParams.getAll(key);
@@ -42,7 +48,10 @@ function queryParams(url) {
   return out;
 }
 
-/** The engine's diagnostic for a body it can't read as JSON (code `json-syntax`), with its location. */
+/**
+ * The engine's diagnostic for a body it can't read as JSON (code `json-syntax`), with its location.
+ * @param {string} text
+ */
 function jsonSyntaxError(text) {
   return checkRequest(text, { bodyOnly: true }).find((d) => d.code === 'json-syntax');
 }
@@ -71,8 +80,13 @@ export function forgetAbsent(id) {
   absent.delete(id);
 }
 
+/**
+ * Remember that `id` names no enabled webhook, for ABSENT_TTL_MS.
+ * @param {string} id
+ * @param {number} now ms
+ */
 function rememberAbsent(id, now) {
-  if (absent.size >= ABSENT_MAX) absent.delete(absent.keys().next().value);
+  if (absent.size >= ABSENT_MAX) absent.delete(/** @type {string} */ (absent.keys().next().value));
   absent.set(id, now + ABSENT_TTL_MS);
 }
 
@@ -84,12 +98,15 @@ const unauthorized = () => fail(401, 'unauthorized', 'unauthorized');
 const blocked = new Map();
 
 /** The client a rate limit counts: the connecting IP (Cloudflare sets it; it can't be forged). */
-const clientOf = (request) => request.headers.get('cf-connecting-ip') ?? 'unknown';
+const clientOf = (/** @type {Request} */ request) => request.headers.get('cf-connecting-ip') ?? 'unknown';
 
 /**
  * Count a rejected request against the REJECTED rate limit (the Workers Rate Limiting binding);
  * a client over it is answered 429 to everything for a minute, before any D1 read or crypto.
- * @returns {Promise<Response | null>} The 429, when this rejection went over the limit.
+ * @param {Env} env
+ * @param {Request} request
+ * @param {Response} answer The rejection.
+ * @returns {Promise<Response>} The 429, when this rejection went over the limit; else `answer`.
  */
 async function rejected(env, request, answer) {
   if (!env.REJECTED || typeof env.REJECTED.limit !== 'function') return answer;
@@ -108,7 +125,11 @@ async function rejected(env, request, answer) {
 
 const tooMany = () => fail(429, 'too_many_requests', 'too many requests', {}, { 'retry-after': '60' });
 
-/** SHA-256 of bytes, in hex. */
+/**
+ * SHA-256 of bytes, in hex.
+ * @param {Uint8Array} bytes
+ * @returns {Promise<string>}
+ */
 async function sha256Hex(bytes) {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
   return [...digest].map((b) => b.toString(16).padStart(2, '0')).join('');
@@ -120,7 +141,7 @@ async function sha256Hex(bytes) {
  * isolate's memory when repeated) or "unauthorized"; the reasons go to the worker's log (never
  * the URL key).
  * @param {Request} request
- * @param {Record<string, any>} env The worker's bindings.
+ * @param {Env} env The worker's bindings.
  * @param {ExecutionContext} ctx
  * @param {string} id The webhook id from the URL.
  * @param {string | null} key The URL key (POST /webhooks/{id}/{key}), or null.
@@ -177,7 +198,8 @@ export async function ingest(request, env, ctx, id, key = null) {
 
   let text;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    // The cast: workers-types declares `ignoreBOM` required; it defaults to false.
+    text = new TextDecoder('utf-8', /** @type {TextDecoderConstructorOptions} */ ({ fatal: true })).decode(bytes);
   } catch {
     return answerAndRecord(env, { webhook: id, status: 400, outcome: 'rejected', body: { ok: false, error: 'invalid_utf8', message: 'the body is not valid UTF-8 text' } });
   }
@@ -260,6 +282,14 @@ export async function ingest(request, env, ctx, id, key = null) {
   });
 }
 
+/**
+ * An unexpected error before the delivery was stored: logged, recorded, answered 500.
+ * @param {Env} env
+ * @param {string} id Webhook id.
+ * @param {string | null} requestId
+ * @param {any} e What was thrown.
+ * @returns {Promise<Response>}
+ */
 async function internalError(env, id, requestId, e) {
   console.error(`hookmap: unexpected error on delivery ${id}/${requestId ?? '-'}: ${e?.stack ?? e}`);
   return answerAndRecord(env, {
@@ -268,6 +298,11 @@ async function internalError(env, id, requestId, e) {
   });
 }
 
+/**
+ * Record a delivery's outcome in the log; a failure to is logged only.
+ * @param {Env} env
+ * @param {{webhook: string, requestId?: string | null, outcome: string, status: number, summary: object}} row
+ */
 async function recordQuietly(env, row) {
   try {
     await audit.record(env.DB, row, retentionDays(env));
@@ -279,6 +314,10 @@ async function recordQuietly(env, row) {
 /**
  * Record a refusal in the log, then answer. When the record can't be written the outcome goes
  * to the worker's log (console.error) and the answer says so.
+ * @param {Env} env
+ * @param {{webhook: string, requestId?: string | null, status: number, outcome: string,
+ *   body: {message: string, diagnostics?: unknown[], [key: string]: unknown}}} refusal
+ * @returns {Promise<Response>}
  */
 async function answerAndRecord(env, { webhook: id, requestId = null, status, outcome, body }) {
   const summary = { message: body.message, entities: [], diagnostics: (body.diagnostics ?? []).slice(0, AUDIT_DIAGNOSTICS) };

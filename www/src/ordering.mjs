@@ -19,6 +19,11 @@
  */
 
 /**
+ * @typedef {{order_key: number | string, delivery_id: number, holder: number | null, held_until: number | null}} OrderRow
+ *   An entity's ordering row (table entity_order) as currentStatement reads it.
+ */
+
+/**
  * The ordering key from the ordering expression's answer: a finite number or a string, or a
  * diagnostic saying why the delivery goes unordered.
  * @param {string} expression The jq expression (for the message).
@@ -27,7 +32,7 @@
  * @returns {{key: number | string} | {diagnostic: {code: string, severity: string, field: string, message: string}}}
  */
 export function orderKey(expression, answer) {
-  const invalid = (why) => ({ diagnostic: { code: 'order-key-invalid', severity: 'warning', field: 'ORDER_BY', message: `the ordering expression ${expression} ${why}: this delivery is applied without the order check` } });
+  const invalid = (/** @type {string} */ why) => ({ diagnostic: { code: 'order-key-invalid', severity: 'warning', field: 'ORDER_BY', message: `the ordering expression ${expression} ${why}: this delivery is applied without the order check` } });
   if ('error' in answer) return invalid(`failed (${answer.error})`);
   const out = answer.outputs?.[0];
   if ((typeof out === 'number' && Number.isFinite(out)) || typeof out === 'string') return { key: out };
@@ -35,9 +40,13 @@ export function orderKey(expression, answer) {
 }
 
 /** A key's type class in SQL: numbers (integer or real) are one class, text another. */
-const kind = (column) => `(CASE typeof(${column}) WHEN 'integer' THEN 'n' WHEN 'real' THEN 'n' WHEN 'text' THEN 't' ELSE 'x' END)`;
+const kind = (/** @type {string} */ column) => `(CASE typeof(${column}) WHEN 'integer' THEN 'n' WHEN 'real' THEN 'n' WHEN 'text' THEN 't' ELSE 'x' END)`;
 
-/** JavaScript's view of the same class. */
+/**
+ * JavaScript's view of the same class.
+ * @param {unknown} key
+ * @returns {'n' | 't' | 'x'}
+ */
 export const keyKind = (key) => (typeof key === 'number' ? 'n' : typeof key === 'string' ? 't' : 'x');
 
 /**
@@ -89,9 +98,9 @@ export function releaseStatement(db, c) {
  * What a claim's outcome means for its entity: `won` (apply it), or a result to record.
  * @param {Claim} c
  * @param {boolean} won The claim returned a row.
- * @param {{order_key: number | string, delivery_id: number, holder: number | null, held_until: number | null} | null} current
+ * @param {OrderRow | null} current
  * @param {number} now ms
- * @returns {{won: true} | {result: object}}
+ * @returns {{won: true, result?: undefined} | {won?: undefined, result: import('./transitions.mjs').EntityResult}}
  */
 export function readClaim(c, won, current, now) {
   if (won) return { won: true };
@@ -121,14 +130,15 @@ export function readClaim(c, won, current, now) {
  * Within one batch, keep only the newest update of each entity (by key, then delivery id);
  * the others are stale at once. Updates whose keys are of different types are all kept (their
  * claims decide).
- * @param {{claim: Claim, op: {result: object, skip?: boolean}}[]} ordered
+ * @param {{claim: Claim, op: {result: import('./transitions.mjs').EntityResult, skip?: boolean}}[]} ordered
  */
 export function newestInBatch(ordered) {
+  /** @type {Map<string, typeof ordered>} */
   const groups = new Map();
   for (const o of ordered) {
     const k = `${o.claim.blueprint}\u0000${o.claim.identifier}`;
     if (!groups.has(k)) groups.set(k, []);
-    groups.get(k).push(o);
+    /** @type {typeof ordered} */ (groups.get(k)).push(o);
   }
   for (const group of groups.values()) {
     if (group.length < 2) continue;

@@ -24,7 +24,7 @@ export class PortError extends Error {
   }
 }
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (/** @type {number} */ ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * A response's Retry-After in seconds (delay-seconds or an HTTP date), or null.
@@ -38,7 +38,7 @@ export function retryAfterSeconds(response) {
   const at = Date.parse(value);
   return Number.isNaN(at) ? null : Math.max(0, (at - Date.now()) / 1000);
 }
-const retryable = (status) => status === 429 || status >= 500;
+const retryable = (/** @type {number} */ status) => status === 429 || status >= 500;
 
 /**
  * fetch() with retries on network errors, 429 and 5xx: exponential backoff with jitter (or the
@@ -77,6 +77,11 @@ export async function fetchWithRetry(url, init, { deadline, attemptTimeoutMs = 1
   throw new PortError(`no answer from ${new URL(url).origin} (${why})`, { transient: true });
 }
 
+/**
+ * What an answer says went wrong: its JSON `message` or `error`, else the start of its text.
+ * @param {Response} response
+ * @returns {Promise<string>}
+ */
 async function describe(response) {
   const text = await response.text().catch(() => '');
   try {
@@ -105,6 +110,13 @@ export async function authorization(port, budget) {
   return token.authorization;
 }
 
+/**
+ * A new access token from Port (`POST {api}/v1/auth/access_token`).
+ * @param {{apiUrl: string, clientId: string, clientSecret: string}} port
+ * @param {{deadline: number}} budget
+ * @returns {Promise<{authorization: string, expiresAt: number}>}
+ * @throws {PortError}
+ */
 async function fetchToken(port, budget) {
   const response = await fetchWithRetry(`${port.apiUrl}/v1/auth/access_token`, {
     method: 'POST',
@@ -139,7 +151,10 @@ export async function portAnswers(port, timeoutMs = 10_000) {
   }
 }
 
-/** Forget the cached token (Port said 401: it was revoked or expired early). */
+/**
+ * Forget the cached token (Port said 401: it was revoked or expired early).
+ * @param {{apiUrl: string, clientId: string, clientSecret: string}} port
+ */
 function dropCachedToken(port) {
   tokens.delete(`${port.apiUrl}\n${port.clientId}\n${port.clientSecret}`);
 }
@@ -158,6 +173,7 @@ function dropCachedToken(port) {
 export async function portRequest(port, method, path, body, budget) {
   for (let attempt = 0; ; attempt++) {
     const auth = await authorization(port, budget);
+    /** @type {Record<string, string>} */
     const headers = { authorization: auth };
     if (body !== undefined) headers['content-type'] = 'application/json';
     const response = await fetchWithRetry(`${port.apiUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }, budget);

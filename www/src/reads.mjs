@@ -7,6 +7,13 @@ import * as deliveryLog from './deliveries.mjs';
 import { fail, json } from './http.mjs';
 import { catalogTarget } from './ingest.mjs';
 
+/**
+ * The `?limit=` of a read: a positive whole number, at most `max`, else `fallback`.
+ * @param {URL} url
+ * @param {number} fallback
+ * @param {number} max
+ * @returns {number}
+ */
 const limitOf = (url, fallback, max) => {
   const n = Number(url.searchParams.get('limit') ?? fallback);
   return Number.isInteger(n) && n > 0 ? Math.min(n, max) : fallback;
@@ -15,7 +22,7 @@ const limitOf = (url, fallback, max) => {
 /**
  * GET /entities/{blueprint}[/{identifier}] (path parts already URL-decoded).
  * @param {Request} request
- * @param {Record<string, any>} env
+ * @param {Env} env
  * @param {string} blueprint
  * @param {string | undefined} identifier
  * @returns {Promise<Response>}
@@ -41,7 +48,7 @@ export async function entities(request, env, blueprint, identifier) {
  * GET /deliveries: the deliveries, newest first, each with its state and per-entity results
  * (`?limit=` up to 500, `?webhook=`, `?state=`, `?id=` to filter).
  * @param {Request} request
- * @param {Record<string, any>} env
+ * @param {Env} env
  * @returns {Promise<Response>}
  */
 export async function deliveries(request, env) {

@@ -8,7 +8,7 @@ import * as deliveries from './deliveries.mjs';
 import { scheduleProbe } from './drain.mjs';
 
 /**
- * @param {Record<string, any>} env
+ * @param {Env} env
  * @returns {Promise<{requeued: number[]}>}
  */
 export async function sweep(env) {

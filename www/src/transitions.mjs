@@ -32,11 +32,20 @@ export function backoffSeconds(attempt, { baseSeconds, maxSeconds }, random = Ma
 }
 
 /**
- * @typedef {object} EntityResult
- * @property {'applied' | 'failed' | 'stale' | 'busy'} status
+ * @typedef {object} EntityResult One entity's result, as the delivery's summary records it.
+ * @property {'applied' | 'failed' | 'stale' | 'busy'} [status] Set once the entity is applied,
+ *   fails or is skipped (before the attempt ends).
  * @property {boolean} [transient] For a failure: worth retrying.
  * @property {string} [error]
  * @property {number} [busyUntil] For `busy`: when the other delivery's claim runs out (ms).
+ * @property {string} [code] Why it failed or was skipped (`order-stale`, `search-no-match`, ...).
+ * @property {string} [note]
+ * @property {number} [httpStatus] Port's answer.
+ * @property {string} [operation] The mapped entity's operation, blueprint and identifier.
+ * @property {string} [blueprint]
+ * @property {unknown} [identifier]
+ * @property {string} [digest] The entity's digest (config.mjs `version`): an entity applied by an
+ *   earlier attempt is not applied again.
  */
 
 /**
@@ -70,7 +79,7 @@ export function backoffSeconds(attempt, { baseSeconds, maxSeconds }, random = Ma
  */
 export function transition(row, attempt, now, settings, random = Math.random) {
   const results = attempt.results ?? [];
-  const count = (status) => results.filter((r) => r.status === status).length;
+  const count = (/** @type {EntityResult['status']} */ status) => results.filter((r) => r.status === status).length;
   const applied = count('applied');
   const stale = count('stale');
   const failures = results.filter((r) => r.status === 'failed');
@@ -108,6 +117,7 @@ export function transition(row, attempt, now, settings, random = Math.random) {
       decision: { kind: 'retry', delaySeconds: delay },
     };
   }
+  /** @type {Transition['state']} */
   let state;
   if (attempt.problem) state = 'failed';
   else if (failures.length === 0) state = stale > 0 && applied === 0 ? 'stale' : 'applied';

@@ -44,6 +44,11 @@ function framed(response) {
   return out;
 }
 
+/**
+ * A path part URL-decoded, or null when it is not valid percent-encoding.
+ * @param {string} part
+ * @returns {string | null}
+ */
 function decode(part) {
   try {
     return decodeURIComponent(part);
@@ -55,7 +60,7 @@ function decode(part) {
 /**
  * Route a request to its handler.
  * @param {Request} request
- * @param {Record<string, any>} env
+ * @param {Env} env
  * @param {ExecutionContext} ctx
  * @returns {Promise<Response>}
  */
@@ -63,7 +68,7 @@ export async function route(request, env, ctx) {
   const url = new URL(request.url);
   const parts = url.pathname.split('/').slice(1);
   const [head, ...rest] = parts;
-  const methods = (allowed) => fail(405, 'method_not_allowed', `${url.pathname} accepts ${allowed} only`, {}, { allow: allowed });
+  const methods = (/** @type {string} */ allowed) => fail(405, 'method_not_allowed', `${url.pathname} accepts ${allowed} only`, {}, { allow: allowed });
 
   if (head === 'webhooks') {
     // Before authentication: "not found", nothing more.
@@ -107,11 +112,12 @@ export async function route(request, env, ctx) {
   return fail(404, 'not_found', `nothing at ${url.pathname}`);
 }
 
-export default {
+// The handlers' signatures are checked against the runtime's (ExportedHandler).
+export default /** @satisfies {ExportedHandler<Env, import('./consumer.mjs').MessageBody>} */ ({
   /**
    * The Worker's entry point.
    * @param {Request} request
-   * @param {Record<string, any>} env
+   * @param {Env} env
    * @param {ExecutionContext} ctx
    * @returns {Promise<Response>}
    */
@@ -126,8 +132,8 @@ export default {
 
   /**
    * The queue consumer (DELIVERIES and its dead-letter queue).
-   * @param {MessageBatch} batch
-   * @param {Record<string, any>} env
+   * @param {MessageBatch<import('./consumer.mjs').MessageBody>} batch
+   * @param {Env} env
    * @param {ExecutionContext} ctx
    */
   async queue(batch, env, ctx) {
@@ -137,7 +143,7 @@ export default {
   /**
    * The cron trigger: the sweeper.
    * @param {ScheduledController} controller
-   * @param {Record<string, any>} env
+   * @param {Env} env
    * @param {ExecutionContext} ctx
    */
   async scheduled(controller, env, ctx) {
@@ -148,4 +154,4 @@ export default {
       throw e;
     }
   },
-};
+});
