@@ -113,7 +113,7 @@ export async function authorization(port, budget) {
 /**
  * A new access token from Port (`POST {api}/v1/auth/access_token`).
  * @param {{apiUrl: string, clientId: string, clientSecret: string}} port
- * @param {{deadline: number}} budget
+ * @param {{deadline: number, baseDelayMs?: number}} budget
  * @returns {Promise<{authorization: string, expiresAt: number}>}
  * @throws {PortError}
  */
@@ -143,7 +143,8 @@ async function fetchToken(port, budget) {
  */
 export async function portAnswers(port, timeoutMs = 10_000) {
   try {
-    const token = await fetchToken(port, { deadline: Date.now() + timeoutMs });
+    // One attempt: a backoff longer than the deadline ends fetchWithRetry after the first answer.
+    const token = await fetchToken(port, { deadline: Date.now() + timeoutMs, baseDelayMs: 2 * timeoutMs });
     tokens.set(`${port.apiUrl}\n${port.clientId}\n${port.clientSecret}`, token);
     return true;
   } catch (e) {
