@@ -1490,19 +1490,10 @@ fn webhook_items(map: &Map<String, Value>) -> Vec<HItem> {
         Some(Value::Array(_) | Value::Null) | None => {}
         Some(_) => items.push(HItem::Comment("not written: `mappings` is not a list".into())),
     }
-    let known = [
-        "identifier",
-        "title",
-        "icon",
-        "description",
-        "enabled",
-        "security",
-        "mappings",
-    ];
-    // Port's metadata (port_api.rs) and `integrationType`, which the provider does not have, go
-    // without a word.
+    // The provider's top-level attributes (the same names in Port's JSON) are the keys written;
+    // Port's metadata (port_api.rs) and `integrationType`, which the provider lacks, go unsaid.
     let silent = [crate::port_api::METADATA_KEYS, &["integrationType"]].concat();
-    unknown_comments(map, &known, &silent, &mut items);
+    unknown_comments(map, TOP_KEYS, &silent, &mut items);
     items
 }
 
