@@ -138,7 +138,12 @@ pub fn run(args: DiffArgs, out: &mut Out) -> u8 {
             if e.kind == EntityChangeKind::Changed {
                 for f in &e.fields {
                     let show = |v: &Option<serde_json::Value>| v.as_ref().map_or("(left out)".to_owned(), short);
-                    out.line(&format!("        {}: {} → {}", f.field, show(&f.before), show(&f.after)));
+                    out.line(&format!(
+                        "        {}: {} → {}",
+                        f.field,
+                        show(&f.before),
+                        show(&f.after)
+                    ));
                 }
             }
         }

@@ -37,7 +37,13 @@ fn resource_name(identifier: Option<&str>) -> String {
     let name: String = identifier
         .unwrap_or("")
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     match name.chars().next() {
         None => "webhook".into(),

@@ -99,7 +99,9 @@ impl Host for NativeHost {
             builder = builder.header(name.as_str(), value.as_str());
         }
         let body = request.body.clone().unwrap_or_default();
-        let built = builder.body(body).map_err(|e| format!("{} {}: {e}", request.method, request.url))?;
+        let built = builder
+            .body(body)
+            .map_err(|e| format!("{} {}: {e}", request.method, request.url))?;
         let mut response = agent
             .run(built)
             .map_err(|e| format!("{} {}: {e}", request.method, request.url))?;

@@ -108,7 +108,10 @@ pub fn base_url(setting: Option<&str>) -> Result<String, ApiError> {
 /// Port's message in an error answer (`{ok: false, error, message}`), else the body cut short.
 fn message_of(body: &str) -> String {
     match serde_json::from_str::<Value>(body) {
-        Ok(v) => match (v.get("error").and_then(Value::as_str), v.get("message").and_then(Value::as_str)) {
+        Ok(v) => match (
+            v.get("error").and_then(Value::as_str),
+            v.get("message").and_then(Value::as_str),
+        ) {
             (Some(e), Some(m)) => format!("{e}: {m}"),
             (Some(e), None) => e.to_owned(),
             (None, Some(m)) => m.to_owned(),

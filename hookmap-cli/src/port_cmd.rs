@@ -74,9 +74,7 @@ pub fn pull(args: PullArgs, out: &mut Out) -> u8 {
         }
         Err(e) => return api_failed(out, &e),
     };
-    let had_secret = webhook
-        .pointer("/security/secret")
-        .is_some_and(|s| !s.is_null());
+    let had_secret = webhook.pointer("/security/secret").is_some_and(|s| !s.is_null());
     let mut text = serde_json::to_string_pretty(&port_api::configuration_of(webhook)).expect("values serialise");
     text.push('\n');
     match &args.output {
@@ -113,7 +111,8 @@ impl Plan {
     pub fn body(&self) -> Value {
         let mut body = self.desired.clone();
         if let (Some(live), Value::Object(b)) = (&self.live, &mut body) {
-            if let (Some(Value::Object(live_sec)), Some(Value::Object(sec))) = (live.get("security"), b.get("security")) {
+            if let (Some(Value::Object(live_sec)), Some(Value::Object(sec))) = (live.get("security"), b.get("security"))
+            {
                 let mut merged = live_sec.clone();
                 for (k, v) in sec {
                     merged.insert(k.clone(), v.clone());
@@ -297,7 +296,9 @@ pub fn push(args: PushArgs, out: &mut Out) -> u8 {
     let sent = match &plan.live {
         None => {
             let mut body = plan.body();
-            let Value::Object(b) = &mut body else { unreachable!("bodies are objects") };
+            let Value::Object(b) = &mut body else {
+                unreachable!("bodies are objects")
+            };
             if !b.contains_key("title") {
                 out.err(&format!(
                     "hookmap: Port's API needs a title to create webhook {:?}: add \"title\" to the configuration",

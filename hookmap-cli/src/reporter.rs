@@ -44,12 +44,8 @@ pub fn text_lines(results: &[CaseResult]) -> Vec<String> {
             let name = label(result, Some(r));
             match &r.outcome {
                 Outcome::Passed | Outcome::Unchanged => lines.push(format!("PASS {name}")),
-                Outcome::Written { created: true } => {
-                    lines.push(format!("CREATED {}", r.request.expected.display()))
-                }
-                Outcome::Written { created: false } => {
-                    lines.push(format!("UPDATED {}", r.request.expected.display()))
-                }
+                Outcome::Written { created: true } => lines.push(format!("CREATED {}", r.request.expected.display())),
+                Outcome::Written { created: false } => lines.push(format!("UPDATED {}", r.request.expected.display())),
                 Outcome::Failed(_) | Outcome::Invalid(_) => {
                     lines.push(format!("FAIL {name}"));
                     lines.extend(result.failure_lines(Some(r)).iter().map(|l| indent(l)));
@@ -77,7 +73,10 @@ fn indent(text: &str) -> String {
 
 /// Requests passed (or written) and failed over every case.
 pub fn totals(results: &[CaseResult]) -> (usize, usize) {
-    results.iter().map(CaseResult::counts).fold((0, 0), |(p, f), (cp, cf)| (p + cp, f + cf))
+    results
+        .iter()
+        .map(CaseResult::counts)
+        .fold((0, 0), |(p, f), (cp, cf)| (p + cp, f + cf))
 }
 
 /// GitHub Actions annotations for every failure: at the differing value in the expected file,
@@ -121,7 +120,11 @@ pub fn github_annotations(results: &[CaseResult]) -> Vec<String> {
             }
             if r.outcome.failed() {
                 for d in &r.errors {
-                    lines.push(annotation(&result.config_file, d.location, &format!("{name}: {}", diagnostic_message(d))));
+                    lines.push(annotation(
+                        &result.config_file,
+                        d.location,
+                        &format!("{name}: {}", diagnostic_message(d)),
+                    ));
                 }
             }
         }
@@ -239,11 +242,7 @@ mod tests {
 
     #[test]
     fn annotations_escape_what_github_reads_as_syntax() {
-        let a = annotation(
-            "cases/a,b:c/expected.json",
-            None,
-            "100% wrong\nsecond line",
-        );
+        let a = annotation("cases/a,b:c/expected.json", None, "100% wrong\nsecond line");
         assert_eq!(
             a,
             "::error file=cases/a%2Cb%3Ac/expected.json::100%25 wrong%0Asecond line"
@@ -252,6 +251,9 @@ mod tests {
 
     #[test]
     fn xml_text_escapes_markup_and_drops_what_xml_cannot_hold() {
-        assert_eq!(xml("<a href=\"x\">&'\u{1}"), "&lt;a href=&quot;x&quot;&gt;&amp;&apos;\u{FFFD}");
+        assert_eq!(
+            xml("<a href=\"x\">&'\u{1}"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&apos;\u{FFFD}"
+        );
     }
 }

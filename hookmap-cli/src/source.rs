@@ -107,7 +107,12 @@ impl LoadError {
     /// The diagnostics (an unreadable file's message as one).
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
         match self {
-            LoadError::Unreadable(m) => vec![Diagnostic::about(Code::JsonSyntax, Severity::Error, "config", m.clone())],
+            LoadError::Unreadable(m) => vec![Diagnostic::about(
+                Code::JsonSyntax,
+                Severity::Error,
+                "config",
+                m.clone(),
+            )],
             LoadError::Invalid(ds) => ds.clone(),
         }
     }
@@ -151,9 +156,8 @@ pub fn from_text(spec: &ConfigSpec, text: String) -> Result<Loaded, LoadError> {
         }
     };
     if terraform::is_show_json(&value) {
-        let webhooks = terraform::read_show_json(&value).map_err(|ms| {
-            LoadError::Invalid(ms.into_iter().map(|m| terraform_error(m, None)).collect())
-        })?;
+        let webhooks = terraform::read_show_json(&value)
+            .map_err(|ms| LoadError::Invalid(ms.into_iter().map(|m| terraform_error(m, None)).collect()))?;
         let webhook = choose(spec, webhooks).map_err(|m| LoadError::Invalid(vec![terraform_error(m, None)]))?;
         return Ok(Loaded {
             spec: spec.clone(),
@@ -185,13 +189,7 @@ pub fn from_text(spec: &ConfigSpec, text: String) -> Result<Loaded, LoadError> {
 
 /// The webhook `spec` chooses among those a Terraform document holds.
 fn choose(spec: &ConfigSpec, mut webhooks: Vec<Webhook>) -> Result<Webhook, String> {
-    let names = || {
-        webhooks
-            .iter()
-            .map(|w| w.name.clone())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let names = || webhooks.iter().map(|w| w.name.clone()).collect::<Vec<_>>().join(", ");
     match &spec.resource {
         Some(name) => match webhooks
             .iter()
@@ -199,11 +197,7 @@ fn choose(spec: &ConfigSpec, mut webhooks: Vec<Webhook>) -> Result<Webhook, Stri
         {
             Some(i) => Ok(webhooks.swap_remove(i)),
             None if webhooks.is_empty() => Err(format!("{} holds no port_webhook resource", spec.display())),
-            None => Err(format!(
-                "{} holds no {name}; it holds {}",
-                spec.display(),
-                names()
-            )),
+            None => Err(format!("{} holds no {name}; it holds {}", spec.display(), names())),
         },
         None => match webhooks.len() {
             0 => Err(format!("{} holds no port_webhook resource", spec.display())),

@@ -51,7 +51,10 @@ pub fn run(args: TestArgs, out: &mut Out) -> u8 {
             }
             // The count still goes to the console.
             let (passed, failed) = reporter::totals(&results);
-            out.line(&format!("{passed} passed, {failed} failed (report: {})", path.display()));
+            out.line(&format!(
+                "{passed} passed, {failed} failed (report: {})",
+                path.display()
+            ));
         }
         None => out.print(&report),
     }

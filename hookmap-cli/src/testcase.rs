@@ -144,9 +144,11 @@ impl CaseResult {
         let mut lines = Vec::new();
         match (&self.problem, request) {
             (Some(CaseProblem::Message(m)), _) => lines.push(m.clone()),
-            (Some(CaseProblem::Diagnostics { file, diagnostics }), _) => {
-                lines.extend(diagnostics.iter().map(|d| format!("{}: {d}", crate::input::place(file, d))))
-            }
+            (Some(CaseProblem::Diagnostics { file, diagnostics }), _) => lines.extend(
+                diagnostics
+                    .iter()
+                    .map(|d| format!("{}: {d}", crate::input::place(file, d))),
+            ),
             (None, Some(r)) => {
                 match &r.outcome {
                     Outcome::Failed(ds) => lines.extend(ds.iter().map(ToString::to_string)),

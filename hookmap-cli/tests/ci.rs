@@ -56,13 +56,23 @@ fn update_writes_expected_entities_and_says_which() {
     // Without expected entities the case fails and says how to write them.
     let out = hookmap_in(&root, &["test", "cases"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stdout).contains("is missing: write it with `hookmap test --update`"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("is missing: write it with `hookmap test --update`"),
+        "{}",
+        text(&out.stdout)
+    );
 
     let out = hookmap_in(&root, &["test", "--update", "cases"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
     let stdout = text(&out.stdout);
-    assert!(stdout.contains("CREATED cases/spacelift/expected/develop.json"), "{stdout}");
-    assert!(stdout.contains("CREATED cases/spacelift/expected/finished.json"), "{stdout}");
+    assert!(
+        stdout.contains("CREATED cases/spacelift/expected/develop.json"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("CREATED cases/spacelift/expected/finished.json"),
+        "{stdout}"
+    );
     assert!(stdout.ends_with("0 passed, 0 failed, 2 written\n"), "{stdout}");
     // What was written is what Port stores: the example's expected entities for the original
     // request, and the same on the develop branch for the copy.
@@ -82,8 +92,14 @@ fn update_writes_expected_entities_and_says_which() {
     std::fs::write(case.join("expected/develop.json"), "[]").unwrap();
     let out = hookmap_in(&root, &["test", "--update", "cases"]);
     let stdout = text(&out.stdout);
-    assert!(stdout.contains("UPDATED cases/spacelift/expected/develop.json"), "{stdout}");
-    assert!(stdout.contains("PASS cases/spacelift requests/finished.json"), "{stdout}");
+    assert!(
+        stdout.contains("UPDATED cases/spacelift/expected/develop.json"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("PASS cases/spacelift requests/finished.json"),
+        "{stdout}"
+    );
     assert!(stdout.ends_with("1 passed, 0 failed, 1 written\n"), "{stdout}");
 }
 
@@ -107,7 +123,9 @@ fn a_blueprint_in_the_case_validates_its_entities() {
     let config = std::fs::read_to_string(case.join("config.json")).unwrap();
     let line = config.lines().position(|l| l.contains(".body.stateVersion")).unwrap() + 1;
     assert!(
-        stdout.lines().any(|l| l.trim_start().starts_with(&format!("diagnostic: cases/spacelift/config.json:{line}:"))
+        stdout.lines().any(|l| l
+            .trim_start()
+            .starts_with(&format!("diagnostic: cases/spacelift/config.json:{line}:"))
             && l.contains("error[blueprint-type]")),
         "{stdout}"
     );
@@ -120,7 +138,9 @@ fn github_annotations_point_at_the_differing_value_and_the_config() {
     hookmap_in(&root, &["test", "--update", "cases"]);
     // A wrong expectation, on its own line of a pretty file.
     let path = case.join("expected/finished.json");
-    let pretty = std::fs::read_to_string(&path).unwrap().replace("\"main\"", "\"mainline\"");
+    let pretty = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("\"main\"", "\"mainline\"");
     std::fs::write(&path, &pretty).unwrap();
     let line = pretty.lines().position(|l| l.contains("\"mainline\"")).unwrap() + 1;
     let col = pretty.lines().nth(line - 1).unwrap().find("\"mainline\"").unwrap() + 1;
@@ -137,16 +157,20 @@ fn github_annotations_point_at_the_differing_value_and_the_config() {
     // An error diagnostic points into the configuration.
     let config_path = case.join("config.json");
     let config = std::fs::read_to_string(&config_path).unwrap();
-    std::fs::write(&config_path, config.replace("\".body.stack.id | tostring\"", "\".body.stack.nope\"")).unwrap();
+    std::fs::write(
+        &config_path,
+        config.replace("\".body.stack.id | tostring\"", "\".body.stack.nope\""),
+    )
+    .unwrap();
     let out = hookmap_in(&root, &["test", "--reporter", "github", "cases"]);
     let stdout = text(&out.stdout);
     let config = std::fs::read_to_string(&config_path).unwrap();
     let id_line = config.lines().position(|l| l.contains(".body.stack.nope")).unwrap() + 1;
     assert!(
-        stdout
-            .lines()
-            .any(|l| l.starts_with(&format!("::error file=cases/spacelift/config.json,line={id_line},"))
-                && l.contains("[identifier-")),
+        stdout.lines().any(
+            |l| l.starts_with(&format!("::error file=cases/spacelift/config.json,line={id_line},"))
+                && l.contains("[identifier-")
+        ),
         "{stdout}"
     );
 }
@@ -157,7 +181,10 @@ fn junit_reports_each_request_as_a_testcase() {
     let case = two_request_case(&root);
     hookmap_in(&root, &["test", "--update", "cases"]);
     std::fs::write(case.join("expected/develop.json"), "[]").unwrap();
-    let out = hookmap_in(&root, &["test", "--reporter", "junit", "--output", "report.xml", "cases"]);
+    let out = hookmap_in(
+        &root,
+        &["test", "--reporter", "junit", "--output", "report.xml", "cases"],
+    );
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(text(&out.stdout), "1 passed, 1 failed (report: report.xml)\n");
     let xml = std::fs::read_to_string(root.join("report.xml")).unwrap();
@@ -232,12 +259,28 @@ fn a_terraform_case_runs_and_its_errors_point_into_the_tf_file() {
 fn a_closed_pipe_ends_every_command_quietly() {
     let ex = "examples/spacelift";
     let commands: Vec<Vec<String>> = vec![
-        vec!["map", "--config", &format!("{ex}/config.json"), &format!("{ex}/request.json")],
+        vec![
+            "map",
+            "--config",
+            &format!("{ex}/config.json"),
+            &format!("{ex}/request.json"),
+        ],
         vec!["jq", ".body", &format!("{ex}/request.json")],
         vec!["jq", "--port", ".body", &format!("{ex}/request.json")],
-        vec!["scaffold", "--blueprint", &format!("{ex}/blueprint.json"), &format!("{ex}/request.json")],
+        vec![
+            "scaffold",
+            "--blueprint",
+            &format!("{ex}/blueprint.json"),
+            &format!("{ex}/request.json"),
+        ],
         vec!["test", "examples"],
-        vec!["export", "--config", &format!("{ex}/config.json"), "--format", "terraform"],
+        vec![
+            "export",
+            "--config",
+            &format!("{ex}/config.json"),
+            "--format",
+            "terraform",
+        ],
         vec!["--help"],
     ]
     .into_iter()

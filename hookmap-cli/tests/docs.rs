@@ -70,7 +70,12 @@ fn run(example: &Example) -> Vec<String> {
         .expect("sh runs");
     // A command piped into `head` meets a closed pipe: what it says then is on this stderr.
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(!stderr.contains("panicked"), "{}: $ {}\n{stderr}", example.place, example.command);
+    assert!(
+        !stderr.contains("panicked"),
+        "{}: $ {}\n{stderr}",
+        example.place,
+        example.command
+    );
     String::from_utf8_lossy(&output.stdout)
         .lines()
         .map(|l| l.trim_end().to_owned())

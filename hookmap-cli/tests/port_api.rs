@@ -128,11 +128,17 @@ fn respond(s: &mut State, method: &str, path: &str, auth: Option<&str>, body: Va
                 json!({"ok": true, "accessToken": token, "expiresIn": 10800, "tokenType": "Bearer"}),
             );
         }
-        return (401, json!({"ok": false, "error": "unauthorized", "message": "bad credentials"}));
+        return (
+            401,
+            json!({"ok": false, "error": "unauthorized", "message": "bad credentials"}),
+        );
     }
     let token = auth.and_then(|a| a.strip_prefix("Bearer ")).unwrap_or("");
     if !s.valid.iter().any(|t| t == token) {
-        return (401, json!({"ok": false, "error": "token_expired", "message": "the token expired"}));
+        return (
+            401,
+            json!({"ok": false, "error": "token_expired", "message": "the token expired"}),
+        );
     }
     let id = path.strip_prefix("/v1/webhooks/").map(str::to_owned);
     match (method, id) {
@@ -144,7 +150,10 @@ fn respond(s: &mut State, method: &str, path: &str, auth: Option<&str>, body: Va
                 }
                 (200, answer)
             }
-            None => (404, json!({"ok": false, "error": "not_found", "message": format!("webhook {id} not found")})),
+            None => (
+                404,
+                json!({"ok": false, "error": "not_found", "message": format!("webhook {id} not found")}),
+            ),
         },
         ("PATCH", Some(id)) => match s.webhooks.get_mut(&id) {
             Some(Value::Object(w)) => {
@@ -217,7 +226,8 @@ fn case_dir(name: &str, config: &std::path::Path, break_it: bool) -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::copy(repo().join("examples/spacelift/request.json"), dir.join("request.json")).unwrap();
     let mut expected: Value =
-        serde_json::from_str(&std::fs::read_to_string(repo().join("examples/spacelift/expected.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(repo().join("examples/spacelift/expected.json")).unwrap())
+            .unwrap();
     if break_it {
         expected[0]["properties"]["branch"] = json!("not-main");
     }
@@ -249,7 +259,11 @@ fn pull_prints_the_configuration_without_metadata_or_secret() {
 
     let missing = hookmap(&port, &["pull", "nope"]);
     assert_eq!(missing.status.code(), Some(4));
-    assert!(text(&missing.stderr).contains("no webhook \"nope\""), "{}", text(&missing.stderr));
+    assert!(
+        text(&missing.stderr).contains("no webhook \"nope\""),
+        "{}",
+        text(&missing.stderr)
+    );
 }
 
 #[test]
@@ -263,7 +277,11 @@ fn wrong_credentials_and_no_credentials_are_said_plainly() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(4));
-    assert!(text(&out.stderr).contains("PORT_CLIENT_ID is not set"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("PORT_CLIENT_ID is not set"),
+        "{}",
+        text(&out.stderr)
+    );
     let out = Command::new(env!("CARGO_BIN_EXE_hookmap"))
         .args(["pull", "x"])
         .env("PORT_CLIENT_ID", "id-1")
@@ -272,7 +290,11 @@ fn wrong_credentials_and_no_credentials_are_said_plainly() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(4));
-    assert!(text(&out.stderr).contains("refused the credentials (HTTP 401)"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("refused the credentials (HTTP 401)"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]
@@ -287,7 +309,13 @@ fn push_refuses_over_a_failing_case_and_sends_nothing() {
     let case = case_dir("refused-case", &config, true);
     let out = hookmap(
         &port,
-        &["push", "--config", config.to_str().unwrap(), "--cases", case.to_str().unwrap()],
+        &[
+            "push",
+            "--config",
+            config.to_str().unwrap(),
+            "--cases",
+            case.to_str().unwrap(),
+        ],
     );
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("FAIL"), "{}", text(&out.stdout));
@@ -313,18 +341,32 @@ fn push_patches_what_the_file_holds_and_keeps_the_secret() {
     let case = case_dir("patch-case", &config, false);
     let out = hookmap(
         &port,
-        &["push", "--config", config.to_str().unwrap(), "--cases", case.to_str().unwrap()],
+        &[
+            "push",
+            "--config",
+            config.to_str().unwrap(),
+            "--cases",
+            case.to_str().unwrap(),
+        ],
     );
     assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
     let stdout = text(&out.stdout);
     assert!(stdout.contains("1 passed, 0 failed"), "{stdout}");
     assert!(stdout.contains("updated webhook spacelift-runs"), "{stdout}");
-    assert!(stdout.contains("~ title: \"Spacelift runs\" → \"Spacelift (tested)\""), "{stdout}");
+    assert!(
+        stdout.contains("~ title: \"Spacelift runs\" → \"Spacelift (tested)\""),
+        "{stdout}"
+    );
     let calls = port.calls();
     let patch = calls.iter().find(|c| c.method == "PATCH").expect("a PATCH");
     assert_eq!(patch.path, "/v1/webhooks/spacelift-runs");
-    assert_eq!(patch.body["security"]["secret"], "s3cr3t", "the secret is sent back as it was");
-    assert!(calls.iter().all(|c| c.method != "PUT" && c.method != "POST" || c.path == "/v1/auth/access_token"));
+    assert_eq!(
+        patch.body["security"]["secret"], "s3cr3t",
+        "the secret is sent back as it was"
+    );
+    assert!(calls
+        .iter()
+        .all(|c| c.method != "PUT" && c.method != "POST" || c.path == "/v1/auth/access_token"));
     let stored = port.webhook("spacelift-runs").unwrap();
     assert_eq!(stored["title"], "Spacelift (tested)");
     assert_eq!(stored["security"]["secret"], "s3cr3t");
@@ -334,7 +376,11 @@ fn push_patches_what_the_file_holds_and_keeps_the_secret() {
     let before = port.calls().len();
     let again = hookmap(&port, &["push", "--config", config.to_str().unwrap()]);
     assert_eq!(again.status.code(), Some(0), "{}", text(&again.stderr));
-    assert!(text(&again.stdout).contains("unchanged webhook spacelift-runs"), "{}", text(&again.stdout));
+    assert!(
+        text(&again.stdout).contains("unchanged webhook spacelift-runs"),
+        "{}",
+        text(&again.stdout)
+    );
     assert!(port.calls()[before..].iter().all(|c| c.method != "PATCH"));
 }
 
@@ -343,7 +389,16 @@ fn push_creates_a_webhook_port_does_not_have() {
     let port = FakePort::start();
     let dir = scratch("create");
     let mut local = live_spacelift();
-    for k in ["webhookKey", "url", "createdAt", "createdBy", "updatedAt", "updatedBy", "security", "enabled"] {
+    for k in [
+        "webhookKey",
+        "url",
+        "createdAt",
+        "createdBy",
+        "updatedAt",
+        "updatedBy",
+        "security",
+        "enabled",
+    ] {
         local.as_object_mut().unwrap().shift_remove(k);
     }
     local["identifier"] = json!("new-hook");
@@ -351,9 +406,17 @@ fn push_creates_a_webhook_port_does_not_have() {
     std::fs::write(&config, local.to_string()).unwrap();
     let out = hookmap(&port, &["push", "--config", config.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("created webhook new-hook"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("created webhook new-hook"),
+        "{}",
+        text(&out.stdout)
+    );
     assert!(text(&out.stderr).contains("without a secret"), "{}", text(&out.stderr));
-    let post = port.calls().into_iter().find(|c| c.method == "POST" && c.path == "/v1/webhooks").unwrap();
+    let post = port
+        .calls()
+        .into_iter()
+        .find(|c| c.method == "POST" && c.path == "/v1/webhooks")
+        .unwrap();
     assert_eq!(post.body["enabled"], true, "Port's API requires enabled on creation");
     assert_eq!(post.body["mappings"], local["mappings"]);
 }
@@ -397,7 +460,14 @@ fn diff_shows_the_fields_and_the_entities_that_change() {
     let case = case_dir("diff-case", &config, false);
     let out = hookmap(
         &port,
-        &["diff", "--config", config.to_str().unwrap(), "--cases", case.to_str().unwrap(), "--exit-code"],
+        &[
+            "diff",
+            "--config",
+            config.to_str().unwrap(),
+            "--cases",
+            case.to_str().unwrap(),
+            "--exit-code",
+        ],
     );
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}{}", text(&out.stderr));

@@ -47,7 +47,10 @@ pub fn differences_under(root: &'static str, left: &Value, right: &Value) -> Vec
 /// Every difference between `expected` and `actual`, as `path: expected X, got Y` lines (how a
 /// failing test case reads).
 pub fn diff(expected: &Value, actual: &Value) -> Vec<String> {
-    differences(expected, actual).iter().map(Difference::to_string).collect()
+    differences(expected, actual)
+        .iter()
+        .map(Difference::to_string)
+        .collect()
 }
 
 fn walk(path: JsonPath, l: &Value, r: &Value, out: &mut Vec<Difference>) {

@@ -300,24 +300,42 @@ fn request_identifier_path_is_evaluated_on_the_request() {
 fn a_signed_webhook_identifying_deliveries_by_a_header_is_warned() {
     let signed = json!({"signatureHeaderName": "x-sig", "signatureAlgorithm": "sha256", "requestIdentifierPath": ".headers[\"X-GitHub-Delivery\"]"});
     let m = mapper(json!({"mappings": [], "security": signed}));
-    let w: Vec<_> = m.warnings().iter().filter(|d| d.code == mapper_core::Code::UnsignedIdentifier).collect();
+    let w: Vec<_> = m
+        .warnings()
+        .iter()
+        .filter(|d| d.code == mapper_core::Code::UnsignedIdentifier)
+        .collect();
     assert_eq!(w.len(), 1, "{:?}", m.warnings());
     assert_eq!(w[0].field, "security.requestIdentifierPath");
-    assert!(w[0].message.starts_with("reads the header x-github-delivery, which the signature does not cover"), "{}", w[0].message);
+    assert!(
+        w[0].message
+            .starts_with("reads the header x-github-delivery, which the signature does not cover"),
+        "{}",
+        w[0].message
+    );
     // From the body: covered by the signature, no warning; unsigned: nothing to cover.
     let body = json!({"mappings": [], "security": {"signatureHeaderName": "x-sig", "requestIdentifierPath": ".body.delivery_id"}});
-    assert!(mapper(body).warnings().iter().all(|d| d.code != mapper_core::Code::UnsignedIdentifier));
+    assert!(mapper(body)
+        .warnings()
+        .iter()
+        .all(|d| d.code != mapper_core::Code::UnsignedIdentifier));
     let unsigned = json!({"mappings": [], "security": {"requestIdentifierPath": ".headers.id"}});
-    assert!(mapper(unsigned).warnings().iter().all(|d| d.code != mapper_core::Code::UnsignedIdentifier));
+    assert!(mapper(unsigned)
+        .warnings()
+        .iter()
+        .all(|d| d.code != mapper_core::Code::UnsignedIdentifier));
 }
 
 #[test]
 fn request_reads_name_what_the_mappings_read_of_headers_and_query() {
-    let m = mapper(json!([{"blueprint": "b", "filter": ".headers[\"X-Event\"] == \"push\"", "entity": {"identifier": ".body.id", "properties": {"p": ".queryParams.page"}}}]));
+    let m = mapper(
+        json!([{"blueprint": "b", "filter": ".headers[\"X-Event\"] == \"push\"", "entity": {"identifier": ".body.id", "properties": {"p": ".queryParams.page"}}}]),
+    );
     let r = m.request_reads();
     assert_eq!(r.headers, Some(vec!["x-event".to_owned()]));
     assert_eq!(r.query_params, Some(vec!["page".to_owned()]));
-    let all = mapper(json!([{"blueprint": "b", "entity": {"identifier": ".body.id", "properties": {"h": ".headers"}}}]));
+    let all =
+        mapper(json!([{"blueprint": "b", "entity": {"identifier": ".body.id", "properties": {"h": ".headers"}}}]));
     assert_eq!(all.request_reads().headers, None);
 }
 

@@ -146,7 +146,11 @@ impl Mapper {
         let request_identifier: Option<Expr> = config
             .security
             .as_ref()
-            .and_then(|s| s.request_identifier_path.as_deref().map(|p| (p, s.signature_header_name.is_some())))
+            .and_then(|s| {
+                s.request_identifier_path
+                    .as_deref()
+                    .map(|p| (p, s.signature_header_name.is_some()))
+            })
             .and_then(|(src, signed)| c.request_identifier(src, signed));
         if options.strict {
             for w in c.warnings.drain(..) {

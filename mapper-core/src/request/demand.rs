@@ -221,7 +221,10 @@ mod tests {
         assert_eq!(r.query_params, Some(vec!["page".to_owned()]));
         // What follows a pipe from a path sees only the value there.
         let piped = reads(r#""renamed " + (.body.stack.name | tostring) + .headers.x"#);
-        assert_eq!((piped.headers, piped.query_params), (Some(vec!["x".to_owned()]), Some(vec![])));
+        assert_eq!(
+            (piped.headers, piped.query_params),
+            (Some(vec!["x".to_owned()]), Some(vec![]))
+        );
         let none = reads(".body.stack.id");
         assert_eq!((none.headers, none.query_params), (Some(vec![]), Some(vec![])));
         // A whole object, or anything: every name may be read.

@@ -51,7 +51,10 @@ extern "C" {
 }
 
 fn io_error(e: JsValue) -> io::Error {
-    let message = js_sys::Error::from(e).message().as_string().unwrap_or_else(|| "unknown error".into());
+    let message = js_sys::Error::from(e)
+        .message()
+        .as_string()
+        .unwrap_or_else(|| "unknown error".into());
     io::Error::other(message)
 }
 
@@ -206,7 +209,8 @@ impl Host for Node {
             body: Option<String>,
             error: Option<String>,
         }
-        let a: Answer = serde_json::from_str(&answer).map_err(|e| format!("the HTTP helper answered {answer:?}: {e}"))?;
+        let a: Answer =
+            serde_json::from_str(&answer).map_err(|e| format!("the HTTP helper answered {answer:?}: {e}"))?;
         match (a.error, a.status) {
             (Some(e), _) => Err(format!("{} {}: {e}", request.method, request.url)),
             (None, Some(status)) => Ok(HttpResponse {
